@@ -1,0 +1,120 @@
+import { InputError } from '../src/errors.js'
+import { DEFAULTS, parseFilterKeys, parseInputs, type InputName } from '../src/inputs.js'
+
+const valid: Partial<Record<InputName, string>> = { 'run-id': '01KKDXV2G26BT7NH4ZQR2R4NPZ', 'api-key': 'cc_key' }
+const parse = (given: Partial<Record<InputName, string>>) => parseInputs(name => given[name] ?? '')
+
+function rejects(given: Partial<Record<InputName, string>>, input: InputName, accepted: RegExp): void {
+  let error: unknown
+  try {
+    parse(given)
+  } catch (thrown) {
+    error = thrown
+  }
+  expect(error).toBeInstanceOf(InputError)
+  expect((error as InputError).input).toBe(input)
+  expect((error as InputError).message).toContain(`'${input}'`)
+  expect((error as InputError).message).toMatch(accepted)
+}
+
+describe('inputs', () => {
+  test('defaults match the action.yml defaults', () => {
+    const inputs = parse(valid)
+    expect(inputs).toMatchObject({
+      format: 'csv',
+      filterKeys: [],
+      path: '',
+      overwrite: true,
+      authMethod: 'bearer',
+      maxAttempts: 5,
+      timeoutSeconds: 60,
+      waitTimeoutSeconds: 600
+    })
+    expect(inputs.baseUrl.href).toBe('https://openapi.coreclaw.com/')
+    expect(DEFAULTS['base-url']).toBe('https://openapi.coreclaw.com')
+  })
+
+  test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])('format %s is accepted in any case and kept lowercase', format => {
+    expect(parse({ ...valid, format: format.toUpperCase() }).format).toBe(format)
+  })
+
+  test('a wrong format names the input and what is accepted', () => {
+    rejects({ ...valid, format: 'ndjson' }, 'format', /csv, json, jsonl, xlsx, xls, xml, html, rss/)
+  })
+
+  test('a missing key or run id fails', () => {
+    rejects({ 'run-id': 'abc' }, 'api-key', /API key/)
+    rejects({ 'api-key': 'k' }, 'run-id', /run slug/)
+  })
+
+  test('run ids that are not slugs fail, so they can never escape the folder as a file name', () => {
+    rejects({ ...valid, 'run-id': '../../etc/passwd' }, 'run-id', /letters, digits/)
+    rejects({ ...valid, 'run-id': 'a b' }, 'run-id', /letters, digits/)
+  })
+
+  test('run-id last is recognised in any case', () => {
+    expect(parse({ ...valid, 'run-id': 'LAST' }).runId).toBe('last')
+  })
+
+  test.each([
+    ['bearer', 'bearer'],
+    ['Header', 'header'],
+    ['QUERY', 'query']
+  ])('auth-method %s', (given, expected) => {
+    expect(parse({ ...valid, 'auth-method': given }).authMethod).toBe(expected)
+  })
+
+  test('an unknown auth method fails', () => {
+    rejects({ ...valid, 'auth-method': 'basic' }, 'auth-method', /bearer, header, query/)
+  })
+
+  test.each(['ftp://example.com', 'not a url', 'https://x.test/?a=1', 'https://user:pw@x.test'])('base-url %s fails', url => {
+    rejects({ ...valid, 'base-url': url }, 'base-url', /http\(s\) URL/)
+  })
+
+  test.each([
+    ['https://api.example.com/', 'https://api.example.com/'],
+    ['https://api.example.com/coreclaw/', 'https://api.example.com/coreclaw'],
+    ['http://127.0.0.1:8080/api/v2', 'http://127.0.0.1:8080/']
+  ])('base-url %s is normalised', (given, expected) => {
+    expect(parse({ ...valid, 'base-url': given }).baseUrl.href).toBe(expected)
+  })
+
+  test('overwrite takes YAML booleans only', () => {
+    expect(parse({ ...valid, overwrite: 'False' }).overwrite).toBe(false)
+    rejects({ ...valid, overwrite: 'no' }, 'overwrite', /true or false/)
+  })
+
+  test.each([
+    ['max-attempts', '0', /whole number from 1 to 100/],
+    ['max-attempts', '2.5', /whole number/],
+    ['timeout', '-1', /number of seconds/],
+    ['timeout', 'soon', /number of seconds/],
+    ['wait-timeout', '1e9', /number of seconds/]
+  ] as const)('%s %s fails', (input, value, accepted) => {
+    rejects({ ...valid, [input]: value }, input, accepted)
+  })
+
+  test('numbers are parsed', () => {
+    const inputs = parse({ ...valid, 'max-attempts': '3', timeout: '1.5', 'wait-timeout': '0' })
+    expect([inputs.maxAttempts, inputs.timeoutSeconds, inputs.waitTimeoutSeconds]).toEqual([3, 1.5, 0])
+  })
+
+  test('worker-id must be owner/name', () => {
+    expect(parse({ ...valid, 'run-id': 'last', 'worker-id': 'coreclaw/maps' }).workerId).toBe('coreclaw/maps')
+    rejects({ ...valid, 'worker-id': 'coreclaw' }, 'worker-id', /owner\/name/)
+  })
+
+  test('a key spanning lines fails, since it could not be masked', () => {
+    rejects({ ...valid, 'api-key': 'abc\ndef' }, 'api-key', /single-line/)
+  })
+})
+
+describe('filter-keys', () => {
+  test('commas and newlines separate; trimmed, empties dropped, duplicates removed, order kept', () => {
+    expect(parseFilterKeys(' title, address\n\nrating ,title,, \r\nphone\n')).toEqual(['title', 'address', 'rating', 'phone'])
+  })
+  test('empty means none', () => {
+    expect(parseFilterKeys('  \n , ')).toEqual([])
+  })
+})

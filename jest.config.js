@@ -1,0 +1,10 @@
+// ESM all the way: the sources and tests are ES modules, like the toolkit they talk to.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  // Sources import './x.js' (NodeNext style); jest finds the .ts behind it.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testTimeout: 60_000
+}

@@ -1,0 +1,387 @@
+// A CoreClaw API v2 sandbox on loopback, shared by the tests, the demo, the benchmark and the
+// self-test workflow. It speaks the contract in ../README.md#coreclaw-api-contract: the envelope,
+// the three auth modes, run detail / last / export, and a signed-URL storage host on another
+// host name. Faults are queued per route, so a test says exactly what goes wrong and when.
+import { randomBytes, randomUUID } from 'node:crypto'
+import * as http from 'node:http'
+
+export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
+
+/** The rows a run returns unless a test gives its own. */
+export const SAMPLE_ROWS = [
+  { title: 'Blue Bottle Coffee', address: '1 Ferry Building, San Francisco', rating: 4.6, reviews: 2381 },
+  { title: 'Café "Le Nord", Paris', address: '12 Rue de Rivoli\nParis', rating: 4.2, reviews: 97 },
+  { title: 'Tōkyō Kissa', address: '3-1 Shibuya, Tokyo', rating: 4.8, reviews: 512 }
+]
+
+/** Storage lives on another host name than the API, like real object storage does. */
+export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' : 'localhost'
+
+/**
+ * @typedef {{ slug: string, statuses?: string[], status?: string, results?: number, rows?: object[],
+ *   size?: number, errMsg?: string, worker?: string }} RunSpec
+ *   `statuses` are served one per run-detail request; the last one then stays.
+ *   `size` makes the export a generated CSV of exactly that many bytes (for big files).
+ * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
+ *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
+ *   stallAfter?: number, expire?: boolean, redirect?: boolean }} Fault
+ * @typedef {'run' | 'last' | 'export' | 'download'} Route
+ * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
+ *   headers: http.IncomingHttpHeaders, route: Route | 'unknown' }} Seen
+ */
+
+/**
+ * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
+ *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[] }} [options]
+ */
+export async function startSandbox(options = {}) {
+  const apiKey = options.apiKey ?? SANDBOX_API_KEY
+  /** @type {Map<string, RunSpec & { polls: number }>} */
+  const runs = new Map()
+  /** @type {Map<string, { slug: string, format: string, keys: string[], signature: string, dead: boolean }>} */
+  const links = new Map()
+  /** @type {Record<Route, Fault[]>} */
+  const faults = { run: [], last: [], export: [], download: [] }
+  /** @type {Seen[]} */
+  const requests = []
+  const sockets = new Set()
+  let requestCounter = 0
+
+  const api = http.createServer((req, res) => handleApi(req, res))
+  const storage = http.createServer((req, res) => handleStorage(req, res))
+  for (const server of [api, storage]) {
+    server.on('connection', socket => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+  }
+  const apiAddress = await listen(api, options.port ?? 0, options.host ?? '127.0.0.1')
+  const storageAddress = await listen(storage, options.storagePort ?? 0, options.storageHost ?? DEFAULT_STORAGE_HOST)
+  const apiUrl = options.publicApiUrl ?? `http://${apiAddress}`
+  const storageUrl = options.publicStorageUrl ?? `http://${storageAddress}`
+
+  function addRun(/** @type {RunSpec} */ spec) {
+    runs.set(spec.slug, { results: spec.rows?.length ?? SAMPLE_ROWS.length, ...spec, polls: 0 })
+  }
+  for (const spec of options.runs ?? []) addRun(spec)
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  function handleApi(req, res) {
+    const url = new URL(req.url ?? '/', 'http://sandbox')
+    const { route, rest } = apiRoute(url.pathname.split('/').filter(Boolean).map(decodeURIComponent))
+    record('api', req, url, route)
+    const requestId = `req-sandbox-${++requestCounter}`
+    const reply = (status, body, headers = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers })
+      res.end(JSON.stringify({ ...body, request_id: requestId }))
+    }
+    const fail = (status, code, message, details = null) => reply(status, { code, message, details })
+    const ok = data => reply(200, { code: 0, data, message: 'success' })
+
+    if (route === 'unknown') return fail(404, 11004, `no such API path: ${url.pathname}`)
+    if (applyFault(route, req, res, requestId)) return
+
+    const given = credentials(req, url)
+    if (given.length === 0) return fail(400, 12001, 'missing api key')
+    if (given.some(key => key !== apiKey)) return fail(401, 12002, 'invalid token')
+
+    if (route === 'last') {
+      // Worker ids travel as owner~name.
+      const worker = rest[0] === 'workers' ? rest[1].replace('~', '/') : undefined
+      const latest = [...runs.values()].filter(run => !worker || run.worker === worker).at(-1)
+      if (!latest) return worker ? fail(404, 50001, 'worker not found') : fail(404, 70001, 'run not found')
+      return ok(detail(latest))
+    }
+    const run = runs.get(rest[1])
+    if (!run) return fail(400, 70001, 'run not found')
+    if (route === 'run') {
+      run.polls++
+      return ok(detail(run))
+    }
+    // export
+    const format = (url.searchParams.get('format') ?? 'csv').toLowerCase()
+    if (!FORMATS.includes(format))
+      return fail(400, 11000, 'invalid argument', [{ field: 'format', reason: `unsupported: ${format}` }])
+    if (currentStatus(run) !== 'succeeded') return fail(400, 70002, 'run is not finished')
+    const keys = (url.searchParams.get('filter_keys') ?? '').split(',').filter(Boolean)
+    const id = randomUUID()
+    const signature = randomBytes(20).toString('hex')
+    links.set(id, { slug: run.slug, format, keys, signature, dead: false })
+    const downloadUrl = `${storageUrl}/export/exported_result_${format}_${id}.${format}?q-sign-algorithm=sha1&q-ak=AKIDsandbox&q-key-time=1700000000%3B1700003600&q-signature=${signature}`
+    return ok({ download_url: downloadUrl })
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  function handleStorage(req, res) {
+    const url = new URL(req.url ?? '/', 'http://storage')
+    record('storage', req, url, 'download')
+    const match = /^\/(export|moved)\/exported_result_[a-z]+_([0-9a-f-]+)\.[a-z]+$/.exec(url.pathname)
+    const link = match && links.get(match[2])
+    const denied = (status, code) => {
+      res.writeHead(status, { 'content-type': 'application/xml' })
+      res.end(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`)
+    }
+    if (!link) return denied(404, 'NoSuchKey')
+    if (url.searchParams.get('q-signature') !== link.signature) return denied(403, 'SignatureDoesNotMatch')
+    // Object storage rejects a request that carries a second authentication mechanism.
+    if (req.headers.authorization || req.headers['api-key'] || url.searchParams.has('token')) {
+      return denied(400, 'InvalidArgument: multiple authentication mechanisms')
+    }
+    if (link.dead) return denied(403, 'AccessDenied: Request has expired')
+    const fault = faults.download.shift()
+    if (fault?.expire) {
+      link.dead = true
+      return denied(403, 'AccessDenied: Request has expired')
+    }
+    if (fault?.redirect) {
+      res.writeHead(302, { location: `${storageUrl}/moved/${url.pathname.split('/').pop()}${url.search}` })
+      return res.end()
+    }
+    if (fault && serveFault(fault, req, res)) return
+    const run = runs.get(link.slug)
+    const content = exportContent(run, link.format, link.keys)
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[link.format],
+      'content-length': String(content.size)
+    })
+    const limit = fault?.truncateAt ?? fault?.stallAfter
+    streamContent(content, res, limit, () => {
+      if (fault && 'truncateAt' in fault) res.destroy()
+      // stallAfter: keep the connection open and silent.
+    })
+  }
+
+  /** @returns {boolean} whether the fault answered the request */
+  function applyFault(/** @type {Route} */ route, req, res, requestId) {
+    const fault = faults[route].shift()
+    if (!fault) return false
+    return serveFault(fault, req, res, requestId)
+  }
+
+  function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
+    if (fault.reset) {
+      req.socket.destroy()
+      return true
+    }
+    if (fault.hang) return true
+    if (fault.body !== undefined) {
+      res.writeHead(fault.status ?? 502, { 'content-type': 'text/html', ...fault.headers })
+      res.end(fault.body)
+      return true
+    }
+    if (fault.status !== undefined) {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+      const body = { code: fault.code ?? 10000, message: fault.message ?? 'error', details: fault.details ?? null }
+      if (requestId) body.request_id = requestId
+      res.end(JSON.stringify(body))
+      return true
+    }
+    return false
+  }
+
+  function record(server, req, url, route) {
+    requests.push({
+      server,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      route
+    })
+  }
+
+  return {
+    apiKey,
+    apiUrl,
+    storageUrl,
+    /** Every request either server received, in order. */
+    requests,
+    addRun,
+    /** Queue faults for a route; each request to that route takes the next one. */
+    fail(/** @type {Route} */ route, /** @type {Fault[]} */ ...queued) {
+      faults[route].push(...queued)
+    },
+    /** Requests to one route, e.g. seen('export'). */
+    seen(/** @type {Route | 'unknown'} */ route) {
+      return requests.filter(r => r.route === route)
+    },
+    /** The exact bytes a run's export has, for comparing with what landed on disk. */
+    expectedBytes(slug, format, keys = []) {
+      const content = exportContent(runs.get(slug), format, keys)
+      return Buffer.concat(content.chunks())
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      await Promise.all([api, storage].map(server => new Promise(resolve => server.close(() => resolve(undefined)))))
+    }
+  }
+}
+
+const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss']
+const CONTENT_TYPES = {
+  csv: 'text/csv',
+  json: 'application/json',
+  jsonl: 'application/x-ndjson',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xls: 'application/vnd.ms-excel',
+  xml: 'application/xml',
+  html: 'text/html',
+  rss: 'application/rss+xml'
+}
+
+/** Maps `/api/v2/...` path segments to a route and the segments after `/api/v2`. */
+function apiRoute(segments) {
+  const [api, version, ...rest] = segments
+  const route =
+    api !== 'api' || version !== 'v2'
+      ? 'unknown'
+      : rest[0] === 'worker-runs' && rest[1] === 'last' && rest.length === 2
+        ? 'last'
+        : rest[0] === 'workers' && rest[2] === 'runs' && rest[3] === 'last' && rest.length === 4
+          ? 'last'
+          : rest[0] === 'worker-runs' && rest.length === 2
+            ? 'run'
+            : rest[0] === 'worker-runs' && rest[2] === 'result' && rest[3] === 'export' && rest.length === 4
+              ? 'export'
+              : 'unknown'
+  return { route, rest }
+}
+
+function credentials(req, url) {
+  const given = []
+  const auth = req.headers.authorization
+  if (auth) given.push(auth.startsWith('Bearer ') ? auth.slice(7) : '')
+  if (req.headers['api-key'] !== undefined) given.push(String(req.headers['api-key']))
+  if (url.searchParams.has('token')) given.push(url.searchParams.get('token') ?? '')
+  return given
+}
+
+function currentStatus(run) {
+  if (run.statuses?.length) return run.statuses[Math.min(run.polls, run.statuses.length) - 1] ?? run.statuses[0]
+  return run.status ?? 'succeeded'
+}
+
+function detail(run) {
+  const status = currentStatus(run)
+  return {
+    slug: run.slug,
+    scraper_slug: run.worker ?? 'coreclaw/google-maps-scraper',
+    scraper_title: 'Google Maps Scraper',
+    version: '1.4.2',
+    status,
+    results: status === 'succeeded' ? run.results : Math.floor((run.results ?? 0) / 2),
+    usage: 0.12,
+    traffic: 1048576,
+    origin: 'api',
+    started_at: 1764300000,
+    finished_at: status === 'succeeded' ? 1764300420 : 0,
+    duration: 420,
+    ...(run.errMsg && { err_msg: run.errMsg })
+  }
+}
+
+/** The export's bytes, as chunks produced on demand, so a 512 MiB export costs no memory. */
+function exportContent(run, format, keys) {
+  if (run?.size !== undefined) return generated(run.size)
+  const rows = (run?.rows ?? SAMPLE_ROWS).map(row => pick(row, keys))
+  const bytes = render(rows, format)
+  return { size: bytes.length, chunks: () => [bytes] }
+}
+
+function pick(row, keys) {
+  if (keys.length === 0) return row
+  return Object.fromEntries(keys.filter(key => key in row).map(key => [key, row[key]]))
+}
+
+function render(rows, format) {
+  const keys = [...new Set(rows.flatMap(row => Object.keys(row)))]
+  const xml = text =>
+    String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  switch (format) {
+    case 'csv': {
+      const cell = value => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value))
+      return Buffer.from(
+        [keys.join(','), ...rows.map(row => keys.map(key => cell(row[key] ?? '')).join(','))].join('\r\n') + '\r\n'
+      )
+    }
+    case 'json':
+      return Buffer.from(JSON.stringify(rows, null, 2))
+    case 'jsonl':
+      return Buffer.from(rows.map(row => JSON.stringify(row)).join('\n') + '\n')
+    case 'xml':
+      return Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<items>${rows.map(row => `<item>${keys.map(key => `<${key}>${xml(row[key] ?? '')}</${key}>`).join('')}</item>`).join('')}</items>\n`
+      )
+    case 'html':
+      return Buffer.from(
+        `<table><tr>${keys.map(key => `<th>${xml(key)}</th>`).join('')}</tr>${rows.map(row => `<tr>${keys.map(key => `<td>${xml(row[key] ?? '')}</td>`).join('')}</tr>`).join('')}</table>\n`
+      )
+    case 'rss':
+      return Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>CoreClaw export</title>${rows.map(row => `<item>${keys.map(key => `<${key}>${xml(row[key] ?? '')}</${key}>`).join('')}</item>`).join('')}</channel></rss>\n`
+      )
+    case 'xlsx':
+    case 'xls': {
+      // Binary formats: a real magic number and bytes that are not valid UTF-8, so a test
+      // notices any text decoding on the way.
+      const magic = format === 'xlsx' ? [0x50, 0x4b, 0x03, 0x04] : [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
+      const body = Buffer.from(JSON.stringify(rows))
+      return Buffer.concat([Buffer.from(magic), Buffer.from([0xff, 0xfe, 0x00, 0x80]), body])
+    }
+    default:
+      throw new Error(`no renderer for ${format}`)
+  }
+}
+
+const BLOCK = (() => {
+  const line = 'ChIJ2eUgeAK6j4ARbn5u_wAGqWA,Blue Bottle Coffee,"1 Ferry Building, San Francisco",4.6,2381\n'
+  return Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length))).subarray(0, 1024 * 1024)
+})()
+
+function generated(size) {
+  return {
+    size,
+    chunks: () => {
+      const out = []
+      for (let left = size; left > 0; left -= BLOCK.length) out.push(BLOCK.subarray(0, Math.min(left, BLOCK.length)))
+      return out
+    }
+  }
+}
+
+/** Writes the content with back-pressure; stops after `limit` bytes when given. */
+function streamContent(content, res, limit, onLimit) {
+  let sent = 0
+  const total = limit ?? content.size
+  const pieces = content.size <= BLOCK.length ? content.chunks() : null
+  let index = 0
+  const next = () => {
+    if (pieces) return pieces[index++]
+    const left = total - sent
+    return left > 0 ? BLOCK.subarray(0, Math.min(left, BLOCK.length)) : undefined
+  }
+  const pump = () => {
+    for (;;) {
+      if (sent >= total) {
+        if (limit !== undefined) return onLimit()
+        return res.end()
+      }
+      let chunk = next()
+      if (!chunk) return res.end()
+      if (sent + chunk.length > total) chunk = chunk.subarray(0, total - sent)
+      sent += chunk.length
+      if (!res.write(chunk)) return res.once('drain', pump)
+    }
+  }
+  pump()
+}
+
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      const address = server.address()
+      resolve(`${host}:${typeof address === 'object' && address ? address.port : port}`)
+    })
+  })
+}

@@ -1,0 +1,109 @@
+// Runs the bundled action the way the GitHub Actions runner does: `node dist/index.js` with
+// cwd = the workspace, every input as INPUT_<NAME> (hyphens kept) with action.yml's defaults
+// filled in, and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_ENV / GITHUB_PATH /
+// GITHUB_STATE files. Shared by the end-to-end tests, the demo and the benchmark.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** action.yml's inputs and their defaults, as the runner reads them. */
+export function actionDefaults() {
+  const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+  return Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']))
+}
+
+/**
+ * Builds the environment and files of one step.
+ * @param {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string> }} step
+ */
+export function prepareStep({ inputs, workspace, env = {} }) {
+  const runnerDir = mkdtempSync(path.join(tmpdir(), 'coreclaw-runner-'))
+  const work = workspace ?? mkdtempSync(path.join(tmpdir(), 'coreclaw-workspace-'))
+  const files = {}
+  for (const name of ['OUTPUT', 'STEP_SUMMARY', 'ENV', 'PATH', 'STATE']) {
+    files[name] = path.join(runnerDir, `${name.toLowerCase()}.txt`)
+    writeFileSync(files[name], '')
+  }
+  const given = { ...actionDefaults(), ...inputs }
+  const inputEnv = Object.fromEntries(
+    Object.entries(given).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  )
+  // Only what a runner provides: the tests must not depend on the developer's shell (proxies!).
+  const base = Object.fromEntries(
+    ['PATH', 'HOME', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE']
+      .filter(k => process.env[k])
+      .map(k => [k, process.env[k]])
+  )
+  return {
+    workspace: work,
+    files,
+    env: {
+      ...base,
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: work,
+      RUNNER_TEMP: runnerDir,
+      ...Object.fromEntries(Object.entries(files).map(([name, file]) => [`GITHUB_${name}`, file])),
+      ...inputEnv,
+      ...env
+    },
+    outputs: () => parseOutputs(readFileSync(files.OUTPUT, 'utf8')),
+    summary: () => readFileSync(files.STEP_SUMMARY, 'utf8')
+  }
+}
+
+/**
+ * Runs one step to its end.
+ * @param {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string>,
+ *   node?: string, entry?: string }} step
+ */
+export async function runAction(step) {
+  const prepared = prepareStep(step)
+  const node = step.node ?? process.env.ACTION_NODE ?? process.execPath
+  const entry = path.join(ROOT, step.entry ?? 'dist/index.js')
+  const started = Date.now()
+  const { code, stdout, stderr } = await spawnCollect(node, [entry], { cwd: prepared.workspace, env: prepared.env })
+  return {
+    code,
+    stdout,
+    stderr,
+    elapsedMs: Date.now() - started,
+    workspace: prepared.workspace,
+    env: prepared.env,
+    outputs: prepared.outputs(),
+    summary: prepared.summary()
+  }
+}
+
+/** Runs a command without blocking the event loop (the sandbox must keep answering). */
+export function spawnCollect(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.once('error', reject)
+    child.once('close', code => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Parses `name<<delimiter\nvalue\ndelimiter` blocks, as the runner does. */
+export function parseOutputs(text) {
+  const outputs = {}
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}

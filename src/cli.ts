@@ -1,0 +1,119 @@
+/**
+ * The same export from a terminal: `node dist/cli.js --run-id … --format xlsx --out results.xlsx`.
+ * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
+ * errors go to stderr; the outputs go to stdout as JSON, for scripts.
+ */
+import { parseArgs } from 'node:util'
+import { asActionError, InputError } from './errors.js'
+import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
+import type { Log } from './log.js'
+import { exportRun } from './main.js'
+import { realClock } from './retry.js'
+import { VERSION } from './version.js'
+
+const HELP = `Usage: node dist/cli.js --run-id <slug|last> [options]
+
+Exports a CoreClaw worker run's results to a file, like the GitHub Action does.
+The API key is read from the CORECLAW_API_KEY environment variable.
+
+Options:
+  --run-id <slug|last>   run slug, or 'last' for the latest run (required)
+  --format <format>      csv, json, jsonl, xlsx, xls, xml, html, rss (default: ${DEFAULTS.format})
+  --filter-keys <keys>   field keys to keep, comma-separated (default: all)
+  --out <path>           file or folder to write (default: ./<run-id>.<format>)
+  --overwrite <bool>     replace an existing file (default: ${DEFAULTS.overwrite})
+  --base-url <url>       API base for private deployments (default: ${DEFAULTS['base-url']})
+  --auth-method <m>      bearer, header or query (default: ${DEFAULTS['auth-method']})
+  --max-attempts <n>     attempts per request, the first included (default: ${DEFAULTS['max-attempts']})
+  --timeout <s>          seconds without progress before a request fails (default: ${DEFAULTS.timeout})
+  --wait-timeout <s>     seconds to wait for a running run; 0 = don't wait (default: ${DEFAULTS['wait-timeout']})
+  --worker-id <id>       with --run-id last: the latest run of this worker (owner/name)
+  -h, --help             show this help
+  -v, --version          show the version
+
+Prints the outputs (path, url, run-id, format, size, sha256, result-count, request-id) as JSON
+on stdout. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
+
+/** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
+const FLAGS: Record<string, InputName> = {
+  'run-id': 'run-id',
+  format: 'format',
+  'filter-keys': 'filter-keys',
+  out: 'path',
+  overwrite: 'overwrite',
+  'base-url': 'base-url',
+  'auth-method': 'auth-method',
+  'max-attempts': 'max-attempts',
+  timeout: 'timeout',
+  'wait-timeout': 'wait-timeout',
+  'worker-id': 'worker-id'
+}
+
+const stderrLog: Log = {
+  info: message => process.stderr.write(`${message}\n`),
+  warning: message => process.stderr.write(`warning: ${message}\n`),
+  group: (title, work) => {
+    process.stderr.write(`${title}\n`)
+    return work()
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    const options = Object.fromEntries(Object.keys(FLAGS).map(flag => [flag, { type: 'string' as const }]))
+    values = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      strict: true,
+      allowPositionals: false
+    }).values
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`)
+    return 2
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`)
+    return 0
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`)
+    return 0
+  }
+
+  const given = new Map<InputName, string>(
+    Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')])
+  )
+  given.set('api-key', process.env.CORECLAW_API_KEY ?? '')
+  try {
+    const inputs = parseInputs(name => given.get(name) ?? '')
+    const result = await exportRun(inputs, {
+      log: stderrLog,
+      clock: realClock,
+      workspace: process.cwd(),
+      progressEveryMs: 1000
+    })
+    const outputs = {
+      path: result.path,
+      url: result.url,
+      'run-id': result.runId,
+      format: result.format,
+      size: result.size,
+      sha256: result.sha256,
+      'result-count': result.resultCount ?? null,
+      'request-id': result.requestId ?? null
+    }
+    process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`)
+    return 0
+  } catch (thrown) {
+    const error = asActionError(thrown)
+    const message =
+      error instanceof InputError && error.input === 'api-key'
+        ? 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
+        : `${error.message}. ${error.hint.replace(/'([a-z-]+)' input/g, '--$1 option')}`
+    process.stderr.write(`error: ${message}\n`)
+    return error instanceof InputError ? 2 : 1
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,176 @@
+/**
+ * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the three
+ * calls the action needs. Every call goes through the shared retry policy.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import { CoreClawError } from './errors.js'
+import { get, readText, type Signed } from './http.js'
+import type { AuthMethod, Format } from './inputs.js'
+import { parseRetryAfter, type RetryPolicy } from './retry.js'
+
+export interface ClientOptions {
+  baseUrl: URL
+  apiKey: string
+  authMethod: AuthMethod
+  timeoutMs: number
+  userAgent: string
+  retry: RetryPolicy
+}
+
+export interface RunDetail {
+  slug: string
+  status: string
+  results?: number
+  err_msg?: string
+  scraper_slug?: string
+  scraper_title?: string
+  started_at?: number
+  finished_at?: number
+}
+
+export interface Answer<T> {
+  data: T
+  requestId?: string
+}
+
+export interface ExportLink {
+  downloadUrl: string
+  requestId?: string
+}
+
+export class CoreClawClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  getRun(runId: string): Promise<Answer<RunDetail>> {
+    return this.call<RunDetail>('run detail request', `worker-runs/${encodeURIComponent(runId)}`)
+  }
+
+  /** The account's latest run, or the latest run of `workerId` (owner/name). */
+  getLastRun(workerId?: string): Promise<Answer<RunDetail>> {
+    const path = workerId ? `workers/${encodeURIComponent(workerId.replace('/', '~'))}/runs/last` : 'worker-runs/last'
+    return this.call<RunDetail>('latest run request', path)
+  }
+
+  async requestExport(runId: string, format: Format, filterKeys: string[]): Promise<ExportLink> {
+    const query = new URLSearchParams({ format })
+    if (filterKeys.length > 0) query.set('filter_keys', filterKeys.join(','))
+    const operation = 'export request'
+    const answer = await this.call<{ download_url?: unknown }>(
+      operation,
+      `worker-runs/${encodeURIComponent(runId)}/result/export`,
+      query
+    )
+    const downloadUrl = answer.data?.download_url
+    if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
+      throw new CoreClawError({
+        operation,
+        status: 200,
+        appCode: 0,
+        requestId: answer.requestId,
+        problem: 'the answer has no data.download_url'
+      })
+    }
+    return { downloadUrl, requestId: answer.requestId }
+  }
+
+  private call<T>(operation: string, path: string, query?: URLSearchParams): Promise<Answer<T>> {
+    const { baseUrl, timeoutMs, userAgent, retry } = this.options
+    const prefix = baseUrl.pathname.replace(/\/+$/, '')
+    const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin)
+    if (query) url.search = query.toString()
+    return retry.run(operation, async () => {
+      const response = await get(url, {
+        operation,
+        timeoutMs,
+        maxRedirects: 10,
+        sameOriginOnly: true,
+        headers: { accept: 'application/json', 'user-agent': userAgent },
+        sign: hop => this.sign(hop)
+      })
+      const text = await readText(response, operation)
+      return parseEnvelope<T>(operation, response.status, response.headers, text)
+    })
+  }
+
+  /** Credentials for one request to the API origin; `sameOriginOnly` keeps them there. */
+  private sign(url: URL): Signed {
+    const { apiKey, authMethod } = this.options
+    switch (authMethod) {
+      case 'bearer':
+        return { url, headers: { authorization: `Bearer ${apiKey}` } }
+      case 'header':
+        return { url, headers: { 'api-key': apiKey } }
+      case 'query': {
+        const signed = new URL(url)
+        signed.searchParams.set('token', apiKey)
+        return { url: signed, headers: {} }
+      }
+    }
+  }
+}
+
+interface Envelope {
+  code?: unknown
+  data?: unknown
+  message?: unknown
+  details?: unknown
+  request_id?: unknown
+}
+
+/** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
+export function parseEnvelope<T>(
+  operation: string,
+  status: number,
+  headers: IncomingHttpHeaders,
+  text: string
+): Answer<T> {
+  const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now())
+  const headerRequestId = firstHeader(headers['x-request-id'])
+  let envelope: Envelope | undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as Envelope
+  } catch {
+    envelope = undefined
+  }
+  if (!envelope) {
+    throw new CoreClawError({
+      operation,
+      status,
+      requestId: headerRequestId,
+      problem: 'the answer is not a JSON envelope',
+      bodyStart: bodyStart(text),
+      retryAfterMs
+    })
+  }
+  const requestId =
+    typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId
+  const appCode = typeof envelope.code === 'number' ? envelope.code : undefined
+  const ok = status >= 200 && status < 300 && appCode === 0
+  if (ok) return { data: envelope.data as T, requestId }
+  throw new CoreClawError({
+    operation,
+    status,
+    appCode,
+    serverMessage: typeof envelope.message === 'string' ? envelope.message : undefined,
+    details: envelope.details ?? undefined,
+    requestId,
+    problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
+    retryAfterMs
+  })
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value || undefined
+}
+
+/** The first 120 visible characters of a body, tags and control characters removed. */
+export function bodyStart(text: string): string {
+  const visible = text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible
+}

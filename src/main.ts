@@ -1,0 +1,176 @@
+/**
+ * The action, as a story: inputs → run status → export → download → outputs and summary.
+ * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
+ */
+import { existsSync } from 'node:fs'
+import { CoreClawClient, type ExportLink } from './coreclaw.js'
+import { resolveDestination } from './destination.js'
+import { downloadFile, type DownloadedFile } from './download.js'
+import { asActionError, CoreClawError, DestinationExistsError, DownloadError } from './errors.js'
+import { loggable } from './http.js'
+import { isRunSlug, LAST, parseInputs, type Inputs } from './inputs.js'
+import type { Log } from './log.js'
+import { progressReporter } from './progress.js'
+import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
+import * as runner from './runner.js'
+import { renderSummary } from './summary.js'
+import { USER_AGENT } from './version.js'
+import { waitForRun } from './wait.js'
+
+export interface Host {
+  log: Log
+  clock: Clock
+  /** Relative paths are resolved against it. */
+  workspace: string
+  /** How often to report download progress. */
+  progressEveryMs: number
+}
+
+export interface ExportResult {
+  runId: string
+  format: string
+  filterKeys: string[]
+  path: string
+  url: string
+  size: number
+  sha256: string
+  resultCount?: number
+  requestId?: string
+  details: {
+    requestIds: { run?: string; export?: string }
+    attempts: Record<string, number>
+    timings: { waitMs: number; exportMs: number; totalMs: number }
+    freshLink: boolean
+  }
+}
+
+export const FAILURE_TITLE = 'CoreClaw export failed'
+
+/** The GitHub Action. */
+export async function run(): Promise<void> {
+  try {
+    runner.setSecret(runner.getInput('api-key'))
+    const inputs = parseInputs(runner.getInput)
+    const result = await exportRun(inputs, {
+      log: runner.runnerLog,
+      clock: realClock,
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      progressEveryMs: 10_000
+    })
+    setOutputs(result)
+    runner.appendSummary(renderSummary(result))
+  } catch (thrown) {
+    const error = asActionError(thrown)
+    if (error.requestId) runner.setOutput('request-id', error.requestId)
+    runner.setFailed(`${error.message}. ${error.hint}`, FAILURE_TITLE)
+  }
+}
+
+/** Everything between validated inputs and a verified file on disk. */
+export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResult> {
+  const { log, clock } = host
+  const started = clock.now()
+  const retry = new RetryPolicy({
+    maxAttempts: inputs.maxAttempts,
+    clock,
+    onRetry: notice => log.info(describeRetry(notice))
+  })
+  const client = new CoreClawClient({
+    baseUrl: inputs.baseUrl,
+    apiKey: inputs.apiKey,
+    authMethod: inputs.authMethod,
+    timeoutMs: inputs.timeoutSeconds * 1000,
+    userAgent: USER_AGENT,
+    retry
+  })
+
+  if (inputs.workerId && inputs.runId !== LAST)
+    log.warning("'worker-id' is only used with 'run-id: last'; ignoring it.")
+  const runId = inputs.runId === LAST ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId
+
+  const destination = resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
+  if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
+
+  const ready = await log.group(`Run ${runId}`, () =>
+    waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log })
+  )
+  log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
+
+  const exportStarted = clock.now()
+  const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, async () => {
+    const download = (link: ExportLink): Promise<DownloadedFile> => {
+      log.info(`Downloading ${loggable(link.downloadUrl)}`)
+      return retry.run('download', () =>
+        downloadFile(link.downloadUrl, destination, {
+          timeoutMs: inputs.timeoutSeconds * 1000,
+          userAgent: USER_AGENT,
+          overwrite: inputs.overwrite,
+          onProgress: progressReporter(log.info, host.progressEveryMs, clock)
+        })
+      )
+    }
+    const first = await client.requestExport(runId, inputs.format, inputs.filterKeys)
+    try {
+      return { link: first, file: await download(first), freshLink: false }
+    } catch (error) {
+      // A signed link that is refused is dead: one fresh export, never a retry of the dead link.
+      if (!(error instanceof DownloadError && error.problem === 'expired')) throw error
+      log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`)
+      const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys)
+      return { link: fresh, file: await download(fresh), freshLink: true }
+    }
+  })
+  if (file.size === 0) log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`)
+  log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`)
+
+  const finished = clock.now()
+  return {
+    runId,
+    format: inputs.format,
+    filterKeys: inputs.filterKeys,
+    path: file.path,
+    url: link.downloadUrl,
+    size: file.size,
+    sha256: file.sha256,
+    resultCount: ready.run.results,
+    requestId: link.requestId,
+    details: {
+      requestIds: { run: ready.requestId, export: link.requestId },
+      attempts: Object.fromEntries(retry.attempts),
+      timings: { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started },
+      freshLink
+    }
+  }
+}
+
+/** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
+async function resolveLastRun(client: CoreClawClient, workerId: string | undefined, log: Log): Promise<string> {
+  const { data, requestId } = await client.getLastRun(workerId)
+  const slug = data?.slug
+  if (typeof slug !== 'string' || !isRunSlug(slug)) {
+    throw new CoreClawError({
+      operation: 'latest run request',
+      status: 200,
+      appCode: 0,
+      requestId,
+      problem: 'the answer has no valid run slug'
+    })
+  }
+  log.info(`run-id 'last'${workerId ? ` of worker ${workerId}` : ''} is run ${slug}.`)
+  return slug
+}
+
+export function setOutputs(result: ExportResult): void {
+  runner.setOutput('path', result.path)
+  runner.setOutput('url', result.url)
+  runner.setOutput('run-id', result.runId)
+  runner.setOutput('format', result.format)
+  runner.setOutput('size', String(result.size))
+  runner.setOutput('sha256', result.sha256)
+  runner.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount))
+  runner.setOutput('request-id', result.requestId ?? '')
+}
+
+function describeRetry({ attempt, maxAttempts, delayMs, error }: RetryNotice): string {
+  return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${(delayMs / 1000).toFixed(1)} s.`
+}

@@ -1,0 +1,52 @@
+/**
+ * Waiting for a run to become exportable. Only `succeeded` runs are exported; `ready` and
+ * `running` are waited for (up to `wait-timeout`); everything else is final and fails at once.
+ */
+import type { CoreClawClient, RunDetail } from './coreclaw.js'
+import { RunStateError } from './errors.js'
+import type { Clock } from './retry.js'
+import type { Log } from './log.js'
+
+/** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
+export const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000]
+/** A progress line at most this often, so long waits don't flood the log. */
+export const PROGRESS_EVERY_MS = 15_000
+
+export interface WaitOptions {
+  waitTimeoutSeconds: number
+  clock: Clock
+  log: Log
+}
+
+export interface ReadyRun {
+  run: RunDetail
+  requestId?: string
+  waitedMs: number
+}
+
+export async function waitForRun(client: CoreClawClient, runId: string, options: WaitOptions): Promise<ReadyRun> {
+  const { clock, log, waitTimeoutSeconds } = options
+  const started = clock.now()
+  const deadline = started + waitTimeoutSeconds * 1000
+  let lastProgress = -Infinity
+  for (let poll = 0; ; poll++) {
+    const { data: run, requestId } = await client.getRun(runId)
+    const status = String(run?.status ?? 'unknown').toLowerCase()
+    const now = clock.now()
+    if (status === 'succeeded') return { run, requestId, waitedMs: now - started }
+    if (status !== 'ready' && status !== 'running') {
+      throw new RunStateError(runId, status, 'not-exportable', run?.err_msg || undefined, undefined, requestId)
+    }
+    if (now >= deadline) {
+      throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId)
+    }
+    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+      lastProgress = now
+      log.info(
+        `Run ${runId} is ${status}, ${run?.results ?? 0} rows so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`
+      )
+    }
+    const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]
+    await clock.sleep(Math.min(delay, deadline - now))
+  }
+}
