@@ -12,7 +12,8 @@ describe('destination on POSIX', () => {
   test('an absolute file path is kept', () => expect(at('/tmp/x.csv')).toBe('/tmp/x.csv'))
   test('a trailing / means a folder', () => expect(at('out/')).toBe('/ws/out/RUN1.csv'))
   test('a trailing \\ means a folder too', () => expect(at('out\\')).toBe('/ws/out/RUN1.csv'))
-  test('an existing folder gets the default name inside', () => expect(at('reports', p => p === '/ws/reports')).toBe('/ws/reports/RUN1.csv'))
+  test('an existing folder gets the default name inside', () =>
+    expect(at('reports', p => p === '/ws/reports')).toBe('/ws/reports/RUN1.csv'))
   test('"/" alone is the root folder', () => expect(at('/')).toBe('/RUN1.csv'))
 })
 
@@ -22,7 +23,8 @@ describe('destination on Windows', () => {
 
   test('empty', () => expect(at('')).toBe('D:\\a\\repo\\repo\\RUN1.xlsx'))
   test('a relative path with backslashes', () => expect(at('out\\data.xlsx')).toBe('D:\\a\\repo\\repo\\out\\data.xlsx'))
-  test('a relative path with forward slashes', () => expect(at('out/data.xlsx')).toBe('D:\\a\\repo\\repo\\out\\data.xlsx'))
+  test('a relative path with forward slashes', () =>
+    expect(at('out/data.xlsx')).toBe('D:\\a\\repo\\repo\\out\\data.xlsx'))
   test('a drive-letter path is kept', () => expect(at('C:\\exports\\x.xlsx')).toBe('C:\\exports\\x.xlsx'))
   test('a trailing \\ means a folder', () => expect(at('C:\\exports\\')).toBe('C:\\exports\\RUN1.xlsx'))
   test('a trailing / means a folder', () => expect(at('exports/')).toBe('D:\\a\\repo\\repo\\exports\\RUN1.xlsx'))

@@ -14,19 +14,35 @@ function failure(status: number, body: string, headers = {}): CoreClawError {
 
 describe('the CoreClaw envelope', () => {
   test('code 0 on HTTP 200 gives data and request id', () => {
-    const answer = parseEnvelope(op, 200, {}, '{"code":0,"data":{"download_url":"https://x"},"message":"success","request_id":"req-1"}')
+    const answer = parseEnvelope(
+      op,
+      200,
+      {},
+      '{"code":0,"data":{"download_url":"https://x"},"message":"success","request_id":"req-1"}'
+    )
     expect(answer).toEqual({ data: { download_url: 'https://x' }, requestId: 'req-1' })
   })
 
   test('code != 0 is a failure even on HTTP 200, and is not retried', () => {
     const error = failure(200, '{"code":30001,"message":"insufficient balance","details":null,"request_id":"req-2"}')
-    expect(error).toMatchObject({ status: 200, appCode: 30001, serverMessage: 'insufficient balance', requestId: 'req-2', retryable: false })
-    expect(error.message).toBe('export request failed: HTTP 200: app code 30001 (insufficient balance): insufficient balance [request_id: req-2]')
+    expect(error).toMatchObject({
+      status: 200,
+      appCode: 30001,
+      serverMessage: 'insufficient balance',
+      requestId: 'req-2',
+      retryable: false
+    })
+    expect(error.message).toBe(
+      'export request failed: HTTP 200: app code 30001 (insufficient balance): insufficient balance [request_id: req-2]'
+    )
     expect(error.hint).toMatch(/balance/)
   })
 
   test('the error names status, app code, message, details and request id', () => {
-    const error = failure(400, '{"code":11000,"message":"invalid argument","details":[{"field":"format"}],"request_id":"req-3"}')
+    const error = failure(
+      400,
+      '{"code":11000,"message":"invalid argument","details":[{"field":"format"}],"request_id":"req-3"}'
+    )
     expect(error.message).toContain('HTTP 400')
     expect(error.message).toContain('app code 11000 (invalid argument)')
     expect(error.message).toContain('details: [{"field":"format"}]')
@@ -49,7 +65,9 @@ describe('the CoreClaw envelope', () => {
   test('an HTML gateway page quotes the status and a sanitised start of the body', () => {
     const html = '<html><head><style>body{}</style></head><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>'
     const error = failure(502, html)
-    expect(error.message).toBe('export request failed: HTTP 502: the answer is not a JSON envelope; body starts: "502 Bad Gateway nginx"')
+    expect(error.message).toBe(
+      'export request failed: HTTP 502: the answer is not a JSON envelope; body starts: "502 Bad Gateway nginx"'
+    )
     expect(error.retryable).toBe(true)
   })
 

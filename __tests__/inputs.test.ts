@@ -34,9 +34,12 @@ describe('inputs', () => {
     expect(DEFAULTS['base-url']).toBe('https://openapi.coreclaw.com')
   })
 
-  test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])('format %s is accepted in any case and kept lowercase', format => {
-    expect(parse({ ...valid, format: format.toUpperCase() }).format).toBe(format)
-  })
+  test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(
+    'format %s is accepted in any case and kept lowercase',
+    format => {
+      expect(parse({ ...valid, format: format.toUpperCase() }).format).toBe(format)
+    }
+  )
 
   test('a wrong format names the input and what is accepted', () => {
     rejects({ ...valid, format: 'ndjson' }, 'format', /csv, json, jsonl, xlsx, xls, xml, html, rss/)
@@ -68,9 +71,12 @@ describe('inputs', () => {
     rejects({ ...valid, 'auth-method': 'basic' }, 'auth-method', /bearer, header, query/)
   })
 
-  test.each(['ftp://example.com', 'not a url', 'https://x.test/?a=1', 'https://user:pw@x.test'])('base-url %s fails', url => {
-    rejects({ ...valid, 'base-url': url }, 'base-url', /http\(s\) URL/)
-  })
+  test.each(['ftp://example.com', 'not a url', 'https://x.test/?a=1', 'https://user:pw@x.test'])(
+    'base-url %s fails',
+    url => {
+      rejects({ ...valid, 'base-url': url }, 'base-url', /http\(s\) URL/)
+    }
+  )
 
   test.each([
     ['https://api.example.com/', 'https://api.example.com/'],
@@ -112,7 +118,12 @@ describe('inputs', () => {
 
 describe('filter-keys', () => {
   test('commas and newlines separate; trimmed, empties dropped, duplicates removed, order kept', () => {
-    expect(parseFilterKeys(' title, address\n\nrating ,title,, \r\nphone\n')).toEqual(['title', 'address', 'rating', 'phone'])
+    expect(parseFilterKeys(' title, address\n\nrating ,title,, \r\nphone\n')).toEqual([
+      'title',
+      'address',
+      'rating',
+      'phone'
+    ])
   })
   test('empty means none', () => {
     expect(parseFilterKeys('  \n , ')).toEqual([])

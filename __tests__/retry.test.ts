@@ -82,7 +82,9 @@ describe('the retry policy', () => {
     const { outcome, calls } = await attempts([serverError(502), serverError(502), serverError(504)], 3)
     expect(calls).toBe(3)
     expect(outcome).toBeInstanceOf(AttemptsExhaustedError)
-    expect((outcome as Error).message).toBe('gave up after 3 attempts; the last one: export request failed: HTTP 504: app code 10000 (system error)')
+    expect((outcome as Error).message).toBe(
+      'gave up after 3 attempts; the last one: export request failed: HTTP 504: app code 10000 (system error)'
+    )
   })
 
   test('max-attempts 1 makes one attempt and reports the error itself', async () => {
@@ -103,7 +105,8 @@ describe('Retry-After', () => {
     const now = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT')
     expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:09 GMT', now)).toBe(9000)
   })
-  test('a date in the past means now', () => expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.now())).toBe(0))
+  test('a date in the past means now', () =>
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.now())).toBe(0))
   test('garbage is ignored', () => expect(parseRetryAfter('soon', 0)).toBeUndefined())
   test('absent', () => expect(parseRetryAfter(undefined, 0)).toBeUndefined())
 })

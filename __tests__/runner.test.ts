@@ -23,7 +23,9 @@ describe('the runner protocol, byte for byte like @actions/core', () => {
   })
 
   test('warning and error annotations with a title', async () => {
-    expect(await stdoutOf(() => runner.warning(tricky, 'T: a,b'))).toBe(await stdoutOf(() => core.warning(tricky, { title: 'T: a,b' })))
+    expect(await stdoutOf(() => runner.warning(tricky, 'T: a,b'))).toBe(
+      await stdoutOf(() => core.warning(tricky, { title: 'T: a,b' }))
+    )
     expect(await stdoutOf(() => runner.error(tricky, 'CoreClaw export failed'))).toBe(
       await stdoutOf(() => core.error(tricky, { title: 'CoreClaw export failed' }))
     )

@@ -94,7 +94,12 @@ async function main(argv) {
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .exportRun */ .qQ)(inputs, { log: stderrLog, clock: _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .realClock */ .dQ, workspace: process.cwd(), progressEveryMs: 1000 });
+        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .exportRun */ .qQ)(inputs, {
+            log: stderrLog,
+            clock: _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .realClock */ .dQ,
+            workspace: process.cwd(),
+            progressEveryMs: 1000
+        });
         const outputs = {
             path: result.path,
             url: result.url,
@@ -308,7 +313,8 @@ class DownloadError extends ActionError {
         this.detail = detail;
         this.status = status;
         this.retryAfterMs = retryAfterMs;
-        this.retryable = problem === 'truncated' || (problem === 'http' && status !== undefined && isRetryableStatus(status));
+        this.retryable =
+            problem === 'truncated' || (problem === 'http' && status !== undefined && isRetryableStatus(status));
         this.hint =
             problem === 'expired'
                 ? 'The signed download link expired or was refused even after a fresh export; run the job again.'
@@ -815,7 +821,13 @@ class CoreClawClient {
         const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, query);
         const downloadUrl = answer.data?.download_url;
         if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
-            throw new errors/* CoreClawError */.Be({ operation, status: 200, appCode: 0, requestId: answer.requestId, problem: 'the answer has no data.download_url' });
+            throw new errors/* CoreClawError */.Be({
+                operation,
+                status: 200,
+                appCode: 0,
+                requestId: answer.requestId,
+                problem: 'the answer has no data.download_url'
+            });
         }
         return { downloadUrl, requestId: answer.requestId };
     }
@@ -868,7 +880,14 @@ function parseEnvelope(operation, status, headers, text) {
         envelope = undefined;
     }
     if (!envelope) {
-        throw new errors/* CoreClawError */.Be({ operation, status, requestId: headerRequestId, problem: 'the answer is not a JSON envelope', bodyStart: bodyStart(text), retryAfterMs });
+        throw new errors/* CoreClawError */.Be({
+            operation,
+            status,
+            requestId: headerRequestId,
+            problem: 'the answer is not a JSON envelope',
+            bodyStart: bodyStart(text),
+            retryAfterMs
+        });
     }
     const requestId = typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId;
     const appCode = typeof envelope.code === 'number' ? envelope.code : undefined;
@@ -1015,13 +1034,16 @@ async function downloadFile(url, destination, options) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
         if (error instanceof errors/* DownloadError */.nV || error instanceof errors/* DestinationExistsError */.F1)
             throw error;
-        if (error === fileError || error?.syscall === 'rename' || error?.syscall === 'link') {
+        if (error === fileError ||
+            error?.syscall === 'rename' ||
+            error?.syscall === 'link') {
             throw new errors/* FileSystemError */.ic(destination, error);
         }
         const code = error?.code;
         if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
             // The connection closed before the body was complete.
-            throw new errors/* DownloadError */.nV('truncated', `the connection closed after ${size}${expected === undefined ? '' : ` of ${expected}`} bytes`);
+            const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
+            throw new errors/* DownloadError */.nV('truncated', `the connection to ${loggable(response.url)} closed before ${whole} arrived`);
         }
         throw toActionError(error, operation);
     }
@@ -1170,7 +1192,12 @@ function summary_renderSummary(result) {
         ['Waited for the run', seconds(timings.waitMs)],
         ['Export and download', seconds(timings.exportMs)],
         ['Total', seconds(timings.totalMs)],
-        ['Attempts', Object.entries(attempts).map(([operation, count]) => `${operation}: ${count}`).join(', ') || '–'],
+        [
+            'Attempts',
+            Object.entries(attempts)
+                .map(([operation, count]) => `${operation}: ${count}`)
+                .join(', ') || '–'
+        ],
         ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
     ];
     return [
@@ -1275,7 +1302,11 @@ async function run() {
 async function exportRun(inputs, host) {
     const { log, clock } = host;
     const started = clock.now();
-    const retry = new src_retry/* RetryPolicy */.fU({ maxAttempts: inputs.maxAttempts, clock, onRetry: notice => log.info(describeRetry(notice)) });
+    const retry = new src_retry/* RetryPolicy */.fU({
+        maxAttempts: inputs.maxAttempts,
+        clock,
+        onRetry: notice => log.info(describeRetry(notice))
+    });
     const client = new CoreClawClient({
         baseUrl: inputs.baseUrl,
         apiKey: inputs.apiKey,
@@ -1343,7 +1374,13 @@ async function resolveLastRun(client, workerId, log) {
     const { data, requestId } = await client.getLastRun(workerId);
     const slug = data?.slug;
     if (typeof slug !== 'string' || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
-        throw new errors/* CoreClawError */.Be({ operation: 'latest run request', status: 200, appCode: 0, requestId, problem: 'the answer has no valid run slug' });
+        throw new errors/* CoreClawError */.Be({
+            operation: 'latest run request',
+            status: 200,
+            appCode: 0,
+            requestId,
+            problem: 'the answer has no valid run slug'
+        });
     }
     log.info(`run-id 'last'${workerId ? ` of worker ${workerId}` : ''} is run ${slug}.`);
     return slug;

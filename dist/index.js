@@ -195,7 +195,8 @@ class DownloadError extends ActionError {
         this.detail = detail;
         this.status = status;
         this.retryAfterMs = retryAfterMs;
-        this.retryable = problem === 'truncated' || (problem === 'http' && status !== undefined && isRetryableStatus(status));
+        this.retryable =
+            problem === 'truncated' || (problem === 'http' && status !== undefined && isRetryableStatus(status));
         this.hint =
             problem === 'expired'
                 ? 'The signed download link expired or was refused even after a fresh export; run the job again.'
@@ -626,7 +627,13 @@ class CoreClawClient {
         const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, query);
         const downloadUrl = answer.data?.download_url;
         if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
-            throw new CoreClawError({ operation, status: 200, appCode: 0, requestId: answer.requestId, problem: 'the answer has no data.download_url' });
+            throw new CoreClawError({
+                operation,
+                status: 200,
+                appCode: 0,
+                requestId: answer.requestId,
+                problem: 'the answer has no data.download_url'
+            });
         }
         return { downloadUrl, requestId: answer.requestId };
     }
@@ -679,7 +686,14 @@ function parseEnvelope(operation, status, headers, text) {
         envelope = undefined;
     }
     if (!envelope) {
-        throw new CoreClawError({ operation, status, requestId: headerRequestId, problem: 'the answer is not a JSON envelope', bodyStart: bodyStart(text), retryAfterMs });
+        throw new CoreClawError({
+            operation,
+            status,
+            requestId: headerRequestId,
+            problem: 'the answer is not a JSON envelope',
+            bodyStart: bodyStart(text),
+            retryAfterMs
+        });
     }
     const requestId = typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId;
     const appCode = typeof envelope.code === 'number' ? envelope.code : undefined;
@@ -826,13 +840,16 @@ async function downloadFile(url, destination, options) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
         if (error instanceof DownloadError || error instanceof DestinationExistsError)
             throw error;
-        if (error === fileError || error?.syscall === 'rename' || error?.syscall === 'link') {
+        if (error === fileError ||
+            error?.syscall === 'rename' ||
+            error?.syscall === 'link') {
             throw new FileSystemError(destination, error);
         }
         const code = error?.code;
         if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
             // The connection closed before the body was complete.
-            throw new DownloadError('truncated', `the connection closed after ${size}${expected === undefined ? '' : ` of ${expected}`} bytes`);
+            const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
+            throw new DownloadError('truncated', `the connection to ${loggable(response.url)} closed before ${whole} arrived`);
         }
         throw toActionError(error, operation);
     }
@@ -1091,7 +1108,12 @@ function renderSummary(result) {
         ['Waited for the run', seconds(timings.waitMs)],
         ['Export and download', seconds(timings.exportMs)],
         ['Total', seconds(timings.totalMs)],
-        ['Attempts', Object.entries(attempts).map(([operation, count]) => `${operation}: ${count}`).join(', ') || '–'],
+        [
+            'Attempts',
+            Object.entries(attempts)
+                .map(([operation, count]) => `${operation}: ${count}`)
+                .join(', ') || '–'
+        ],
         ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
     ];
     return [
@@ -1199,7 +1221,11 @@ async function run() {
 async function exportRun(inputs, host) {
     const { log, clock } = host;
     const started = clock.now();
-    const retry = new RetryPolicy({ maxAttempts: inputs.maxAttempts, clock, onRetry: notice => log.info(describeRetry(notice)) });
+    const retry = new RetryPolicy({
+        maxAttempts: inputs.maxAttempts,
+        clock,
+        onRetry: notice => log.info(describeRetry(notice))
+    });
     const client = new CoreClawClient({
         baseUrl: inputs.baseUrl,
         apiKey: inputs.apiKey,
@@ -1267,7 +1293,13 @@ async function resolveLastRun(client, workerId, log) {
     const { data, requestId } = await client.getLastRun(workerId);
     const slug = data?.slug;
     if (typeof slug !== 'string' || !isRunSlug(slug)) {
-        throw new CoreClawError({ operation: 'latest run request', status: 200, appCode: 0, requestId, problem: 'the answer has no valid run slug' });
+        throw new CoreClawError({
+            operation: 'latest run request',
+            status: 200,
+            appCode: 0,
+            requestId,
+            problem: 'the answer has no valid run slug'
+        });
     }
     log.info(`run-id 'last'${workerId ? ` of worker ${workerId}` : ''} is run ${slug}.`);
     return slug;

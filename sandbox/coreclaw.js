@@ -146,7 +146,8 @@ export async function startSandbox(options = {}) {
     })
     const limit = fault?.truncateAt ?? fault?.stallAfter
     streamContent(content, res, limit, () => {
-      if (fault && 'truncateAt' in fault) res.destroy()
+      // end(), not destroy(): the partial body is flushed, then the connection closes early.
+      if (fault && 'truncateAt' in fault) res.socket?.end()
       // stallAfter: keep the connection open and silent.
     })
   }

@@ -20,10 +20,13 @@ export function actionDefaults() {
 /**
  * Builds the environment and files of one step.
  * @param {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string> }} step
+ * @returns {{ workspace: string, files: Record<string, string>, env: Record<string, string>,
+ *   outputs: () => Record<string, string>, summary: () => string }}
  */
 export function prepareStep({ inputs, workspace, env = {} }) {
   const runnerDir = mkdtempSync(path.join(tmpdir(), 'coreclaw-runner-'))
   const work = workspace ?? mkdtempSync(path.join(tmpdir(), 'coreclaw-workspace-'))
+  /** @type {Record<string, string>} */
   const files = {}
   for (const name of ['OUTPUT', 'STEP_SUMMARY', 'ENV', 'PATH', 'STATE']) {
     files[name] = path.join(runnerDir, `${name.toLowerCase()}.txt`)
@@ -58,9 +61,15 @@ export function prepareStep({ inputs, workspace, env = {} }) {
 }
 
 /**
+ * @typedef {{ code: number | null, stdout: string, stderr: string, elapsedMs: number, workspace: string,
+ *   env: Record<string, string>, outputs: Record<string, string>, summary: string }} StepResult
+ */
+
+/**
  * Runs one step to its end.
  * @param {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string>,
  *   node?: string, entry?: string }} step
+ * @returns {Promise<StepResult>}
  */
 export async function runAction(step) {
   const prepared = prepareStep(step)
@@ -80,7 +89,11 @@ export async function runAction(step) {
   }
 }
 
-/** Runs a command without blocking the event loop (the sandbox must keep answering). */
+/**
+ * Runs a command without blocking the event loop (the sandbox must keep answering).
+ * @param {string} command @param {string[]} args @param {import('node:child_process').SpawnOptions} options
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
 export function spawnCollect(command, args, options) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -93,8 +106,12 @@ export function spawnCollect(command, args, options) {
   })
 }
 
-/** Parses `name<<delimiter\nvalue\ndelimiter` blocks, as the runner does. */
+/**
+ * Parses `name<<delimiter\nvalue\ndelimiter` blocks, as the runner does.
+ * @param {string} text @returns {Record<string, string>}
+ */
 export function parseOutputs(text) {
+  /** @type {Record<string, string>} */
   const outputs = {}
   const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {

@@ -111,10 +111,8 @@ export async function downloadFile(
     const code = (error as NodeJS.ErrnoException)?.code
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
       // The connection closed before the body was complete.
-      throw new DownloadError(
-        'truncated',
-        `the connection closed after ${size}${expected === undefined ? '' : ` of ${expected}`} bytes`
-      )
+      const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`
+      throw new DownloadError('truncated', `the connection to ${loggable(response.url)} closed before ${whole} arrived`)
     }
     throw toActionError(error, operation)
   }
