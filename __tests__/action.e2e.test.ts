@@ -2,42 +2,22 @@
 // sandbox on loopback. Each test checks the exit code, the outputs, the bytes on disk and what
 // the sandbox received.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
+import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox, type Step } from './helpers.js'
 
-const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>
-type Step = Awaited<ReturnType<typeof runAction>>
 let sandbox: Sandbox
+let step: ReturnType<typeof stepAgainst>
 
 beforeEach(async () => {
   sandbox = await startSandbox({ runs: [{ slug: RUN }] })
+  step = stepAgainst(sandbox)
 })
 afterEach(() => sandbox.close())
 
-const step = (inputs: Record<string, string> = {}, workspace?: string) =>
-  runAction({ inputs: { 'run-id': RUN, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs }, workspace })
-
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
-const errorLine = (result: Step) => result.stdout.split('\n').find(line => line.startsWith('::error')) ?? ''
-
-/** Every file in the workspace, so that a stray partial file can't hide. */
-const filesIn = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter(entry => entry.isFile())
-    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort()
-
-function expectSecretsKept(result: Step): void {
-  const key = result.env['INPUT_API-KEY']
-  const everything = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n')
-  const mentions = everything.split('\n').filter(line => line.includes(key))
-  expect(mentions).toEqual([`::add-mask::${key}`])
-  // The signature of the download URL is a credential too: never in the log or the summary.
-  expect(`${result.stdout}${result.stderr}${result.summary}`).not.toMatch(/q-signature|token=/)
-}
 
 describe('exporting a succeeded run', () => {
   test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(

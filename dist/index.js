@@ -826,11 +826,8 @@ async function downloadFile(url, destination, options) {
         throw new FileSystemError(external_node_path_namespaceObject.dirname(destination), error);
     }
     const temporary = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(destination), `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
-    const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
-    let fileError;
-    file.once('error', error => (fileError = error));
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, file);
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
         if (expected !== undefined && size !== expected) {
             throw new DownloadError('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`);
         }
@@ -838,22 +835,22 @@ async function downloadFile(url, destination, options) {
     }
     catch (error) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
-        if (error instanceof DownloadError || error instanceof DestinationExistsError)
-            throw error;
-        if (error === fileError ||
-            error?.syscall === 'rename' ||
-            error?.syscall === 'link') {
-            throw new FileSystemError(destination, error);
-        }
-        const code = error?.code;
-        if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-            // The connection closed before the body was complete.
-            const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
-            throw new DownloadError('truncated', `the connection to ${loggable(response.url)} closed before ${whole} arrived`);
-        }
-        throw toActionError(error, operation);
+        throw classify(error, destination, `the connection to ${loggable(response.url)} closed before ${expected === undefined ? 'the whole file' : `all ${expected} bytes`} arrived`);
     }
     return { path: destination, size, sha256: hash.digest('hex') };
+}
+const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink']);
+/** One error from anywhere in the pipeline, as what it means for the user. */
+function classify(error, destination, cutShort) {
+    if (error instanceof ActionError)
+        return error;
+    const { code, syscall } = (error ?? {});
+    if (syscall && FILE_CALLS.has(syscall))
+        return new FileSystemError(destination, error);
+    // The connection closed before the body was complete.
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE')
+        return new DownloadError('truncated', cutShort);
+    return toActionError(error, 'download');
 }
 async function moveIntoPlace(temporary, destination, overwrite) {
     if (overwrite)

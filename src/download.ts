@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { DownloadError, DestinationExistsError, FileSystemError } from './errors.js'
+import { ActionError, DownloadError, DestinationExistsError, FileSystemError } from './errors.js'
 import { get, loggable, toActionError } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
@@ -89,34 +89,39 @@ export async function downloadFile(
     path.dirname(destination),
     `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`
   )
-  const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
-  let fileError: unknown
-  file.once('error', error => (fileError = error))
   try {
-    await pipeline(response.body, measure, file)
+    await pipeline(
+      response.body,
+      measure,
+      createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
+    )
     if (expected !== undefined && size !== expected) {
       throw new DownloadError('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`)
     }
     await moveIntoPlace(temporary, destination, options.overwrite)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
-    if (error instanceof DownloadError || error instanceof DestinationExistsError) throw error
-    if (
-      error === fileError ||
-      (error as NodeJS.ErrnoException)?.syscall === 'rename' ||
-      (error as NodeJS.ErrnoException)?.syscall === 'link'
-    ) {
-      throw new FileSystemError(destination, error as NodeJS.ErrnoException)
-    }
-    const code = (error as NodeJS.ErrnoException)?.code
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      // The connection closed before the body was complete.
-      const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`
-      throw new DownloadError('truncated', `the connection to ${loggable(response.url)} closed before ${whole} arrived`)
-    }
-    throw toActionError(error, operation)
+    throw classify(
+      error,
+      destination,
+      `the connection to ${loggable(response.url)} closed before ${
+        expected === undefined ? 'the whole file' : `all ${expected} bytes`
+      } arrived`
+    )
   }
   return { path: destination, size, sha256: hash.digest('hex') }
+}
+
+const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink'])
+
+/** One error from anywhere in the pipeline, as what it means for the user. */
+function classify(error: unknown, destination: string, cutShort: string): ActionError {
+  if (error instanceof ActionError) return error
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException
+  if (syscall && FILE_CALLS.has(syscall)) return new FileSystemError(destination, error as NodeJS.ErrnoException)
+  // The connection closed before the body was complete.
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') return new DownloadError('truncated', cutShort)
+  return toActionError(error, 'download')
 }
 
 async function moveIntoPlace(temporary: string, destination: string, overwrite: boolean): Promise<void> {

@@ -1,0 +1,38 @@
+// Shared by the end-to-end suites: run the bundle against a sandbox and read what happened.
+import { readdirSync } from 'node:fs'
+import * as path from 'node:path'
+import { startSandbox } from '../sandbox/coreclaw.js'
+import { runAction } from '../sandbox/runner.js'
+
+export const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
+export type Step = Awaited<ReturnType<typeof runAction>>
+
+/** Runs the bundled action against `sandbox` with the given inputs on top of a working set. */
+export function stepAgainst(sandbox: Sandbox) {
+  return (inputs: Record<string, string> = {}, workspace?: string, env?: Record<string, string>) =>
+    runAction({
+      inputs: { 'run-id': RUN, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs },
+      workspace,
+      env
+    })
+}
+
+/** The `::error` annotation line of a step, or ''. */
+export const errorLine = (result: Step) => result.stdout.split('\n').find(line => line.startsWith('::error')) ?? ''
+
+/** Every file in a folder tree, so that a stray partial file can't hide. */
+export const filesIn = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort()
+
+/** The key is on the add-mask line and nowhere else; no URL signature or token is logged. */
+export function expectSecretsKept(result: Step): void {
+  const key = result.env['INPUT_API-KEY']
+  const everything = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n')
+  const mentions = everything.split('\n').filter(line => line.includes(key))
+  expect(mentions).toEqual([`::add-mask::${key}`])
+  expect(`${result.stdout}${result.stderr}${result.summary}`).not.toMatch(/q-signature|token=/)
+}
