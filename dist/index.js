@@ -785,8 +785,8 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410]);
-/** Large writes: with the default 16 KiB, a 512 MiB file costs ~70% more time in fs calls. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
+/** Room for the disk to fall behind while receiving and hashing go on (see BENCHMARKS.md). */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
 async function downloadFile(url, destination, options) {
     const operation = 'download';
