@@ -744,11 +744,13 @@ async function send(url, headers, options) {
         const req = (secure ? external_node_https_namespaceObject : external_node_http_namespaceObject).request(url, {
             method: 'GET',
             headers,
-            // A fresh connection per request: nothing lingers to keep the process alive.
-            agent: false,
-            ...(socket && {
-                createConnection: () => (secure ? external_node_tls_namespaceObject.connect({ socket, servername: url.hostname }) : socket)
-            })
+            // A fresh connection per request, nothing pooled to keep the process alive. Through a proxy
+            // the tunnel is the connection; Node ignores createConnection when any agent is given.
+            ...(socket
+                ? { createConnection: () => (secure ? external_node_tls_namespaceObject.connect({ socket, servername: url.hostname }) : socket) }
+                : { agent: false }),
+            // Keeps the Host header canonical ("host", not "host:443"): object storage may sign it.
+            defaultPort: secure ? 443 : 80
         });
         let response;
         req.setTimeout(timeoutMs, () => {
@@ -762,7 +764,10 @@ async function send(url, headers, options) {
             response = res;
             resolve(res);
         });
-        req.once('error', error => reject(toActionError(error, operation)));
+        req.once('error', error => {
+            socket?.destroy();
+            reject(toActionError(error, operation));
+        });
         req.end();
     });
 }

@@ -198,6 +198,9 @@ export async function startSandbox(options = {}) {
     apiKey,
     apiUrl,
     storageUrl,
+    /** Where the servers really listen ("address:port"), for a proxy to map public names to. */
+    apiAddress,
+    storageAddress,
     /** Every request either server received, in order. */
     requests,
     addRun,

@@ -93,11 +93,13 @@ async function send(url: URL, headers: Record<string, string>, options: GetOptio
     const req = (secure ? https : http).request(url, {
       method: 'GET',
       headers,
-      // A fresh connection per request: nothing lingers to keep the process alive.
-      agent: false,
-      ...(socket && {
-        createConnection: () => (secure ? tls.connect({ socket, servername: url.hostname }) : socket)
-      })
+      // A fresh connection per request, nothing pooled to keep the process alive. Through a proxy
+      // the tunnel is the connection; Node ignores createConnection when any agent is given.
+      ...(socket
+        ? { createConnection: () => (secure ? tls.connect({ socket, servername: url.hostname }) : socket) }
+        : { agent: false }),
+      // Keeps the Host header canonical ("host", not "host:443"): object storage may sign it.
+      defaultPort: secure ? 443 : 80
     })
     let response: http.IncomingMessage | undefined
     req.setTimeout(timeoutMs, () => {
@@ -109,7 +111,10 @@ async function send(url: URL, headers: Record<string, string>, options: GetOptio
       response = res
       resolve(res)
     })
-    req.once('error', error => reject(toActionError(error, operation)))
+    req.once('error', error => {
+      socket?.destroy()
+      reject(toActionError(error, operation))
+    })
     req.end()
   })
 }
