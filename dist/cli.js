@@ -115,12 +115,18 @@ async function main(argv) {
     }
     catch (thrown) {
         const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .asActionError */ .z6)(thrown);
-        const message = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz && error.input === 'api-key'
-            ? 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
-            : `${error.message}. ${error.hint.replace(/'([a-z-]+)' input/g, '--$1 option')}`;
-        process.stderr.write(`error: ${message}\n`);
+        process.stderr.write(`error: ${describe(error)}\n`);
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz ? 2 : 1;
     }
+}
+/** Input errors in the CLI's own terms: options and the key variable, not step inputs. */
+function describe(error) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz))
+        return `${error.message}. ${error.hint}`;
+    if (error.input === 'api-key')
+        return 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.';
+    const flag = Object.keys(FLAGS).find(name => FLAGS[name] === error.input) ?? error.input;
+    return `--${flag} ${error.problem}. Accepted: ${error.accepted}.`;
 }
 process.exitCode = await main(process.argv.slice(2));
 

@@ -24,9 +24,9 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   `size` makes the export a generated CSV of exactly that many bytes (for big files).
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
- *   stallAfter?: number, trickleMs?: number, expire?: boolean, redirect?: boolean }} Fault
+ *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean, redirect?: boolean }} Fault
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
- *   trickleMs: send 32-byte pieces this far apart (slow but moving).
+ *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving.
  * @typedef {'run' | 'last' | 'export' | 'download'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown' }} Seen
@@ -146,7 +146,8 @@ export async function startSandbox(options = {}) {
       'content-type': CONTENT_TYPES[link.format],
       'content-length': String(content.size)
     })
-    if (fault?.trickleMs) return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs)
+    if (fault?.trickleMs)
+      return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs, fault.trickleBytes ?? 32)
     const limit = fault?.truncateAt ?? fault?.stallAfter
     streamContent(content, res, limit, () => {
       // end(), not destroy(): the partial body is flushed, then the connection closes early.
@@ -383,12 +384,12 @@ function streamContent(content, res, limit, onLimit) {
   pump()
 }
 
-/** A slow but moving body: small pieces, `everyMs` apart. */
-function trickle(bytes, res, everyMs) {
+/** A slow but moving body: pieces of `pieceBytes`, `everyMs` apart. */
+function trickle(bytes, res, everyMs, pieceBytes) {
   let offset = 0
   const timer = setInterval(() => {
-    res.write(bytes.subarray(offset, offset + 32))
-    offset += 32
+    res.write(bytes.subarray(offset, offset + pieceBytes))
+    offset += pieceBytes
     if (offset >= bytes.length) {
       clearInterval(timer)
       res.end()

@@ -4,7 +4,7 @@
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
 import { parseArgs } from 'node:util'
-import { asActionError, InputError } from './errors.js'
+import { ActionError, asActionError, InputError } from './errors.js'
 import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun } from './main.js'
@@ -107,13 +107,17 @@ async function main(argv: string[]): Promise<number> {
     return 0
   } catch (thrown) {
     const error = asActionError(thrown)
-    const message =
-      error instanceof InputError && error.input === 'api-key'
-        ? 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
-        : `${error.message}. ${error.hint.replace(/'([a-z-]+)' input/g, '--$1 option')}`
-    process.stderr.write(`error: ${message}\n`)
+    process.stderr.write(`error: ${describe(error)}\n`)
     return error instanceof InputError ? 2 : 1
   }
+}
+
+/** Input errors in the CLI's own terms: options and the key variable, not step inputs. */
+function describe(error: ActionError): string {
+  if (!(error instanceof InputError)) return `${error.message}. ${error.hint}`
+  if (error.input === 'api-key') return 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
+  const flag = Object.keys(FLAGS).find(name => FLAGS[name] === error.input) ?? error.input
+  return `--${flag} ${error.problem}. Accepted: ${error.accepted}.`
 }
 
 process.exitCode = await main(process.argv.slice(2))

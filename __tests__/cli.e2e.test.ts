@@ -1,0 +1,102 @@
+// The local CLI (dist/cli.js): the same export from a terminal, tested end to end against the
+// sandbox. The key comes from CORECLAW_API_KEY; outputs are JSON on stdout, progress on stderr.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { startSandbox } from '../sandbox/coreclaw.js'
+import { ROOT, spawnCollect } from '../sandbox/runner.js'
+import { RUN, type Sandbox } from './helpers.js'
+
+let sandbox: Sandbox
+beforeEach(async () => {
+  sandbox = await startSandbox({ runs: [{ slug: RUN }] })
+})
+afterEach(() => sandbox.close())
+
+function cli(args: string[], env: Record<string, string> = { CORECLAW_API_KEY: sandbox.apiKey }) {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'coreclaw-cli-'))
+  const node = process.env.ACTION_NODE ?? process.execPath
+  return spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env }
+  }).then(result => ({ ...result, cwd }))
+}
+
+test('exports a run to --out and prints the outputs as JSON', async () => {
+  const result = await cli(['--run-id', RUN, '--format', 'xlsx', '--out', 'results.xlsx', '--base-url', sandbox.apiUrl])
+  expect(result.code).toBe(0)
+  const outputs = JSON.parse(result.stdout)
+  expect(outputs).toMatchObject({
+    path: path.join(result.cwd, 'results.xlsx'),
+    'run-id': RUN,
+    format: 'xlsx',
+    'result-count': 3
+  })
+  expect(readFileSync(outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'xlsx'))
+  expect(outputs.size).toBe(readFileSync(outputs.path).length)
+  expect(sandbox.seen('run')[0].headers.authorization).toBe(`Bearer ${sandbox.apiKey}`)
+  // Progress and the log go to stderr, never the key or the signed query.
+  expect(result.stderr).toContain('Downloading http://')
+  expect(result.stderr).not.toContain(sandbox.apiKey)
+  expect(result.stderr).not.toMatch(/q-signature/)
+})
+
+test('shows progress on stderr for long downloads', async () => {
+  // 4 MiB in 256 KiB pieces, 150 ms apart: about 2.4 s, so the once-a-second progress line shows.
+  sandbox.addRun({ slug: 'BIGRUN', size: 4 * 1024 * 1024 })
+  sandbox.fail('download', { trickleMs: 150, trickleBytes: 256 * 1024 })
+  const result = await cli(['--run-id', 'BIGRUN', '--base-url', sandbox.apiUrl])
+  expect(result.code).toBe(0)
+  expect(JSON.parse(result.stdout).size).toBe(4 * 1024 * 1024)
+  expect(result.stderr).toMatch(/^Downloaded \d+\.\d MiB of 4\.0 MiB \(\d+%\)$/m)
+})
+
+test('--help describes every option and the key variable', async () => {
+  const result = await cli(['--help'], {})
+  expect(result.code).toBe(0)
+  for (const flag of [
+    '--run-id',
+    '--format',
+    '--filter-keys',
+    '--out',
+    '--overwrite',
+    '--base-url',
+    '--auth-method',
+    '--max-attempts',
+    '--timeout',
+    '--wait-timeout',
+    '--worker-id'
+  ]) {
+    expect(result.stdout).toContain(flag)
+  }
+  expect(result.stdout).toContain('CORECLAW_API_KEY')
+})
+
+test('a missing key is a usage error (exit 2) that names CORECLAW_API_KEY, and nothing is requested', async () => {
+  const result = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl], {})
+  expect(result.code).toBe(2)
+  expect(result.stderr).toContain('CORECLAW_API_KEY is not set')
+  expect(sandbox.requests).toEqual([])
+})
+
+test('the same validation as the action, with option names in the message', async () => {
+  const result = await cli(['--run-id', RUN, '--format', 'ndjson', '--base-url', sandbox.apiUrl])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toBe("error: --format is 'ndjson'. Accepted: csv, json, jsonl, xlsx, xls, xml, html, rss.\n")
+  expect(sandbox.requests).toEqual([])
+})
+
+test('an unknown flag is a usage error', async () => {
+  const result = await cli(['--run', RUN])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toMatch(/Unknown option '--run'/)
+})
+
+test('an export failure is exit 1 with the app code, request id and hint', async () => {
+  sandbox.fail('export', { status: 400, code: 30001, message: 'insufficient balance' })
+  const result = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl])
+  expect(result.code).toBe(1)
+  expect(result.stderr).toMatch(
+    /error: export request failed: HTTP 400: app code 30001 \(insufficient balance\).*\[request_id: req-sandbox-2\]\. .*balance/
+  )
+})
