@@ -54,7 +54,7 @@ describe('exporting a succeeded run', () => {
 
   test('the output url is the download_url exactly as CoreClaw returned it; the log shows it without its query', async () => {
     const result = await step()
-    const logged = result.stdout.split('\n').find(line => line.startsWith('Downloading '))
+    const logged = result.stdout.split(/\r?\n/).find(line => line.startsWith('Downloading '))
     expect(logged).toBe(`Downloading ${result.outputs.url.split('?')[0]}`)
     expect(result.outputs.url).toContain('?q-sign-algorithm=sha1&')
   })
@@ -292,7 +292,7 @@ describe('invalid inputs fail before any request', () => {
 
   test('the key is masked before validation can print anything', async () => {
     const result = await step({ format: 'nope' })
-    expect(result.stdout.split('\n')[0]).toBe(`::add-mask::${sandbox.apiKey}`)
+    expect(result.stdout.split(/\r?\n/)[0]).toBe(`::add-mask::${sandbox.apiKey}`)
   })
 })
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
-import { ROOT, spawnCollect } from '../sandbox/runner.js'
+import { baseEnv, ROOT, spawnCollect } from '../sandbox/runner.js'
 import { RUN, type Sandbox } from './helpers.js'
 
 let sandbox: Sandbox
@@ -18,7 +18,7 @@ function cli(args: string[], env: Record<string, string> = { CORECLAW_API_KEY: s
   const node = process.env.ACTION_NODE ?? process.execPath
   return spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', ...env }
+    env: { ...baseEnv(), ...env }
   }).then(result => ({ ...result, cwd }))
 }
 

@@ -19,7 +19,7 @@ export function stepAgainst(sandbox: Sandbox) {
 }
 
 /** The `::error` annotation line of a step, or ''. */
-export const errorLine = (result: Step) => result.stdout.split('\n').find(line => line.startsWith('::error')) ?? ''
+export const errorLine = (result: Step) => result.stdout.split(/\r?\n/).find(line => line.startsWith('::error')) ?? ''
 
 /** Every file in a folder tree, so that a stray partial file can't hide. */
 export const filesIn = (dir: string): string[] =>
@@ -32,7 +32,7 @@ export const filesIn = (dir: string): string[] =>
 export function expectSecretsKept(result: Step): void {
   const key = result.env['INPUT_API-KEY']
   const everything = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n')
-  const mentions = everything.split('\n').filter(line => line.includes(key))
+  const mentions = everything.split(/\r?\n/).filter(line => line.includes(key))
   expect(mentions).toEqual([`::add-mask::${key}`])
   expect(`${result.stdout}${result.stderr}${result.summary}`).not.toMatch(/q-signature|token=/)
 }

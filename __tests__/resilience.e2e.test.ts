@@ -17,7 +17,7 @@ afterEach(() => sandbox.close())
 
 const routes = () => sandbox.requests.map(r => r.route).join(' ')
 const retryLines = (result: Step) =>
-  result.stdout.split('\n').filter(line => /\(attempt \d+ of \d+\); retrying in/.test(line))
+  result.stdout.split(/\r?\n/).filter(line => /\(attempt \d+ of \d+\); retrying in/.test(line))
 
 function expectExported(result: Step): void {
   expect(result.code).toBe(0)

@@ -36,12 +36,7 @@ export function prepareStep({ inputs, workspace, env = {} }) {
   const inputEnv = Object.fromEntries(
     Object.entries(given).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
   )
-  // Only what a runner provides: the tests must not depend on the developer's shell (proxies!).
-  const base = Object.fromEntries(
-    ['PATH', 'HOME', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE']
-      .filter(k => process.env[k])
-      .map(k => [k, process.env[k]])
-  )
+  const base = baseEnv()
   return {
     workspace: work,
     files,
@@ -64,6 +59,16 @@ export function prepareStep({ inputs, workspace, env = {} }) {
  * @typedef {{ code: number | null, stdout: string, stderr: string, elapsedMs: number, workspace: string,
  *   env: Record<string, string>, outputs: Record<string, string>, summary: string }} StepResult
  */
+
+/**
+ * The variables every process needs to start on this OS, and nothing from the developer's shell:
+ * a proxy or a CoreClaw key set there must not leak into a test.
+ * @returns {Record<string, string>}
+ */
+export function baseEnv() {
+  const names = ['PATH', 'HOME', 'SystemRoot', 'TEMP', 'TMP', 'TMPDIR', 'USERPROFILE']
+  return Object.fromEntries(names.filter(name => process.env[name]).map(name => [name, String(process.env[name])]))
+}
 
 /**
  * Runs one step to its end.

@@ -1,0 +1,42 @@
+// action.yml is the contract users read on the Marketplace: it must match what the code does.
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { DEFAULTS } from '../src/inputs.js'
+
+const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'))
+const OUTPUTS = ['path', 'url', 'run-id', 'format', 'size', 'sha256', 'result-count', 'request-id']
+
+test('runs the committed bundle on node24', () => {
+  expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+})
+
+test('has a name, description, author and branding', () => {
+  expect(action.name).toBeTruthy()
+  expect(action.description).toBeTruthy()
+  expect(action.author).toBeTruthy()
+  expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+})
+
+test('inputs and their defaults are exactly the ones the code parses', () => {
+  const defaults = Object.fromEntries(
+    Object.entries(action.inputs).map(([name, spec]) => [name, (spec as { default?: string }).default ?? ''])
+  )
+  expect(defaults).toEqual(DEFAULTS)
+})
+
+test.each(Object.entries(action.inputs))(
+  'input %s says whether it is required, its default and what it accepts',
+  (name, spec) => {
+    const { description, required } = spec as { description: string; required: boolean }
+    expect(description.length).toBeGreaterThan(40)
+    if (required) expect(description).toMatch(/^Required\./)
+    else expect(description).toMatch(/Default: /)
+    expect(['run-id', 'api-key'].includes(name)).toBe(required)
+  }
+)
+
+test('outputs are the ones the action sets, each described', () => {
+  expect(Object.keys(action.outputs)).toEqual(OUTPUTS)
+  for (const spec of Object.values(action.outputs))
+    expect((spec as { description: string }).description.length).toBeGreaterThan(20)
+})
