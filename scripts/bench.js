@@ -24,7 +24,7 @@ const { values } = parseArgs({
   }
 })
 const SIZES = values.sizes.split(',').map(parseSize)
-const NODE = values.node
+const NODE = path.resolve(values.node)
 const TIME = '/usr/bin/time'
 for (const tool of ['curl', 'jq']) requireTool(tool)
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak RSS (Debian package "time")`)
