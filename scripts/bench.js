@@ -71,34 +71,47 @@ async function components(size) {
     })
     return (await response.json()).data.download_url
   }
-  const receive = `const http = require('node:http'); http.get(process.argv[1], { agent: false }, r => r.on('data', () => {}).on('end', () => {}))`
+  const receive = `require('node:http').get(process.argv[1], { agent: false }, r => r.resume())`
+  const receiveWrite = `const fs = require('node:fs'); require('node:http').get(process.argv[1], { agent: false }, r => r.pipe(fs.createWriteStream(process.argv[2], { highWaterMark: 4 << 20 })))`
   const hash = `const h = require('node:crypto').createHash('sha256'); const c = Buffer.alloc(65536, 7); for (let i = 0; i < ${size / 65536}; i++) h.update(c); h.digest()`
   const toolCache = `import { downloadTool } from '@actions/tool-cache'; await downloadTool(process.argv[1], process.argv[2])`
+  const piece = `${work}/piece`
+  /** Each piece is one whole process under /usr/bin/time, for its wall time and peak RSS. */
+  const measured = async (command, args, options) => {
+    const result = await timed(TIME, ['-f', 'RSS_KB=%M', command, ...args], options)
+    return { ...result, rssKb: Number(/RSS_KB=(\d+)/.exec(result.stderr)?.[1]) }
+  }
   const pieces = {
-    'curl -o /dev/null': async () => timed('curl', ['-sS', '--fail', '-o', '/dev/null', await link()]),
-    'curl -o file': async () => timed('curl', ['-sS', '--fail', '-o', `${work}/piece`, await link()]),
-    'node: receive only (http.get, discard)': async () => timed(NODE, ['-e', receive, await link()]),
-    'node: sha256 of the same bytes in memory': () => timed(NODE, ['-e', hash]),
+    'curl -o /dev/null': async () => measured('curl', ['-sS', '--fail', '-o', '/dev/null', await link()]),
+    'curl -o file': async () => measured('curl', ['-sS', '--fail', '-o', piece, await link()]),
+    'node: receive only (http.get, discard)': async () => measured(NODE, ['-e', receive, await link()]),
+    'node: receive + write, no hash (http.get → 4 MiB write stream)': async () =>
+      measured(NODE, ['-e', receiveWrite, await link(), piece]),
+    'node: sha256 of the same bytes in memory': () => measured(NODE, ['-e', hash]),
     '@actions/tool-cache downloadTool (no hash)': async () =>
-      timed(NODE, ['--input-type=module', '-e', toolCache, await link(), `${work}/piece`], {
+      measured(NODE, ['--input-type=module', '-e', toolCache, await link(), piece], {
         cwd: ROOT,
         env: { ...process.env, RUNNER_TEMP: work }
       }),
     'the action (bundle, whole run)': async () => ({ ...(await runActionOnce(`BENCH${size}`, size)), code: 0 })
   }
   const times = Object.fromEntries(Object.keys(pieces).map(name => [name, []]))
+  const rss = Object.fromEntries(Object.keys(pieces).map(name => [name, []]))
   process.stdout.write(`\ncomponents, ${label(size)}: warm-up + ${runs} rounds `)
   for (let i = 0; i <= runs; i++) {
     for (const [name, run] of Object.entries(pieces)) {
       const result = await run()
       if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
-      rmSync(`${work}/piece`, { force: true })
+      rmSync(piece, { force: true })
       if (i > 0) times[name].push(result.ms)
+      if (i > 0) rss[name].push(result.rssKb)
     }
     process.stdout.write('.')
   }
-  console.log('\n\n| piece | median wall time |\n|---|---|')
-  for (const [name, list] of Object.entries(times)) console.log(`| ${name} | ${ms(median(list))} |`)
+  console.log('\n\n| piece | median wall time | peak RSS (median) |\n|---|---|---|')
+  for (const [name, list] of Object.entries(times)) {
+    console.log(`| ${name} | ${ms(median(list))} | ${(median(rss[name]) / 1024).toFixed(1)} MB |`)
+  }
 }
 
 async function measure(size) {
