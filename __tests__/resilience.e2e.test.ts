@@ -27,14 +27,14 @@ function expectExported(result: Step): void {
 }
 
 describe('retried: rate limits, server errors, network failures', () => {
-  test('429 with Retry-After is waited out, then the export succeeds', async () => {
-    sandbox.fail('export', { status: 429, code: 13000, message: 'rate limited', headers: { 'retry-after': '1' } })
+  test('429 with Retry-After is waited out exactly (back-off alone would wait at most 1 s), then the export succeeds', async () => {
+    sandbox.fail('export', { status: 429, code: 13000, message: 'rate limited', headers: { 'retry-after': '2' } })
     const result = await step()
     expectExported(result)
     expect(routes()).toBe('run export export download')
     expect(retryLines(result)).toEqual([
       expect.stringMatching(
-        /^export request failed: HTTP 429: app code 13000 \(rate limited\): rate limited \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 1\.[0-2] s\.$/
+        /^export request failed: HTTP 429: app code 13000 \(rate limited\): rate limited \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 2\.[0-2] s\.$/
       )
     ])
   })

@@ -787,29 +787,33 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410]);
 /** Room for the disk to fall behind while receiving and hashing go on (see BENCHMARKS.md). */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
 async function downloadFile(url, destination, options) {
-    const operation = 'download';
+    const folder = external_node_path_namespaceObject.dirname(destination);
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    }
+    catch (error) {
+        throw new FileSystemError(folder, error);
+    }
     // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
     const response = await get(new URL(url), {
-        operation,
+        operation: 'download',
         timeoutMs: options.timeoutMs,
         maxRedirects: MAX_REDIRECTS,
         headers: { 'user-agent': options.userAgent }
     });
-    if (response.status !== 200) {
+    const { status } = response;
+    if (status !== 200) {
         response.body.destroy();
-        const where = loggable(response.url);
-        if (EXPIRED.has(response.status)) {
-            throw new DownloadError('expired', `the storage host answered HTTP ${response.status} for ${where}`, response.status);
-        }
-        const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-        throw new DownloadError('http', `the storage host answered HTTP ${response.status} for ${where}`, response.status, retryAfterMs);
+        const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`;
+        if (EXPIRED.has(status))
+            throw new DownloadError('expired', detail, status);
+        throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()));
     }
     const lengthHeader = response.headers['content-length'];
     const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
@@ -823,14 +827,7 @@ async function downloadFile(url, destination, options) {
             done(null, chunk);
         }
     });
-    try {
-        await (0,promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(destination), { recursive: true });
-    }
-    catch (error) {
-        response.body.destroy();
-        throw new FileSystemError(external_node_path_namespaceObject.dirname(destination), error);
-    }
-    const temporary = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(destination), `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
+    const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
     try {
         await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
         if (expected !== undefined && size !== expected) {
@@ -1201,7 +1198,9 @@ const FAILURE_TITLE = 'CoreClaw export failed';
 /** The GitHub Action. */
 async function run() {
     try {
-        setSecret(getInput('api-key'));
+        const apiKey = getInput('api-key');
+        if (apiKey)
+            setSecret(apiKey);
         const inputs = parseInputs(getInput);
         const result = await exportRun(inputs, {
             log: runnerLog,

@@ -3,11 +3,10 @@
  * beside the destination, sha256 and size computed on the way, and an atomic rename at the end.
  * On any failure the temporary file is removed and the destination is left as it was.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { link, mkdir, rename, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, DownloadError, DestinationExistsError, FileSystemError } from './errors.js'
@@ -39,31 +38,25 @@ export async function downloadFile(
   destination: string,
   options: DownloadOptions
 ): Promise<DownloadedFile> {
-  const operation = 'download'
+  const folder = path.dirname(destination)
+  try {
+    await mkdir(folder, { recursive: true })
+  } catch (error) {
+    throw new FileSystemError(folder, error as NodeJS.ErrnoException)
+  }
   // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
   const response = await get(new URL(url), {
-    operation,
+    operation: 'download',
     timeoutMs: options.timeoutMs,
     maxRedirects: MAX_REDIRECTS,
     headers: { 'user-agent': options.userAgent }
   })
-  if (response.status !== 200) {
+  const { status } = response
+  if (status !== 200) {
     response.body.destroy()
-    const where = loggable(response.url)
-    if (EXPIRED.has(response.status)) {
-      throw new DownloadError(
-        'expired',
-        `the storage host answered HTTP ${response.status} for ${where}`,
-        response.status
-      )
-    }
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now())
-    throw new DownloadError(
-      'http',
-      `the storage host answered HTTP ${response.status} for ${where}`,
-      response.status,
-      retryAfterMs
-    )
+    const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`
+    if (EXPIRED.has(status)) throw new DownloadError('expired', detail, status)
+    throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()))
   }
 
   const lengthHeader = response.headers['content-length']
@@ -79,16 +72,7 @@ export async function downloadFile(
     }
   })
 
-  try {
-    await mkdir(path.dirname(destination), { recursive: true })
-  } catch (error) {
-    response.body.destroy()
-    throw new FileSystemError(path.dirname(destination), error as NodeJS.ErrnoException)
-  }
-  const temporary = path.join(
-    path.dirname(destination),
-    `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`
-  )
+  const temporary = path.join(folder, `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`)
   try {
     await pipeline(
       response.body,

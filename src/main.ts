@@ -49,7 +49,8 @@ export const FAILURE_TITLE = 'CoreClaw export failed'
 /** The GitHub Action. */
 export async function run(): Promise<void> {
   try {
-    runner.setSecret(runner.getInput('api-key'))
+    const apiKey = runner.getInput('api-key')
+    if (apiKey) runner.setSecret(apiKey)
     const inputs = parseInputs(runner.getInput)
     const result = await exportRun(inputs, {
       log: runner.runnerLog,
