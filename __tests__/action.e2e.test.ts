@@ -170,6 +170,13 @@ describe('path and overwrite', () => {
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
   })
 
+  test('overwrite false with no file there writes it, and leaves no temporary file', async () => {
+    const result = await step({ overwrite: 'false' })
+    expect(result.code).toBe(0)
+    expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
+    expect(filesIn(result.workspace)).toEqual([`${RUN}.csv`])
+  })
+
   test('overwrite false with an existing file fails before any request and leaves the file untouched', async () => {
     const first = await step()
     writeFileSync(first.outputs.path, 'keep me')

@@ -3,7 +3,7 @@
 import { jest } from '@jest/globals'
 import * as core from '@actions/core'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { EOL, tmpdir } from 'node:os'
 import * as path from 'node:path'
 import * as runner from '../src/runner.js'
 import { VERSION } from '../src/version.js'
@@ -41,7 +41,7 @@ describe('the runner protocol, byte for byte like @actions/core', () => {
 
   test('setFailed sets exit code 1 and prints an error annotation', async () => {
     const before = process.exitCode
-    expect(await stdoutOf(() => runner.setFailed('boom', 'T'))).toBe('::error title=T::boom\n')
+    expect(await stdoutOf(() => runner.setFailed('boom', 'T'))).toBe(`::error title=T::boom${EOL}`)
     expect(process.exitCode).toBe(1)
     process.exitCode = before
   })
@@ -58,7 +58,7 @@ describe('the runner protocol, byte for byte like @actions/core', () => {
     }
     try {
       expect(written(runner.setOutput)).toBe(written(core.setOutput))
-      expect(written(runner.setOutput)).toBe('path<<DELIM\nline one\nline two\nDELIM\n')
+      expect(written(runner.setOutput)).toBe(['path<<DELIM', 'line one\nline two', 'DELIM', ''].join(EOL))
     } finally {
       process.env.GITHUB_OUTPUT = previous
     }
