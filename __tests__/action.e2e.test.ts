@@ -48,6 +48,9 @@ describe('exporting a succeeded run', () => {
       expect(result.summary).toContain(`| SHA-256 | \`${sha256(expected)}\` |`)
       expect(result.summary).toContain(`| File | \`${RUN}.${format}\` |`)
       expect(result.summary).toContain(`| Rows | 3 |`)
+      expect(result.summary).toContain('<details><summary>Details</summary>')
+      expect(result.summary).toContain(`| Export request id | \`${result.outputs['request-id']}\` |`)
+      expect(result.summary).toContain('| Attempts | run detail request: 1, export request: 1, download: 1 |')
       expectSecretsKept(result)
     }
   )
@@ -195,6 +198,8 @@ describe('failures leave nothing behind and say what to do', () => {
     expect(result.code).toBe(1)
     expect(filesIn(result.workspace)).toEqual([])
     expect(Object.keys(result.outputs).filter(name => name !== 'request-id')).toEqual([])
+    expect(result.summary).toMatch(/^### CoreClaw export failed\n/)
+    expect(result.summary).toContain('| What to do |')
     expectSecretsKept(result)
     return result
   }
@@ -205,6 +210,7 @@ describe('failures leave nothing behind and say what to do', () => {
       /^::error title=CoreClaw export failed::run detail request failed: HTTP 401: app code 12002 \(invalid token\): invalid token \[request_id: req-sandbox-1\]\. .*new key/
     )
     expect(result.outputs['request-id']).toBe('req-sandbox-1')
+    expect(result.summary).toContain('| CoreClaw request id | `req-sandbox-1` |')
   })
 
   test('an unknown run: 400 / 70001', async () => {

@@ -1218,6 +1218,20 @@ function summary_renderSummary(result) {
         ''
     ].join('\n');
 }
+/** On failure: what happened and what to do, where people look first. */
+function summary_renderFailureSummary(error) {
+    const rows = [
+        ['What happened', summary_escape(error.message)],
+        ['What to do', summary_escape(error.hint)]
+    ];
+    if (error.requestId)
+        rows.push(['CoreClaw request id', code(error.requestId)]);
+    return ['### CoreClaw export failed', '', table(rows), ''].join('\n');
+}
+/** Table cells hold one line; a pipe would end the cell. */
+function summary_escape(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
 function table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
 }
@@ -1303,6 +1317,7 @@ async function run() {
         if (error.requestId)
             runner.setOutput('request-id', error.requestId);
         runner.setFailed(`${error.message}. ${error.hint}`, FAILURE_TITLE);
+        runner.appendSummary(renderFailureSummary(error));
     }
 }
 /** Everything between validated inputs and a verified file on disk. */

@@ -1128,6 +1128,20 @@ function renderSummary(result) {
         ''
     ].join('\n');
 }
+/** On failure: what happened and what to do, where people look first. */
+function renderFailureSummary(error) {
+    const rows = [
+        ['What happened', summary_escape(error.message)],
+        ['What to do', summary_escape(error.hint)]
+    ];
+    if (error.requestId)
+        rows.push(['CoreClaw request id', code(error.requestId)]);
+    return ['### CoreClaw export failed', '', table(rows), ''].join('\n');
+}
+/** Table cells hold one line; a pipe would end the cell. */
+function summary_escape(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
 function table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
 }
@@ -1216,6 +1230,7 @@ async function run() {
         if (error.requestId)
             setOutput('request-id', error.requestId);
         setFailed(`${error.message}. ${error.hint}`, FAILURE_TITLE);
+        appendSummary(renderFailureSummary(error));
     }
 }
 /** Everything between validated inputs and a verified file on disk. */

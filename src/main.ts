@@ -13,7 +13,7 @@ import type { Log } from './log.js'
 import { progressReporter } from './progress.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
 import * as runner from './runner.js'
-import { renderSummary } from './summary.js'
+import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
 import { waitForRun } from './wait.js'
 
@@ -64,6 +64,7 @@ export async function run(): Promise<void> {
     const error = asActionError(thrown)
     if (error.requestId) runner.setOutput('request-id', error.requestId)
     runner.setFailed(`${error.message}. ${error.hint}`, FAILURE_TITLE)
+    runner.appendSummary(renderFailureSummary(error))
   }
 }
 

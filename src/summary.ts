@@ -3,6 +3,7 @@
  * timings and attempts. It shows the file name, never the URL or its query string.
  */
 import * as path from 'node:path'
+import type { ActionError } from './errors.js'
 import type { ExportResult } from './main.js'
 import { formatBytes } from './progress.js'
 
@@ -43,6 +44,21 @@ export function renderSummary(result: ExportResult): string {
     '</details>',
     ''
   ].join('\n')
+}
+
+/** On failure: what happened and what to do, where people look first. */
+export function renderFailureSummary(error: ActionError): string {
+  const rows: Array<[string, string]> = [
+    ['What happened', escape(error.message)],
+    ['What to do', escape(error.hint)]
+  ]
+  if (error.requestId) rows.push(['CoreClaw request id', code(error.requestId)])
+  return ['### CoreClaw export failed', '', table(rows), ''].join('\n')
+}
+
+/** Table cells hold one line; a pipe would end the cell. */
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
 function table(rows: Array<[string, string]>): string {
