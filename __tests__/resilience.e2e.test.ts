@@ -272,6 +272,13 @@ describe('run-id: last', () => {
     expect(result.outputs['run-id']).toBe('MAPSRUN')
   })
 
+  test('worker-id with a concrete run id is ignored with a warning', async () => {
+    const result = await step({ 'worker-id': 'coreclaw/google-maps' })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("::warning::'worker-id' is only used with 'run-id: last'; ignoring it.")
+    expect(routes()).toBe('run export download')
+  })
+
   test('an unknown worker fails with its app code', async () => {
     const result = await step({ 'run-id': 'last', 'worker-id': 'nobody/nothing' })
     expect(result.code).toBe(1)

@@ -1337,8 +1337,9 @@ async function exportRun(inputs, host) {
         userAgent: version/* USER_AGENT */._,
         retry
     });
-    if (inputs.workerId && inputs.runId !== src_inputs/* LAST */.xo)
+    if (inputs.workerId && inputs.runId !== src_inputs/* LAST */.xo) {
         log.warning("'worker-id' is only used with 'run-id: last'; ignoring it.");
+    }
     const runId = inputs.runId === src_inputs/* LAST */.xo ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId;
     const destination = resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
     if (!inputs.overwrite && (0,external_node_fs_namespaceObject.existsSync)(destination))
@@ -1346,29 +1347,7 @@ async function exportRun(inputs, host) {
     const ready = await log.group(`Run ${runId}`, () => waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log }));
     log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`);
     const exportStarted = clock.now();
-    const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, async () => {
-        const download = (link) => {
-            log.info(`Downloading ${loggable(link.downloadUrl)}`);
-            return retry.run('download', () => downloadFile(link.downloadUrl, destination, {
-                timeoutMs: inputs.timeoutSeconds * 1000,
-                userAgent: version/* USER_AGENT */._,
-                overwrite: inputs.overwrite,
-                onProgress: progressReporter(log.info, host.progressEveryMs, clock)
-            }));
-        };
-        const first = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-        try {
-            return { link: first, file: await download(first), freshLink: false };
-        }
-        catch (error) {
-            // A signed link that is refused is dead: one fresh export, never a retry of the dead link.
-            if (!(error instanceof errors/* DownloadError */.nV && error.problem === 'expired'))
-                throw error;
-            log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
-            const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-            return { link: fresh, file: await download(fresh), freshLink: true };
-        }
-    });
+    const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, destination, inputs, host }));
     if (file.size === 0)
         log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`);
     log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`);
@@ -1390,6 +1369,31 @@ async function exportRun(inputs, host) {
             freshLink
         }
     };
+}
+/** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
+async function exportAndDownload(step) {
+    const { client, runId, inputs, host } = step;
+    const first = await client.requestExport(runId, inputs.format, inputs.filterKeys);
+    try {
+        return { link: first, file: await download(first, step), freshLink: false };
+    }
+    catch (error) {
+        // A refused signed link is dead: one fresh export, never a retry of the dead link.
+        if (!(error instanceof errors/* DownloadError */.nV && error.problem === 'expired'))
+            throw error;
+        host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
+        const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys);
+        return { link: fresh, file: await download(fresh, step), freshLink: true };
+    }
+}
+function download(link, { retry, destination, inputs, host }) {
+    host.log.info(`Downloading ${loggable(link.downloadUrl)}`);
+    return retry.run('download', () => downloadFile(link.downloadUrl, destination, {
+        timeoutMs: inputs.timeoutSeconds * 1000,
+        userAgent: version/* USER_AGENT */._,
+        overwrite: inputs.overwrite,
+        onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock)
+    }));
 }
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client, workerId, log) {

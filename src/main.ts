@@ -86,8 +86,9 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     retry
   })
 
-  if (inputs.workerId && inputs.runId !== LAST)
+  if (inputs.workerId && inputs.runId !== LAST) {
     log.warning("'worker-id' is only used with 'run-id: last'; ignoring it.")
+  }
   const runId = inputs.runId === LAST ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId
 
   const destination = resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
@@ -99,29 +100,9 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
 
   const exportStarted = clock.now()
-  const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, async () => {
-    const download = (link: ExportLink): Promise<DownloadedFile> => {
-      log.info(`Downloading ${loggable(link.downloadUrl)}`)
-      return retry.run('download', () =>
-        downloadFile(link.downloadUrl, destination, {
-          timeoutMs: inputs.timeoutSeconds * 1000,
-          userAgent: USER_AGENT,
-          overwrite: inputs.overwrite,
-          onProgress: progressReporter(log.info, host.progressEveryMs, clock)
-        })
-      )
-    }
-    const first = await client.requestExport(runId, inputs.format, inputs.filterKeys)
-    try {
-      return { link: first, file: await download(first), freshLink: false }
-    } catch (error) {
-      // A signed link that is refused is dead: one fresh export, never a retry of the dead link.
-      if (!(error instanceof DownloadError && error.problem === 'expired')) throw error
-      log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`)
-      const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys)
-      return { link: fresh, file: await download(fresh), freshLink: true }
-    }
-  })
+  const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
+    exportAndDownload({ client, retry, runId, destination, inputs, host })
+  )
   if (file.size === 0) log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`)
   log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`)
 
@@ -143,6 +124,44 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
       freshLink
     }
   }
+}
+
+interface ExportStep {
+  client: CoreClawClient
+  retry: RetryPolicy
+  runId: string
+  destination: string
+  inputs: Inputs
+  host: Host
+}
+
+/** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
+async function exportAndDownload(
+  step: ExportStep
+): Promise<{ link: ExportLink; file: DownloadedFile; freshLink: boolean }> {
+  const { client, runId, inputs, host } = step
+  const first = await client.requestExport(runId, inputs.format, inputs.filterKeys)
+  try {
+    return { link: first, file: await download(first, step), freshLink: false }
+  } catch (error) {
+    // A refused signed link is dead: one fresh export, never a retry of the dead link.
+    if (!(error instanceof DownloadError && error.problem === 'expired')) throw error
+    host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`)
+    const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys)
+    return { link: fresh, file: await download(fresh, step), freshLink: true }
+  }
+}
+
+function download(link: ExportLink, { retry, destination, inputs, host }: ExportStep): Promise<DownloadedFile> {
+  host.log.info(`Downloading ${loggable(link.downloadUrl)}`)
+  return retry.run('download', () =>
+    downloadFile(link.downloadUrl, destination, {
+      timeoutMs: inputs.timeoutSeconds * 1000,
+      userAgent: USER_AGENT,
+      overwrite: inputs.overwrite,
+      onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock)
+    })
+  )
 }
 
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
