@@ -249,6 +249,14 @@ describe('failures leave nothing behind and say what to do', () => {
     )
   })
 
+  test('the error quotes the status that carried the answer, also for another 2xx', async () => {
+    sandbox.fail('export', { status: 201, code: 0, message: 'success' })
+    const result = await failing()
+    expect(errorLine(result)).toContain(
+      'export request failed: HTTP 201: app code 0: the answer has no data.download_url'
+    )
+  })
+
   test.each([
     [422, 11000, /'format' and 'filter-keys'/],
     [429, 13000, /rate limiting/],

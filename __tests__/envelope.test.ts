@@ -20,7 +20,7 @@ describe('the CoreClaw envelope', () => {
       {},
       '{"code":0,"data":{"download_url":"https://x"},"message":"success","request_id":"req-1"}'
     )
-    expect(answer).toEqual({ data: { download_url: 'https://x' }, requestId: 'req-1' })
+    expect(answer).toEqual({ data: { download_url: 'https://x' }, requestId: 'req-1', status: 200 })
   })
 
   test('code != 0 is a failure even on HTTP 200, and is not retried', () => {

@@ -94,7 +94,7 @@ async function main(argv) {
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .exportRun */ .qQ)(inputs, {
+        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .exportRun */ .q)(inputs, {
             log: stderrLog,
             clock: _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .realClock */ .dQ,
             workspace: process.cwd(),
@@ -540,10 +540,10 @@ function parseBaseUrl(raw) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  qQ: () => (/* binding */ exportRun)
+  q: () => (/* binding */ exportRun)
 });
 
-// UNUSED EXPORTS: FAILURE_TITLE, run, setOutputs
+// UNUSED EXPORTS: run
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -834,7 +834,7 @@ class CoreClawClient {
         if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
             throw new errors/* CoreClawError */.Be({
                 operation,
-                status: 200,
+                status: answer.status,
                 appCode: 0,
                 requestId: answer.requestId,
                 problem: 'the answer has no data.download_url'
@@ -904,7 +904,7 @@ function parseEnvelope(operation, status, headers, text) {
     const appCode = typeof envelope.code === 'number' ? envelope.code : undefined;
     const ok = status >= 200 && status < 300 && appCode === 0;
     if (ok)
-        return { data: envelope.data, requestId };
+        return { data: envelope.data, requestId, status };
     throw new errors/* CoreClawError */.Be({
         operation,
         status,
@@ -1030,6 +1030,8 @@ async function downloadFile(url, destination, options) {
     const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
     try {
         await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
+        // node:http already fails a body cut short of Content-Length (ECONNRESET, below); this keeps the
+        // guarantee whatever the transport does.
         if (expected !== undefined && size !== expected) {
             throw new errors/* DownloadError */.nV('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`);
         }
@@ -1397,12 +1399,12 @@ function download(link, { retry, destination, inputs, host }) {
 }
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client, workerId, log) {
-    const { data, requestId } = await client.getLastRun(workerId);
+    const { data, requestId, status } = await client.getLastRun(workerId);
     const slug = data?.slug;
     if (typeof slug !== 'string' || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
         throw new errors/* CoreClawError */.Be({
             operation: 'latest run request',
-            status: 200,
+            status,
             appCode: 0,
             requestId,
             problem: 'the answer has no valid run slug'

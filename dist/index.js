@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(94);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -20,10 +20,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: FAILURE_TITLE, exportRun, setOutputs
+// UNUSED EXPORTS: exportRun
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -634,7 +634,7 @@ class CoreClawClient {
         if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
             throw new CoreClawError({
                 operation,
-                status: 200,
+                status: answer.status,
                 appCode: 0,
                 requestId: answer.requestId,
                 problem: 'the answer has no data.download_url'
@@ -704,7 +704,7 @@ function parseEnvelope(operation, status, headers, text) {
     const appCode = typeof envelope.code === 'number' ? envelope.code : undefined;
     const ok = status >= 200 && status < 300 && appCode === 0;
     if (ok)
-        return { data: envelope.data, requestId };
+        return { data: envelope.data, requestId, status };
     throw new CoreClawError({
         operation,
         status,
@@ -830,6 +830,8 @@ async function downloadFile(url, destination, options) {
     const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
     try {
         await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
+        // node:http already fails a body cut short of Content-Length (ECONNRESET, below); this keeps the
+        // guarantee whatever the transport does.
         if (expected !== undefined && size !== expected) {
             throw new DownloadError('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`);
         }
@@ -1310,12 +1312,12 @@ function download(link, { retry, destination, inputs, host }) {
 }
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client, workerId, log) {
-    const { data, requestId } = await client.getLastRun(workerId);
+    const { data, requestId, status } = await client.getLastRun(workerId);
     const slug = data?.slug;
     if (typeof slug !== 'string' || !isRunSlug(slug)) {
         throw new CoreClawError({
             operation: 'latest run request',
-            status: 200,
+            status,
             appCode: 0,
             requestId,
             problem: 'the answer has no valid run slug'

@@ -1,5 +1,5 @@
 // A CoreClaw API v2 sandbox on loopback, shared by the tests, the demo, the benchmark and the
-// self-test workflow. It speaks the contract in ../README.md#coreclaw-api-contract: the envelope,
+// self-test workflow. It speaks CoreClaw's API v2 contract: the envelope,
 // the three auth modes, run detail / last / export, and a signed-URL storage host on another
 // host name. Faults are queued per route, so a test says exactly what goes wrong and when.
 import { randomBytes, randomUUID } from 'node:crypto'

@@ -31,6 +31,8 @@ export interface RunDetail {
 export interface Answer<T> {
   data: T
   requestId?: string
+  /** The HTTP status (a 2xx) that carried it. */
+  status: number
 }
 
 export interface ExportLink {
@@ -64,7 +66,7 @@ export class CoreClawClient {
     if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
       throw new CoreClawError({
         operation,
-        status: 200,
+        status: answer.status,
         appCode: 0,
         requestId: answer.requestId,
         problem: 'the answer has no data.download_url'
@@ -147,7 +149,7 @@ export function parseEnvelope<T>(
     typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId
   const appCode = typeof envelope.code === 'number' ? envelope.code : undefined
   const ok = status >= 200 && status < 300 && appCode === 0
-  if (ok) return { data: envelope.data as T, requestId }
+  if (ok) return { data: envelope.data as T, requestId, status }
   throw new CoreClawError({
     operation,
     status,

@@ -79,6 +79,8 @@ export async function downloadFile(
       measure,
       createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
     )
+    // node:http already fails a body cut short of Content-Length (ECONNRESET, below); this keeps the
+    // guarantee whatever the transport does.
     if (expected !== undefined && size !== expected) {
       throw new DownloadError('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`)
     }

@@ -44,7 +44,7 @@ export interface ExportResult {
   }
 }
 
-export const FAILURE_TITLE = 'CoreClaw export failed'
+const FAILURE_TITLE = 'CoreClaw export failed'
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
@@ -166,12 +166,12 @@ function download(link: ExportLink, { retry, destination, inputs, host }: Export
 
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client: CoreClawClient, workerId: string | undefined, log: Log): Promise<string> {
-  const { data, requestId } = await client.getLastRun(workerId)
+  const { data, requestId, status } = await client.getLastRun(workerId)
   const slug = data?.slug
   if (typeof slug !== 'string' || !isRunSlug(slug)) {
     throw new CoreClawError({
       operation: 'latest run request',
-      status: 200,
+      status,
       appCode: 0,
       requestId,
       problem: 'the answer has no valid run slug'
@@ -181,7 +181,7 @@ async function resolveLastRun(client: CoreClawClient, workerId: string | undefin
   return slug
 }
 
-export function setOutputs(result: ExportResult): void {
+function setOutputs(result: ExportResult): void {
   runner.setOutput('path', result.path)
   runner.setOutput('url', result.url)
   runner.setOutput('run-id', result.runId)
