@@ -115,6 +115,29 @@ describe('authentication', () => {
     expectSecretsKept(result)
   })
 
+  test.each(['bearer', 'query'])(
+    '%s: an API redirect within the API origin is followed, with the key on every hop',
+    async method => {
+      sandbox.fail('run', { status: 307, headers: { location: `/api/v2/worker-runs/${RUN}` } })
+      const result = await step({ 'auth-method': method })
+      expect(result.code).toBe(0)
+      const runs = sandbox.seen('run')
+      expect(runs).toHaveLength(2)
+      for (const request of runs) expect(JSON.stringify(request)).toContain(sandbox.apiKey)
+    }
+  )
+
+  test('an API redirect to another origin is refused: that host receives nothing, the key least of all', async () => {
+    sandbox.fail('run', { status: 302, headers: { location: `${sandbox.storageUrl}/api/v2/worker-runs/${RUN}?x=1` } })
+    const result = await step({ 'auth-method': 'query', 'max-attempts': '1' })
+    expect(result.code).toBe(1)
+    expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run'])
+    expect(errorLine(result)).toContain(
+      `run detail request failed: ECROSSORIGINREDIRECT (the API redirected to ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; set 'base-url' to that origin)`
+    )
+    expectSecretsKept(result)
+  })
+
   test('a redirecting download follows each hop without credentials', async () => {
     sandbox.fail('download', { redirect: true })
     const result = await step({ 'auth-method': 'query' })
