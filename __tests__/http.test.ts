@@ -2,6 +2,7 @@
 // credentials are added per hop only where `sign` allows, timeouts fire, and no error message
 // ever carries a query string.
 import * as http from 'node:http'
+import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { NetworkError, TimeoutError } from '../src/errors.js'
 import { get, readText, type GetOptions } from '../src/http.js'
@@ -104,4 +105,89 @@ test('an API answer larger than the cap is refused', async () => {
   handler = (_req, res) => res.end('x'.repeat(2048))
   const error = await readText(await get(new URL(`${origin}/big`), options()), 'probe', 1024).catch(e => e)
   expect(error.code).toBe('ETOOLARGE')
+})
+
+describe('on the wire (a raw server sends exact bytes)', () => {
+  let raw: net.Server
+  let rawOrigin: string
+  let answer: (socket: net.Socket) => void
+  beforeAll(async () => {
+    raw = net.createServer(socket => socket.once('data', () => answer(socket)))
+    await new Promise<void>(resolve => raw.listen(0, '127.0.0.1', resolve))
+    rawOrigin = `http://127.0.0.1:${(raw.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise(resolve => raw.close(resolve)))
+
+  const fetchText = async (path = '/') => readText(await get(new URL(`${rawOrigin}${path}`), options()), 'probe')
+
+  test('a chunked answer and an answer delimited by closing are read whole', async () => {
+    answer = socket =>
+      socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n')
+    expect(await fetchText()).toBe('abcde')
+    answer = socket => socket.end('HTTP/1.0 200 OK\r\n\r\nuntil the end')
+    expect(await fetchText()).toBe('until the end')
+  })
+
+  test('a body cut short of Content-Length fails with ECONNRESET, without the query', async () => {
+    answer = socket => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this')
+    const error = await fetchText('/file?sig=secret').catch(e => e)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error.message).toBe('probe failed: ECONNRESET (the connection closed before the whole body arrived)')
+  })
+
+  test('a connection closed without an answer, and an answer that is not HTTP, are retryable errors', async () => {
+    answer = socket => socket.end()
+    expect(await fetchText().catch(e => e)).toMatchObject({ code: 'ECONNRESET', retryable: true })
+    answer = socket => socket.end('220 mail.example ESMTP\r\n\r\n')
+    const error = await fetchText().catch(e => e)
+    expect(error).toMatchObject({ code: 'EBADRESPONSE', retryable: true })
+    expect(error.message).toContain('not an HTTP/1.x answer: "220 mail.example ESMTP"')
+  })
+
+  test('a sink that pauses stops the reading, and a pause longer than the timeout is not a stall', async () => {
+    const size = 8 * 1024 * 1024
+    answer = socket =>
+      socket.end(
+        Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`), Buffer.alloc(size, 7)])
+      )
+    const response = await get(new URL(rawOrigin), options({ timeoutMs: 200 }))
+    let received = 0
+    let paused = true
+    const done = response.body.pipe({
+      write: bytes => {
+        received += bytes.length
+        return !paused
+      }
+    })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    // Reading stopped at the first read: far less than the 8 MiB the server has sent.
+    expect(received).toBeGreaterThan(0)
+    expect(received).toBeLessThanOrEqual(256 * 1024)
+    paused = false
+    response.body.resume()
+    await done
+    expect(received).toBe(size)
+  })
+
+  test('a sink that offers space gets the body read straight into it', async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 'x')
+    answer = socket =>
+      socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body]))
+    const memory = Buffer.alloc(body.length)
+    let filled = 0
+    let inPlace = 0
+    const response = await get(new URL(rawOrigin), options())
+    await response.body.pipe({
+      space: () => memory.subarray(filled),
+      write: bytes => {
+        if (bytes.buffer === memory.buffer && bytes.byteOffset === memory.byteOffset + filled) inPlace += bytes.length
+        else bytes.copy(memory, filled)
+        filled += bytes.length
+        return true
+      }
+    })
+    expect(memory.equals(body)).toBe(true)
+    // Only what came with the head (at most one read) was copied.
+    expect(inPlace).toBeGreaterThanOrEqual(body.length - 256 * 1024)
+  })
 })

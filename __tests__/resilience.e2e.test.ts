@@ -2,6 +2,7 @@
 // downloads, waiting for runs, and run-id `last`. Every test asserts what the sandbox saw (count
 // and order of requests) and the bytes on disk. Waits are kept short with small Retry-After
 // values and timeouts; no test asserts a duration.
+import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox, type Step } from './helpers.js'
@@ -202,6 +203,40 @@ describe('downloads', () => {
       /the storage host answered HTTP 403 .*expired or was refused even after a fresh export/
     )
     expect(filesIn(result.workspace)).toEqual([])
+  })
+})
+
+describe('big downloads, through every block of the pipeline', () => {
+  // Several times the action's block pool, not a multiple of any block size, and every MiB
+  // numbered, so that a block written twice, dropped or out of order shows.
+  const BIG = 'BIG0000000000000000000000001'
+  const SIZE = 9 * 1024 * 1024 + 123
+  const expectBig = (result: Step) => {
+    expect(result.code).toBe(0)
+    const expected = sandbox.expectedBytes(BIG, 'csv')
+    // Buffer.equals: jest's toEqual walks a 9 MiB buffer byte by byte, for seconds.
+    expect(readFileSync(result.outputs.path).equals(expected)).toBe(true)
+    expect(result.outputs.size).toBe(String(SIZE))
+    expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
+    expect(filesIn(result.workspace)).toEqual([`${BIG}.csv`])
+  }
+  beforeEach(() => sandbox.addRun({ slug: BIG, size: SIZE, distinct: true }))
+
+  test('with Content-Length', async () => {
+    expectBig(await step({ 'run-id': BIG }))
+  })
+
+  test('chunked, without Content-Length', async () => {
+    sandbox.fail('download', { chunked: true })
+    expectBig(await step({ 'run-id': BIG }))
+  })
+
+  test('chunked and cut off after 5 MiB: no partial file, retried whole', async () => {
+    sandbox.fail('download', { chunked: true, truncateAt: 5 * 1024 * 1024 + 7 })
+    const result = await step({ 'run-id': BIG })
+    expectBig(result)
+    expect(routes()).toBe('run export download download')
+    expect(retryLines(result)[0]).toMatch(/^download failed: the connection to .* closed before the whole file arrived/)
   })
 })
 

@@ -9,7 +9,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(841);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(466);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(311);
 /**
@@ -145,6 +145,7 @@ __webpack_async_result__();
 /* harmony export */   F1: () => (/* binding */ DestinationExistsError),
 /* harmony export */   M3: () => (/* binding */ AttemptsExhaustedError),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   WM: () => (/* binding */ TlsError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   ic: () => (/* binding */ FileSystemError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
@@ -303,6 +304,12 @@ class TimeoutError extends NetworkError {
         super(operation, 'ETIMEDOUT', `no ${phase} for ${timeoutMs / 1000} s`);
         this.timeoutMs = timeoutMs;
     }
+}
+/** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
+class TlsError extends NetworkError {
+    name = 'TlsError';
+    retryable = false;
+    hint = "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate.";
 }
 /** The storage host's answer was not the whole file. */
 class DownloadError extends ActionError {
@@ -534,7 +541,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 841:
+/***/ 466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -549,12 +556,423 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(916);
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: ./src/http-parser.ts
+/**
+ * HTTP/1.1 response framing (RFC 9112) as a push parser: bytes in, a head and body bytes out.
+ *
+ * Why not node:http: its client hands over every read in a new buffer, which on a 512 MiB download
+ * costs twice curl's time and, on Node 24, 150 MB of memory (BENCHMARKS.md). This parser lets the
+ * socket read into one reused buffer: it never keeps a reference to the bytes it is given, and
+ * body bytes reach `onBody` as views of them, valid only during that call.
+ */
+/** The bytes are not an HTTP/1.x response we can frame. */
+class ResponseFormatError extends Error {
+    code = 'EBADRESPONSE';
+}
+/** Heads and chunk-size lines are small; anything bigger is not a response we want to buffer. */
+const MAX_HEAD_BYTES = 64 * 1024;
+const MAX_LINE_BYTES = 4 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
+class ResponseParser {
+    method;
+    events;
+    state = { at: 'head' };
+    /** Head bytes so far (copied: the caller reuses its buffer). */
+    head = Buffer.alloc(0);
+    /** A chunk-size line or trailer line so far. */
+    line = '';
+    /** `CONNECT`: a 2xx answer has no body; the connection becomes the tunnel. */
+    constructor(method, events) {
+        this.method = method;
+        this.events = events;
+    }
+    /** The whole response has been read. */
+    get done() {
+        return this.state.at === 'done';
+    }
+    /** The head has been read (the answer has begun). */
+    get answered() {
+        return this.state.at !== 'head';
+    }
+    /**
+     * Feeds bytes from the connection. Returns how many were part of the response; bytes after its
+     * end (a CONNECT tunnel's first bytes) are left to the caller.
+     */
+    push(bytes) {
+        let at = 0;
+        while (at < bytes.length && this.state.at !== 'done')
+            at += this.step(bytes, at);
+        return at;
+    }
+    /** The connection closed. True when that completes the response (a body delimited by closing). */
+    close() {
+        if (this.state.at === 'until-close')
+            this.state = { at: 'done' };
+        return this.done;
+    }
+    /** Consumes bytes from `at` in the current state; returns how many. */
+    step(bytes, at) {
+        const state = this.state;
+        switch (state.at) {
+            case 'head':
+                return this.readHead(bytes, at);
+            case 'length':
+            case 'chunk-data': {
+                const n = Math.min(state.left, bytes.length - at);
+                this.events.onBody(bytes.subarray(at, at + n));
+                state.left -= n;
+                if (state.left === 0)
+                    this.state = state.at === 'length' ? { at: 'done' } : { at: 'chunk-end' };
+                return n;
+            }
+            case 'until-close':
+                this.events.onBody(bytes.subarray(at));
+                return bytes.length - at;
+            case 'chunk-size':
+            case 'chunk-end':
+            case 'trailers':
+                return this.readLine(bytes, at);
+            case 'done':
+                return 0;
+        }
+    }
+    readHead(bytes, at) {
+        const before = this.head.length;
+        const joined = Buffer.concat([this.head, bytes.subarray(at)]);
+        const end = endOfHead(joined, Math.max(0, before - 3));
+        if (end < 0) {
+            if (joined.length > MAX_HEAD_BYTES)
+                throw new ResponseFormatError(`the head is over ${MAX_HEAD_BYTES} bytes`);
+            this.head = joined;
+            return bytes.length - at;
+        }
+        this.head = Buffer.alloc(0);
+        this.onHead(parseHead(joined.toString('latin1', 0, end)));
+        return end - before;
+    }
+    onHead(head) {
+        const { status } = head;
+        // 1xx answers (103 Early Hints, a stray 100) precede the real one.
+        if (status >= 100 && status < 200) {
+            if (status === 101)
+                throw new ResponseFormatError('the server switched protocols, which we did not ask for');
+            return;
+        }
+        this.state = this.framing(head);
+        this.events.onHead(head);
+    }
+    /** How the body is delimited (RFC 9112 §6.3). */
+    framing({ status, headers }) {
+        if (this.method === 'CONNECT' && status < 300)
+            return { at: 'done' };
+        if (status === 204 || status === 304)
+            return { at: 'done' };
+        const transfer = headers['transfer-encoding'];
+        if (transfer !== undefined) {
+            // Transfer-Encoding overrides Content-Length; only a final "chunked" frames the body.
+            const codings = transfer.split(',').map(coding => coding.trim().toLowerCase());
+            return codings[codings.length - 1] === 'chunked' ? { at: 'chunk-size' } : { at: 'until-close' };
+        }
+        const length = headers['content-length'];
+        if (length === undefined)
+            return { at: 'until-close' };
+        const values = new Set(length.split(',').map(value => value.trim()));
+        const [only] = values;
+        if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) {
+            throw new ResponseFormatError(`invalid Content-Length "${length}"`);
+        }
+        const left = Number(only);
+        return left === 0 ? { at: 'done' } : { at: 'length', left };
+    }
+    /** Chunk-size lines, the CRLF after chunk data, and trailers: one line at a time. */
+    readLine(bytes, at) {
+        const lf = bytes.indexOf(LF, at);
+        const end = lf < 0 ? bytes.length : lf;
+        this.line += bytes.toString('latin1', at, end);
+        if (this.line.length > MAX_LINE_BYTES)
+            throw new ResponseFormatError('a chunk line is too long');
+        if (lf < 0)
+            return bytes.length - at;
+        const line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
+        this.line = '';
+        this.onLine(line);
+        return lf + 1 - at;
+    }
+    onLine(line) {
+        switch (this.state.at) {
+            case 'chunk-size': {
+                // Chunk extensions (";name=value") carry nothing we use.
+                const size = line.split(';', 1)[0]?.trim() ?? '';
+                if (!/^[0-9a-fA-F]{1,12}$/.test(size))
+                    throw new ResponseFormatError(`invalid chunk size "${size}"`);
+                const left = parseInt(size, 16);
+                this.state = left === 0 ? { at: 'trailers' } : { at: 'chunk-data', left };
+                return;
+            }
+            case 'chunk-end':
+                if (line !== '')
+                    throw new ResponseFormatError('chunk data is longer than its size');
+                this.state = { at: 'chunk-size' };
+                return;
+            case 'trailers':
+                if (line === '')
+                    this.state = { at: 'done' };
+                return;
+        }
+    }
+}
+/** The index just past the empty line that ends a head (CRLF or bare LF line ends), or -1. */
+function endOfHead(bytes, from) {
+    for (let lf = bytes.indexOf(LF, from); lf >= 0; lf = bytes.indexOf(LF, lf + 1)) {
+        if (bytes[lf + 1] === LF)
+            return lf + 2;
+        if (bytes[lf + 1] === CR && bytes[lf + 2] === LF)
+            return lf + 3;
+    }
+    return -1;
+}
+function parseHead(text) {
+    const [statusLine = '', ...lines] = text.split(/\r?\n/).filter(line => line !== '');
+    const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
+    if (!match)
+        throw new ResponseFormatError(`not an HTTP/1.x answer: "${statusLine.slice(0, 40)}"`);
+    const headers = {};
+    for (const line of lines) {
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon);
+        // Folded lines and whitespace before the colon are how responses get smuggled (RFC 9112 §5).
+        if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            throw new ResponseFormatError(`invalid header line "${line.slice(0, 40)}"`);
+        }
+        const key = name.toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+    }
+    return { status: Number(match[1]), headers };
+}
+
+;// CONCATENATED MODULE: ./src/connection.ts
+/**
+ * One HTTP/1.1 request and its answer on a connection of its own: a plain socket or TLS, or a
+ * proxy tunnel. The socket reads into one reused buffer (`onread`), the parser frames the answer,
+ * and the body goes to a sink that can pause it. Every phase has the idle timeout, and errors
+ * never carry a query string (it can hold `?token=` or a URL signature).
+ */
+
+
+
+
+/** Big reads mean few system calls; one buffer for the whole answer keeps memory flat. */
+const READ_BUFFER_BYTES = 256 * 1024;
+/** Sends `request` to `url`'s host and resolves with the answer's head; the body follows. */
+function exchange(url, request, options) {
+    return new Exchange(url, request, options).start();
+}
+class Exchange {
+    url;
+    request;
+    options;
+    parser;
+    socket;
+    head;
+    sink;
+    /** Body bytes that arrived with the head, before anyone asked for them (copied). */
+    early = [];
+    paused = false;
+    settled = false;
+    answered = deferred();
+    delivered = deferred();
+    constructor(url, request, options) {
+        this.url = url;
+        this.request = request;
+        this.options = options;
+        this.parser = new ResponseParser(request.method, {
+            onHead: head => (this.head = head),
+            onBody: bytes => this.deliver(bytes)
+        });
+        // Reported through pipe(); until then nobody may be listening.
+        this.delivered.promise.catch(() => undefined);
+    }
+    start() {
+        const { url, request, options } = this;
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        // A tunnel already has its reader; a CONNECT socket becomes one. Anything else reads in place.
+        const inPlace = !options.tunnel && request.method !== 'CONNECT';
+        let onread;
+        if (inPlace) {
+            const own = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+            // Node asks for the next read's memory after every read.
+            let next = own;
+            onread = {
+                buffer: () => (next = this.sink?.space?.() ?? own),
+                callback: length => this.receive(next.subarray(0, length))
+            };
+        }
+        // tls.connect takes `onread` too (Node docs); @types/node lacks it.
+        const secure = {
+            host,
+            port,
+            socket: options.tunnel,
+            // SNI carries host names only.
+            servername: external_node_net_namespaceObject.isIP(host) ? undefined : host,
+            ALPNProtocols: ['http/1.1'],
+            onread
+        };
+        const socket = url.protocol === 'https:' ? external_node_tls_namespaceObject.connect(secure) : (options.tunnel ?? external_node_net_namespaceObject.connect({ host, port, onread }));
+        this.socket = socket;
+        if (!inPlace) {
+            socket.on('data', (chunk) => {
+                if (!this.receive(chunk))
+                    socket.pause();
+            });
+            socket.resume();
+        }
+        socket.on('error', error => this.fail(error));
+        socket.on('end', () => this.closed());
+        socket.on('close', () => this.closed());
+        socket.on('timeout', () => this.fail(new errors/* TimeoutError */.MU(options.operation, this.head ? 'bytes from the server' : 'answer', options.timeoutMs)));
+        socket.setTimeout(options.timeoutMs);
+        if (socket.destroyed)
+            this.fail(new errors/* NetworkError */.Dr(options.operation, 'ECONNRESET', 'the tunnel closed'));
+        else
+            socket.write(requestText(request));
+        return this.answered.promise;
+    }
+    pipe(sink) {
+        this.sink = sink;
+        const early = this.early;
+        this.early = [];
+        let more = true;
+        for (const bytes of early)
+            more = sink.write(bytes) && more;
+        if (more)
+            this.resume();
+        return this.delivered.promise;
+    }
+    resume() {
+        if (this.settled || !this.paused)
+            return;
+        this.paused = false;
+        this.socket.setTimeout(this.options.timeoutMs);
+        this.socket.resume();
+    }
+    cancel(reason) {
+        if (this.settled)
+            return;
+        this.settled = true;
+        this.socket.destroy();
+        if (reason === undefined)
+            return this.delivered.resolve();
+        this.answered.reject(reason);
+        this.delivered.reject(reason);
+    }
+    /** Bytes from the socket. False stops reading until `resume()`. */
+    receive(bytes) {
+        if (this.settled)
+            return false;
+        try {
+            const used = this.parser.push(bytes);
+            if (this.parser.done)
+                this.finish(bytes.subarray(used));
+            else if (this.head)
+                this.answered.resolve({ ...this.head, body: this });
+        }
+        catch (error) {
+            this.fail(error);
+        }
+        if (this.settled)
+            return false;
+        if (!this.paused)
+            return true;
+        // Paused by the sink, e.g. while the disk catches up: that is not the server being idle.
+        this.socket.setTimeout(0);
+        return false;
+    }
+    deliver(bytes) {
+        if (this.settled)
+            return;
+        if (!this.sink) {
+            this.early.push(Buffer.from(bytes));
+            this.paused = true;
+        }
+        else if (!this.sink.write(bytes)) {
+            this.paused = true;
+        }
+    }
+    finish(rest) {
+        this.settled = true;
+        const socket = this.socket;
+        if (this.request.method === 'CONNECT' && this.head && this.head.status < 300) {
+            // The socket is now the tunnel: hand it over as it is, with anything already read.
+            socket.setTimeout(0);
+            socket.pause();
+            for (const event of ['data', 'end', 'close', 'timeout', 'error'])
+                socket.removeAllListeners(event);
+            if (rest.length > 0)
+                socket.unshift(Buffer.from(rest));
+            this.answered.resolve({ ...this.head, body: this, tunnel: socket });
+        }
+        else {
+            socket.destroy();
+            if (this.head)
+                this.answered.resolve({ ...this.head, body: this });
+        }
+        this.delivered.resolve();
+    }
+    closed() {
+        if (this.settled)
+            return;
+        if (this.parser.close())
+            return this.finish(Buffer.alloc(0));
+        this.fail(new errors/* NetworkError */.Dr(this.options.operation, 'ECONNRESET', this.head ? 'the connection closed before the whole body arrived' : 'the connection closed without an answer'));
+    }
+    fail(error) {
+        this.cancel(toActionError(error, this.options.operation));
+    }
+}
+function requestText({ method, target, host, headers }) {
+    const lines = [`${method} ${target} HTTP/1.1`, `host: ${host}`];
+    for (const [name, value] of Object.entries(headers)) {
+        // Inputs are validated long before; this keeps a line break from ever splitting a request.
+        if (/[\r\n]/.test(name + value))
+            throw new TypeError(`header ${name} contains a line break`);
+        lines.push(`${name}: ${value}`);
+    }
+    // One request per connection: nothing pooled keeps the process alive.
+    if (method === 'GET')
+        lines.push('connection: close');
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/** Node's network errors, minus anything that could carry a query string. */
+function toActionError(error, operation) {
+    if (error instanceof errors/* ActionError */.lZ)
+        return error;
+    const code = error?.code ?? 'ENETWORK';
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\?\S*/g, '?…');
+    if (isCertificateError(code))
+        return new errors/* TlsError */.WM(operation, code, message);
+    return new errors/* NetworkError */.Dr(operation, code, message);
+}
+/** OpenSSL's verification failures as Node reports them (X509_V_ERR_* without the prefix). */
+function isCertificateError(code) {
+    return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
+}
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    return { promise, resolve, reject };
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -647,59 +1065,33 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 ;// CONCATENATED MODULE: ./src/proxy.ts
-/**
- * Proxy support for self-hosted runners. Which proxy applies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY,
- * loopback bypass) is decided by @actions/http-client's own rules, so the action routes exactly
- * like the rest of the toolkit. The tunnel itself is a plain CONNECT, so that our timeouts and
- * socket handling cover it too.
- */
-
 
 
 
 function proxyFor(target) {
     return getProxyUrl(target);
 }
-function defaultPort(url) {
-    return url.port || (url.protocol === 'https:' ? '443' : '80');
-}
 /** Opens a CONNECT tunnel through `proxy` to `target`'s host and port. */
-function openTunnel(proxy, target, operation, timeoutMs) {
-    const authority = `${target.hostname}:${defaultPort(target)}`;
-    const headers = { host: authority };
+async function openTunnel(proxy, target, operation, timeoutMs) {
+    const authority = `${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`;
+    const headers = {};
     if (proxy.username || proxy.password) {
         const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
         headers['proxy-authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
     }
-    const transport = proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject;
-    return new Promise((resolve, reject) => {
-        const req = transport.request({
-            host: proxy.hostname.replace(/^\[|\]$/g, ''),
-            port: defaultPort(proxy),
-            method: 'CONNECT',
-            path: authority,
-            headers,
-            agent: false
-        });
-        req.setTimeout(timeoutMs, () => req.destroy(new errors/* TimeoutError */.MU(operation, 'answer from the proxy', timeoutMs)));
-        req.once('connect', (res, socket) => {
-            req.setTimeout(0);
-            if (res.statusCode === 200)
-                return resolve(socket);
-            socket.destroy();
-            reject(new errors/* NetworkError */.Dr(operation, 'EPROXY', `the proxy answered ${res.statusCode} to CONNECT ${authority}`));
-        });
-        req.once('error', error => reject(error));
-        req.end();
-    });
+    const answer = await exchange(proxy, { method: 'CONNECT', target: authority, host: authority, headers }, { operation, timeoutMs });
+    if (answer.tunnel)
+        return answer.tunnel;
+    answer.body.cancel();
+    throw new errors/* NetworkError */.Dr(operation, 'EPROXY', `the proxy answered ${answer.status} to CONNECT ${authority}`);
 }
 
 ;// CONCATENATED MODULE: ./src/http.ts
 /**
- * One GET with our rules: a timeout on every phase, redirects we control hop by hop, proxies,
+ * One GET with our rules: redirects we control hop by hop, credentials judged per hop, proxies,
  * and errors that never contain a query string (it can hold `?token=` or a URL signature).
+ * The wire itself is connection.ts.
  */
-
 
 
 
@@ -714,12 +1106,12 @@ async function get(url, options) {
     let current = url;
     for (let hop = 0;; hop++) {
         const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
-        const response = await send(signed.url, { ...options.headers, ...signed.headers }, options);
-        const location = response.headers.location;
-        if (!REDIRECTS.has(response.statusCode ?? 0) || !location) {
-            return { status: response.statusCode ?? 0, headers: response.headers, body: response, url: current };
+        const answer = await send(signed.url, { ...options.headers, ...signed.headers }, options);
+        const location = answer.headers.location;
+        if (!REDIRECTS.has(answer.status) || !location) {
+            return { status: answer.status, headers: answer.headers, body: answer.body, url: current };
         }
-        response.destroy();
+        answer.body.cancel();
         const next = new URL(location, current);
         if (hop >= options.maxRedirects) {
             throw new errors/* NetworkError */.Dr(options.operation, 'ETOOMANYREDIRECTS', `more than ${options.maxRedirects} redirects`);
@@ -733,74 +1125,31 @@ async function get(url, options) {
         current = next;
     }
 }
-async function send(url, headers, options) {
-    const { operation, timeoutMs } = options;
+async function send(url, headers, { operation, timeoutMs }) {
     const proxy = proxyFor(url);
-    let tunnel;
-    try {
-        if (proxy)
-            tunnel = await openTunnel(proxy, url, operation, timeoutMs);
-    }
-    catch (error) {
-        throw toActionError(error, operation);
-    }
-    const secure = url.protocol === 'https:';
-    return new Promise((resolve, reject) => {
-        const socket = tunnel;
-        const req = (secure ? external_node_https_namespaceObject : external_node_http_namespaceObject).request(url, {
-            method: 'GET',
-            headers,
-            // A fresh connection per request, nothing pooled to keep the process alive. Through a proxy
-            // the tunnel is the connection; Node ignores createConnection when any agent is given.
-            ...(socket
-                ? { createConnection: () => (secure ? external_node_tls_namespaceObject.connect({ socket, servername: url.hostname }) : socket) }
-                : { agent: false }),
-            // Keeps the Host header canonical ("host", not "host:443"): object storage may sign it.
-            defaultPort: secure ? 443 : 80
-        });
-        let response;
-        req.setTimeout(timeoutMs, () => {
-            const error = new errors/* TimeoutError */.MU(operation, response ? 'bytes from the server' : 'answer', timeoutMs);
-            if (response)
-                response.destroy(error);
-            else
-                req.destroy(error);
-        });
-        req.once('response', res => {
-            response = res;
-            resolve(res);
-        });
-        req.once('error', error => {
-            socket?.destroy();
-            reject(toActionError(error, operation));
-        });
-        req.end();
-    });
-}
-/** Node's network errors, minus anything that could carry a query string. */
-function toActionError(error, operation) {
-    if (error instanceof errors/* ActionError */.lZ)
-        return error;
-    const code = error?.code ?? 'ENETWORK';
-    const message = error instanceof Error ? error.message : String(error);
-    return new errors/* NetworkError */.Dr(operation, code, message.replace(/\?\S*/g, '?…'));
+    const tunnel = proxy ? await openTunnel(proxy, url, operation, timeoutMs) : undefined;
+    // url.host leaves out the scheme's default port, so the Host header stays canonical ("host",
+    // not "host:443"): object storage may sign it.
+    const request = { method: 'GET', target: `${url.pathname}${url.search}`, host: url.host, headers };
+    return exchange(url, request, { operation, timeoutMs, tunnel });
 }
 /** Reads a small body (an API answer) into a string, with a size cap. */
 async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
     const chunks = [];
     let size = 0;
-    try {
-        for await (const chunk of response.body) {
-            size += chunk.length;
+    await response.body.pipe({
+        write: bytes => {
+            size += bytes.length;
             if (size > limitBytes) {
-                response.body.destroy();
-                throw new errors/* NetworkError */.Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
+                response.body.cancel();
+                return false;
             }
-            chunks.push(chunk);
+            chunks.push(Buffer.from(bytes));
+            return true;
         }
-    }
-    catch (error) {
-        throw toActionError(error, operation);
+    });
+    if (size > limitBytes) {
+        throw new errors/* NetworkError */.Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
     }
     return Buffer.concat(chunks).toString('utf8');
 }
@@ -808,6 +1157,10 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 // EXTERNAL MODULE: ./src/retry.ts
 var src_retry = __nccwpck_require__(809);
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
+/**
+ * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the three
+ * calls the action needs. Every call goes through the shared retry policy.
+ */
 
 
 
@@ -968,19 +1321,17 @@ function existingDirectory(path) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/download.ts
 /**
  * Streams the file behind a signed `download_url` into place: no credentials, a temporary file
  * beside the destination, sha256 and size computed on the way, and an atomic rename at the end.
  * On any failure the temporary file is removed and the destination is left as it was.
+ *
+ * The stages, in BlockSink (BENCHMARKS.md measures each choice):
+ *   the socket reads straight into a block → a full block goes to the file (on libuv's thread
+ *   pool) and through SHA-256 (here) at the same time → the block returns to the pool.
+ * When no block is free, reading pauses, so memory stays at BLOCKS × BLOCK_BYTES for any size.
  */
-
-
-
 
 
 
@@ -989,9 +1340,14 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410]);
-/** Room for the disk to fall behind while receiving and hashing go on (see BENCHMARKS.md). */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 10;
+/**
+ * Few, big writes. Two blocks would do (one filling, one on its way to disk); the third lets the
+ * disk fall behind for a moment without stopping the socket. Sizes from 1 to 8 MiB and 2 to 8
+ * blocks measured alike within the machine's noise; this is the smallest of the good ones.
+ */
+const BLOCK_BYTES = 2 * 1024 * 1024;
+const BLOCKS = 3;
 async function downloadFile(url, destination, options) {
     const folder = external_node_path_namespaceObject.dirname(destination);
     try {
@@ -1009,7 +1365,7 @@ async function downloadFile(url, destination, options) {
     });
     const { status } = response;
     if (status !== 200) {
-        response.body.destroy();
+        response.body.cancel();
         const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`;
         if (EXPIRED.has(status))
             throw new errors/* DownloadError */.nV('expired', detail, status);
@@ -1017,43 +1373,136 @@ async function downloadFile(url, destination, options) {
     }
     const lengthHeader = response.headers['content-length'];
     const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    let size = 0;
-    const measure = new external_node_stream_namespaceObject.Transform({
-        transform(chunk, _encoding, done) {
-            hash.update(chunk);
-            size += chunk.length;
-            options.onProgress?.(size, expected);
-            done(null, chunk);
-        }
-    });
     const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
+    let file;
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, measure, (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
-        // node:http already fails a body cut short of Content-Length (ECONNRESET, below); this keeps the
-        // guarantee whatever the transport does.
-        if (expected !== undefined && size !== expected) {
-            throw new errors/* DownloadError */.nV('truncated', `got ${size} of ${expected} bytes from ${loggable(response.url)}`);
-        }
+        file = await (0,promises_namespaceObject.open)(temporary, 'wx');
+        const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected));
+        // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
+        // a connection that closes sooner rejects with ECONNRESET (classified below).
+        await response.body.pipe(sink);
+        const { size, sha256 } = await sink.finish();
+        await file.close();
+        file = undefined;
         await moveIntoPlace(temporary, destination, options.overwrite);
+        return { path: destination, size, sha256 };
     }
     catch (error) {
+        response.body.cancel();
+        await file?.close().catch(() => undefined);
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
         throw classify(error, destination, `the connection to ${loggable(response.url)} closed before ${expected === undefined ? 'the whole file' : `all ${expected} bytes`} arrived`);
     }
-    return { path: destination, size, sha256: hash.digest('hex') };
+}
+/**
+ * Gathers body bytes into blocks. The socket reads straight into the current block (`space`), so
+ * body bytes are not copied. A full block is handed to the file and hashed at once; it returns to
+ * the pool when the write is done. `write` answers false when no block is left, which pauses the
+ * socket.
+ */
+class BlockSink {
+    file;
+    body;
+    onProgress;
+    free = [];
+    current;
+    filled = 0;
+    written = 0;
+    hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    /** Bytes that arrived when no block was free (at most one read), copied. */
+    waiting = [];
+    inFlight = new Set();
+    failure;
+    constructor(file, body, onProgress) {
+        this.file = file;
+        this.body = body;
+        this.onProgress = onProgress;
+        for (let i = 0; i < BLOCKS; i++)
+            this.free.push(Buffer.allocUnsafeSlow(BLOCK_BYTES));
+        this.current = this.free.pop();
+    }
+    space() {
+        return this.current?.subarray(this.filled);
+    }
+    write(bytes) {
+        let rest = bytes;
+        while (rest.length > 0) {
+            if (!this.current) {
+                this.waiting.push(Buffer.from(rest));
+                return false;
+            }
+            const n = Math.min(BLOCK_BYTES - this.filled, rest.length);
+            // Bytes read into space() are already in place; others (the first read, bytes after chunk
+            // framing) are copied. copy() handles the overlap of moving bytes within a block.
+            const inPlace = rest.buffer === this.current.buffer && rest.byteOffset === this.current.byteOffset + this.filled;
+            if (!inPlace)
+                rest.copy(this.current, this.filled, 0, n);
+            this.filled += n;
+            rest = rest.subarray(n);
+            if (this.filled === BLOCK_BYTES)
+                this.ship();
+        }
+        return this.current !== undefined;
+    }
+    /** After the body's end: ships what is left and waits for the disk. */
+    async finish() {
+        // The body's tail may still wait for a block (all of them are then in flight).
+        while (this.waiting.length > 0 && !this.failure)
+            await Promise.race(this.inFlight);
+        if (!this.failure && this.filled > 0)
+            this.ship();
+        await Promise.all(this.inFlight);
+        if (this.failure)
+            throw this.failure;
+        return { size: this.written, sha256: this.hash.digest('hex') };
+    }
+    ship() {
+        const block = this.current;
+        if (!block)
+            return;
+        const bytes = block.subarray(0, this.filled);
+        const position = this.written;
+        this.written += bytes.length;
+        this.current = this.free.pop();
+        this.filled = 0;
+        // The write runs on libuv's thread pool while this thread hashes the same bytes.
+        const stage = this.file.write(bytes, 0, bytes.length, position).then(() => this.release(block), (error) => {
+            // The first failure (a full disk, say) stops the download: pipe() rejects with it.
+            this.failure ??= error;
+            this.body.cancel(error);
+        });
+        this.hash.update(bytes);
+        this.inFlight.add(stage);
+        void stage.finally(() => this.inFlight.delete(stage));
+        this.onProgress(this.written);
+    }
+    release(block) {
+        if (this.current) {
+            this.free.push(block);
+        }
+        else {
+            this.current = block;
+            const waiting = this.waiting;
+            this.waiting = [];
+            for (const bytes of waiting)
+                this.write(bytes);
+        }
+        if (this.current && this.waiting.length === 0)
+            this.body.resume();
+    }
 }
 const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink']);
+const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE']);
 /** One error from anywhere in the pipeline, as what it means for the user. */
 function classify(error, destination, cutShort) {
+    // The connection closed (or was reset) before the body was complete.
+    if (error instanceof errors/* NetworkError */.Dr && CUT_SHORT.has(error.code))
+        return new errors/* DownloadError */.nV('truncated', cutShort);
     if (error instanceof errors/* ActionError */.lZ)
         return error;
-    const { code, syscall } = (error ?? {});
+    const { syscall } = (error ?? {});
     if (syscall && FILE_CALLS.has(syscall))
         return new errors/* FileSystemError */.ic(destination, error);
-    // The connection closed before the body was complete.
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE')
-        return new errors/* DownloadError */.nV('truncated', cutShort);
     return toActionError(error, 'download');
 }
 async function moveIntoPlace(temporary, destination, overwrite) {

@@ -3,7 +3,10 @@
 // the three auth modes, run detail / last / export, and a signed-URL storage host on another
 // host name. Faults are queued per route, so a test says exactly what goes wrong and when.
 import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import * as http from 'node:http'
+import * as https from 'node:https'
+import { fileURLToPath } from 'node:url'
 
 export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
 
@@ -14,19 +17,29 @@ export const SAMPLE_ROWS = [
   { title: 'Tōkyō Kissa', address: '3-1 Shibuya, Tokyo', rating: 4.8, reviews: 512 }
 ]
 
+/**
+ * The self-signed certificate of HTTPS storage: for 127.0.0.1, 127.0.0.2, localhost and the
+ * *.coreclaw.test names. A test makes the action trust it with NODE_EXTRA_CA_CERTS. Test use only:
+ * its key is public, in this repository.
+ */
+export const SANDBOX_CA = fileURLToPath(new URL('tls/cert.pem', import.meta.url))
+
 /** Storage lives on another host name than the API, like real object storage does. */
 export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' : 'localhost'
 
 /**
  * @typedef {{ slug: string, statuses?: string[], status?: string, results?: number, rows?: object[],
- *   size?: number, errMsg?: string, worker?: string }} RunSpec
+ *   size?: number, distinct?: boolean, errMsg?: string, worker?: string }} RunSpec
  *   `statuses` are served one per run-detail request; the last one then stays.
- *   `size` makes the export a generated CSV of exactly that many bytes (for big files).
+ *   `size` makes the export a generated CSV of exactly that many bytes (for big files); `distinct`
+ *   numbers each of its 1 MiB pieces.
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
- *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean, redirect?: boolean }} Fault
+ *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean, redirect?: boolean,
+ *   chunked?: boolean }} Fault
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
- *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving.
+ *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving;
+ *   chunked: send the download without Content-Length (chunked).
  * @typedef {'run' | 'last' | 'export' | 'download'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown' }} Seen
@@ -34,7 +47,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
 
 /**
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
- *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[] }} [options]
+ *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean }} [options]
+ *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
  */
 export async function startSandbox(options = {}) {
   const apiKey = options.apiKey ?? SANDBOX_API_KEY
@@ -50,7 +64,12 @@ export async function startSandbox(options = {}) {
   let requestCounter = 0
 
   const api = http.createServer((req, res) => handleApi(req, res))
-  const storage = http.createServer((req, res) => handleStorage(req, res))
+  const storage = options.storageTls
+    ? https.createServer(
+        { key: readFileSync(new URL('tls/key.pem', import.meta.url)), cert: readFileSync(SANDBOX_CA) },
+        (req, res) => handleStorage(req, res)
+      )
+    : http.createServer((req, res) => handleStorage(req, res))
   for (const server of [api, storage]) {
     server.on('connection', socket => {
       sockets.add(socket)
@@ -60,7 +79,7 @@ export async function startSandbox(options = {}) {
   const apiAddress = await listen(api, options.port ?? 0, options.host ?? '127.0.0.1')
   const storageAddress = await listen(storage, options.storagePort ?? 0, options.storageHost ?? DEFAULT_STORAGE_HOST)
   const apiUrl = options.publicApiUrl ?? `http://${apiAddress}`
-  const storageUrl = options.publicStorageUrl ?? `http://${storageAddress}`
+  const storageUrl = options.publicStorageUrl ?? `${options.storageTls ? 'https' : 'http'}://${storageAddress}`
 
   function addRun(/** @type {RunSpec} */ spec) {
     runs.set(spec.slug, { results: spec.rows?.length ?? SAMPLE_ROWS.length, ...spec, polls: 0 })
@@ -144,7 +163,8 @@ export async function startSandbox(options = {}) {
     const content = exportContent(run, link.format, link.keys)
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[link.format],
-      'content-length': String(content.size)
+      // Without a length, node:http sends the body chunked.
+      ...(!fault?.chunked && { 'content-length': String(content.size) })
     })
     if (fault?.trickleMs)
       return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs, fault.trickleBytes ?? 32)
@@ -290,7 +310,7 @@ function detail(run) {
 
 /** The export's bytes, as chunks produced on demand, so a 512 MiB export costs no memory. */
 function exportContent(run, format, keys) {
-  if (run?.size !== undefined) return generated(run.size)
+  if (run?.size !== undefined) return generated(run.size, run.distinct)
   const rows = (run?.rows ?? SAMPLE_ROWS).map(row => pick(row, keys))
   const bytes = render(rows, format)
   return { size: bytes.length, chunks: () => [bytes] }
@@ -346,14 +366,22 @@ const BLOCK = (() => {
   return Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length))).subarray(0, 1024 * 1024)
 })()
 
-function generated(size) {
+/**
+ * `size` bytes of CSV, made of 1 MiB pieces. With `distinct`, each piece starts with its number,
+ * so a file with pieces out of order or repeated doesn't compare equal (costs a copy per piece).
+ */
+function generated(size, distinct = false) {
+  const piece = index => {
+    const bytes = BLOCK.subarray(0, Math.min(size - index * BLOCK.length, BLOCK.length))
+    if (!distinct) return bytes
+    const numbered = Buffer.from(bytes)
+    numbered.write(`piece ${index},`.slice(0, numbered.length), 'latin1')
+    return numbered
+  }
   return {
     size,
-    chunks: () => {
-      const out = []
-      for (let left = size; left > 0; left -= BLOCK.length) out.push(BLOCK.subarray(0, Math.min(left, BLOCK.length)))
-      return out
-    }
+    piece,
+    chunks: () => Array.from({ length: Math.ceil(size / BLOCK.length) }, (_, index) => piece(index))
   }
 }
 
@@ -361,13 +389,9 @@ function generated(size) {
 function streamContent(content, res, limit, onLimit) {
   let sent = 0
   const total = limit ?? content.size
-  const pieces = content.size <= BLOCK.length ? content.chunks() : null
+  const pieces = content.piece ? null : content.chunks()
   let index = 0
-  const next = () => {
-    if (pieces) return pieces[index++]
-    const left = total - sent
-    return left > 0 ? BLOCK.subarray(0, Math.min(left, BLOCK.length)) : undefined
-  }
+  const next = () => (pieces ? pieces[index++] : sent < content.size ? content.piece(index++) : undefined)
   const pump = () => {
     for (;;) {
       if (sent >= total) {

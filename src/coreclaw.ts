@@ -2,9 +2,9 @@
  * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the three
  * calls the action needs. Every call goes through the shared retry policy.
  */
-import type { IncomingHttpHeaders } from 'node:http'
 import { CoreClawError } from './errors.js'
 import { get, readText, type Signed } from './http.js'
+import type { Headers } from './http-parser.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { parseRetryAfter, type RetryPolicy } from './retry.js'
 
@@ -120,12 +120,7 @@ interface Envelope {
 }
 
 /** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-export function parseEnvelope<T>(
-  operation: string,
-  status: number,
-  headers: IncomingHttpHeaders,
-  text: string
-): Answer<T> {
+export function parseEnvelope<T>(operation: string, status: number, headers: Headers, text: string): Answer<T> {
   const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now())
   const headerRequestId = firstHeader(headers['x-request-id'])
   let envelope: Envelope | undefined

@@ -153,7 +153,7 @@ function describeCoreClawError(f: CoreClawErrorFields): string {
 /** A request that never got an HTTP answer: refused, reset, DNS, TLS, proxy, or timed out. */
 export class NetworkError extends ActionError {
   override readonly name: string = 'NetworkError'
-  override readonly retryable = true
+  override readonly retryable: boolean = true
   readonly hint: string =
     "Check that the runner can reach the host (proxy settings, 'base-url'); the request is retried up to 'max-attempts' times."
   constructor(
@@ -175,6 +175,14 @@ export class TimeoutError extends NetworkError {
   ) {
     super(operation, 'ETIMEDOUT', `no ${phase} for ${timeoutMs / 1000} s`)
   }
+}
+
+/** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
+export class TlsError extends NetworkError {
+  override readonly name: string = 'TlsError'
+  override readonly retryable = false
+  override readonly hint =
+    "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate."
 }
 
 export type DownloadProblem = 'http' | 'expired' | 'truncated'

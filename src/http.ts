@@ -1,13 +1,14 @@
 /**
- * One GET with our rules: a timeout on every phase, redirects we control hop by hop, proxies,
+ * One GET with our rules: redirects we control hop by hop, credentials judged per hop, proxies,
  * and errors that never contain a query string (it can hold `?token=` or a URL signature).
+ * The wire itself is connection.ts.
  */
-import * as http from 'node:http'
-import * as https from 'node:https'
-import * as tls from 'node:tls'
-import type { Socket } from 'node:net'
-import { NetworkError, TimeoutError, ActionError } from './errors.js'
+import { exchange, type Body } from './connection.js'
+import { NetworkError } from './errors.js'
+import type { Headers } from './http-parser.js'
 import { openTunnel, proxyFor } from './proxy.js'
+
+export { toActionError } from './connection.js'
 
 export interface Signed {
   url: URL
@@ -32,8 +33,8 @@ export interface GetOptions {
 
 export interface Response {
   status: number
-  headers: http.IncomingHttpHeaders
-  body: http.IncomingMessage
+  headers: Headers
+  body: Body
   /** The URL that answered, after redirects. */
   url: URL
 }
@@ -50,12 +51,12 @@ export async function get(url: URL, options: GetOptions): Promise<Response> {
   let current = url
   for (let hop = 0; ; hop++) {
     const signed = options.sign ? options.sign(current) : { url: current, headers: {} }
-    const response = await send(signed.url, { ...options.headers, ...signed.headers }, options)
-    const location = response.headers.location
-    if (!REDIRECTS.has(response.statusCode ?? 0) || !location) {
-      return { status: response.statusCode ?? 0, headers: response.headers, body: response, url: current }
+    const answer = await send(signed.url, { ...options.headers, ...signed.headers }, options)
+    const location = answer.headers.location
+    if (!REDIRECTS.has(answer.status) || !location) {
+      return { status: answer.status, headers: answer.headers, body: answer.body, url: current }
     }
-    response.destroy()
+    answer.body.cancel()
     const next = new URL(location, current)
     if (hop >= options.maxRedirects) {
       throw new NetworkError(options.operation, 'ETOOMANYREDIRECTS', `more than ${options.maxRedirects} redirects`)
@@ -78,70 +79,32 @@ export async function get(url: URL, options: GetOptions): Promise<Response> {
   }
 }
 
-async function send(url: URL, headers: Record<string, string>, options: GetOptions): Promise<http.IncomingMessage> {
-  const { operation, timeoutMs } = options
+async function send(url: URL, headers: Record<string, string>, { operation, timeoutMs }: GetOptions) {
   const proxy = proxyFor(url)
-  let tunnel: Socket | undefined
-  try {
-    if (proxy) tunnel = await openTunnel(proxy, url, operation, timeoutMs)
-  } catch (error) {
-    throw toActionError(error, operation)
-  }
-  const secure = url.protocol === 'https:'
-  return new Promise((resolve, reject) => {
-    const socket = tunnel
-    const req = (secure ? https : http).request(url, {
-      method: 'GET',
-      headers,
-      // A fresh connection per request, nothing pooled to keep the process alive. Through a proxy
-      // the tunnel is the connection; Node ignores createConnection when any agent is given.
-      ...(socket
-        ? { createConnection: () => (secure ? tls.connect({ socket, servername: url.hostname }) : socket) }
-        : { agent: false }),
-      // Keeps the Host header canonical ("host", not "host:443"): object storage may sign it.
-      defaultPort: secure ? 443 : 80
-    })
-    let response: http.IncomingMessage | undefined
-    req.setTimeout(timeoutMs, () => {
-      const error = new TimeoutError(operation, response ? 'bytes from the server' : 'answer', timeoutMs)
-      if (response) response.destroy(error)
-      else req.destroy(error)
-    })
-    req.once('response', res => {
-      response = res
-      resolve(res)
-    })
-    req.once('error', error => {
-      socket?.destroy()
-      reject(toActionError(error, operation))
-    })
-    req.end()
-  })
-}
-
-/** Node's network errors, minus anything that could carry a query string. */
-export function toActionError(error: unknown, operation: string): ActionError {
-  if (error instanceof ActionError) return error
-  const code = (error as NodeJS.ErrnoException)?.code ?? 'ENETWORK'
-  const message = error instanceof Error ? error.message : String(error)
-  return new NetworkError(operation, code, message.replace(/\?\S*/g, '?…'))
+  const tunnel = proxy ? await openTunnel(proxy, url, operation, timeoutMs) : undefined
+  // url.host leaves out the scheme's default port, so the Host header stays canonical ("host",
+  // not "host:443"): object storage may sign it.
+  const request = { method: 'GET' as const, target: `${url.pathname}${url.search}`, host: url.host, headers }
+  return exchange(url, request, { operation, timeoutMs, tunnel })
 }
 
 /** Reads a small body (an API answer) into a string, with a size cap. */
 export async function readText(response: Response, operation: string, limitBytes = 4 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length
+  await response.body.pipe({
+    write: bytes => {
+      size += bytes.length
       if (size > limitBytes) {
-        response.body.destroy()
-        throw new NetworkError(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`)
+        response.body.cancel()
+        return false
       }
-      chunks.push(chunk)
+      chunks.push(Buffer.from(bytes))
+      return true
     }
-  } catch (error) {
-    throw toActionError(error, operation)
+  })
+  if (size > limitBytes) {
+    throw new NetworkError(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`)
   }
   return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,0 +1,58 @@
+// Real object storage speaks HTTPS. Here the sandbox's storage does too, with a self-signed test
+// certificate that the action trusts only when NODE_EXTRA_CA_CERTS names it, the way a runner
+// behind a TLS-inspecting proxy is set up. Direct and through a CONNECT proxy.
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
+import { startProxy } from '../sandbox/proxy.js'
+import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox } from './helpers.js'
+
+const BIG = 'BIG0000000000000000000000001'
+const BIG_SIZE = 5 * 1024 * 1024 + 17
+let sandbox: Sandbox
+afterEach(() => sandbox.close())
+
+const trusted = { NODE_EXTRA_CA_CERTS: SANDBOX_CA }
+
+test('a download over HTTPS lands byte for byte, with its sha256, and no credentials sent', async () => {
+  sandbox = await startSandbox({ runs: [{ slug: RUN }, { slug: BIG, size: BIG_SIZE }], storageTls: true })
+  expect(sandbox.storageUrl).toMatch(/^https:/)
+  const result = await stepAgainst(sandbox)({ 'run-id': BIG }, undefined, trusted)
+  expect(result.code).toBe(0)
+  const expected = sandbox.expectedBytes(BIG, 'csv')
+  // Buffer.equals: jest's toEqual walks a 5 MiB buffer byte by byte, for seconds.
+  expect(readFileSync(result.outputs.path).equals(expected)).toBe(true)
+  expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
+  expect(JSON.stringify(sandbox.requests.filter(r => r.server === 'storage'))).not.toContain(sandbox.apiKey)
+  expectSecretsKept(result)
+})
+
+test('HTTPS storage through a CONNECT proxy: TLS runs inside the tunnel', async () => {
+  sandbox = await startSandbox({
+    runs: [{ slug: RUN }],
+    storageTls: true,
+    publicStorageUrl: 'https://storage.coreclaw.test'
+  })
+  const proxy = await startProxy({ hosts: { 'storage.coreclaw.test': sandbox.storageAddress } })
+  try {
+    const result = await stepAgainst(sandbox)({}, undefined, { ...trusted, HTTPS_PROXY: proxy.url })
+    expect(result.code).toBe(0)
+    expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
+    expect(proxy.connects.map(c => c.target)).toEqual(['storage.coreclaw.test:443'])
+    expect(sandbox.seen('download')[0].headers.host).toBe('storage.coreclaw.test')
+  } finally {
+    await proxy.close()
+  }
+})
+
+test('an untrusted certificate fails at once with what to do, and leaves no file', async () => {
+  sandbox = await startSandbox({ runs: [{ slug: RUN }], storageTls: true })
+  const result = await stepAgainst(sandbox)({ path: 'out/data.csv' })
+  expect(result.code).toBe(1)
+  expect(errorLine(result)).toMatch(/download failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/)
+  expect(errorLine(result)).toContain('set NODE_EXTRA_CA_CERTS to the path of')
+  // Not retried: a certificate does not fix itself.
+  expect(sandbox.seen('download')).toHaveLength(0)
+  expect(sandbox.seen('export')).toHaveLength(1)
+  expect(filesIn(result.workspace)).toEqual([])
+})
