@@ -73,19 +73,6 @@ async function components(size) {
   }
   const receive = `require('node:http').get(process.argv[1], { agent: false }, r => r.resume())`
   const receiveWrite = `const fs = require('node:fs'); require('node:http').get(process.argv[1], { agent: false }, r => r.pipe(fs.createWriteStream(process.argv[2], { highWaterMark: 4 << 20 })))`
-  // Not how the action downloads: a bare HTTP/1.1 GET on a socket that reads into one reused buffer
-  // (net's onread), Content-Length bodies only, written synchronously. It shows what receiving costs
-  // without node:http's per-chunk buffers. With a third argument it also hashes, serially.
-  const rawSocket = `const [url, out, hashing] = [new URL(process.argv[1]), process.argv[2], process.argv[3]]
-    const fs = require('node:fs'); const fd = fs.openSync(out, 'w'); const h = require('node:crypto').createHash('sha256')
-    let left = -1
-    const s = require('node:net').connect({ host: url.hostname, port: +url.port, onread: { buffer: Buffer.allocUnsafe(1 << 20), callback(n, buf) {
-      let c = buf.subarray(0, n)
-      if (left < 0) { const i = c.indexOf('\\r\\n\\r\\n'); left = +/content-length: *(\\d+)/i.exec(c.subarray(0, i).toString())[1]; c = c.subarray(i + 4) }
-      if (hashing) h.update(c)
-      fs.writeSync(fd, c); left -= c.length
-      if (left === 0) { s.destroy(); fs.closeSync(fd) }
-    } } }, () => s.write('GET ' + url.pathname + url.search + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\nConnection: close\\r\\n\\r\\n'))`
   const hash = `const h = require('node:crypto').createHash('sha256'); const c = Buffer.alloc(65536, 7); for (let i = 0; i < ${size / 65536}; i++) h.update(c); h.digest()`
   const toolCache = `import { downloadTool } from '@actions/tool-cache'; await downloadTool(process.argv[1], process.argv[2])`
   const piece = `${work}/piece`
@@ -101,10 +88,6 @@ async function components(size) {
     'node: receive + write, no hash (http.get → 4 MiB write stream)': async () =>
       measured(NODE, ['-e', receiveWrite, await link(), piece]),
     'node: sha256 of the same bytes in memory': () => measured(NODE, ['-e', hash]),
-    'node: raw socket, one reused buffer, receive + write (not the action)': async () =>
-      measured(NODE, ['-e', rawSocket, await link(), piece]),
-    'node: raw socket, receive + sha256 + write, serially (not the action)': async () =>
-      measured(NODE, ['-e', rawSocket, await link(), piece, 'hash']),
     '@actions/tool-cache downloadTool (no hash)': async () =>
       measured(NODE, ['--input-type=module', '-e', toolCache, await link(), piece], {
         cwd: ROOT,
@@ -132,7 +115,7 @@ async function components(size) {
 }
 
 async function measure(size) {
-  const runs = Number(values.runs ?? (size >= 256 * 2 ** 20 ? 5 : size >= 2 ** 20 ? 7 : 21))
+  const runs = Number(values.runs ?? (size >= 256 * 2 ** 20 ? 9 : size >= 2 ** 20 ? 11 : 21))
   const slug = `BENCH${size}`
   const action = []
   const curl = []

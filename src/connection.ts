@@ -158,9 +158,10 @@ class Exchange implements Body {
     if (this.settled) return
     this.settled = true
     this.socket.destroy()
-    if (reason === undefined) return this.delivered.resolve()
-    this.answered.reject(reason)
-    this.delivered.reject(reason)
+    // Rejecting `answered` after it resolved changes nothing; before, it tells start()'s caller.
+    this.answered.reject(reason ?? new NetworkError(this.options.operation, 'ECANCELED', 'cancelled'))
+    if (reason === undefined) this.delivered.resolve()
+    else this.delivered.reject(reason)
   }
 
   /** Bytes from the socket. False stops reading until `resume()`. */
