@@ -9,7 +9,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(666);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(466);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(311);
 /**
@@ -541,7 +541,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 666:
+/***/ 466:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1323,67 +1323,6 @@ function existingDirectory(path) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/hasher.ts
-/**
- * SHA-256 of a download, computed beside it. SHA-256 (about 1 GB/s here) is the slowest stage of a
- * download, so for a big file it runs on a worker thread, in parallel with receiving on this
- * thread and writing on libuv's. A small file is hashed on this thread, where starting a thread
- * would cost more than it saves.
- */
-
-
-function mainThreadHasher() {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    return {
-        update: async (bytes) => void hash.update(bytes),
-        digest: async () => hash.digest('hex'),
-        close: () => undefined
-    };
-}
-// The worker's whole program, run as an eval'd CommonJS script so that the bundle needs no second
-// file. It reads the blocks in the shared memory where the socket put them: nothing is copied.
-const WORKER_PROGRAM = `
-const { parentPort, workerData } = require('node:worker_threads')
-const hash = require('node:crypto').createHash('sha256')
-const memory = Buffer.from(workerData)
-parentPort.on('message', ([offset, length]) => {
-  if (offset < 0) return parentPort.postMessage(hash.digest('hex'))
-  hash.update(memory.subarray(offset, offset + length))
-  parentPort.postMessage(offset)
-})`;
-/** Hashes on a worker thread. Every `update` must be a view of `memory`. */
-function workerHasher(memory) {
-    const worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_PROGRAM, { eval: true, workerData: memory });
-    // Answers come back in the order the requests went out.
-    const waiting = [];
-    let broken;
-    const breakAll = (reason) => {
-        broken ??= reason;
-        for (const pending of waiting.splice(0))
-            pending.reject(broken);
-    };
-    worker.on('message', value => waiting.shift()?.resolve(value));
-    worker.on('error', breakAll);
-    worker.on('exit', code => breakAll(new Error(`the hashing thread stopped (exit code ${code})`)));
-    const ask = (offset, length) => new Promise((resolve, reject) => {
-        if (broken)
-            return reject(broken);
-        waiting.push({ resolve, reject });
-        worker.postMessage([offset, length]);
-    });
-    return {
-        update: async (bytes) => {
-            if (bytes.buffer !== memory)
-                throw new TypeError('workerHasher hashes views of its shared memory only');
-            await ask(bytes.byteOffset, bytes.length);
-        },
-        digest: async () => String(await ask(-1, 0)),
-        close: () => void worker.terminate()
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/download.ts
 /**
  * Streams the file behind a signed `download_url` into place: no credentials, a temporary file
@@ -1392,10 +1331,9 @@ function workerHasher(memory) {
  *
  * The stages, in BlockSink (BENCHMARKS.md measures each choice):
  *   the socket reads straight into a block → a full block goes to the file (on libuv's thread
- *   pool) and through SHA-256 (hasher.ts) at the same time → the block returns to the pool.
+ *   pool) and through SHA-256 (here) at the same time → the block returns to the pool.
  * When no block is free, reading pauses, so memory stays at BLOCKS × BLOCK_BYTES for any size.
  */
-
 
 
 
@@ -1406,17 +1344,12 @@ function workerHasher(memory) {
 const EXPIRED = new Set([403, 404, 410]);
 const MAX_REDIRECTS = 10;
 /**
- * Few, big writes, and room for the disk and the hash to fall behind for a moment without
- * stopping the socket. Blocks of 1 to 8 MiB and pools of 2 to 8 blocks measured alike within this
- * machine's noise; this is a small one among the good ones (8 MiB in all).
+ * Few, big writes. Two blocks would do (one filling, one on its way to disk); the third lets the
+ * disk fall behind for a moment without stopping the socket. Blocks of 1 to 8 MiB and pools of 2
+ * to 8 measured alike within this machine's noise; this is a small one among the good ones.
  */
 const BLOCK_BYTES = 2 * 1024 * 1024;
-const BLOCKS = 4;
-/**
- * A hashing thread costs ~30 ms to start and pays for itself only on big files: measured equal
- * at 256 MiB, slower below, ~8 % faster at 512 MiB. An unknown size may be big.
- */
-const HASH_ON_WORKER_FROM_BYTES = 256 * 1024 * 1024;
+const BLOCKS = 3;
 async function downloadFile(url, destination, options) {
     const folder = external_node_path_namespaceObject.dirname(destination);
     try {
@@ -1444,17 +1377,13 @@ async function downloadFile(url, destination, options) {
     const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
     const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
     let file;
-    let hasher;
     try {
         file = await (0,promises_namespaceObject.open)(temporary, 'wx');
-        const memory = new SharedArrayBuffer(BLOCK_BYTES * BLOCKS);
-        hasher = expected !== undefined && expected < HASH_ON_WORKER_FROM_BYTES ? mainThreadHasher() : workerHasher(memory);
-        const sink = new BlockSink(memory, file, hasher, response.body, size => options.onProgress?.(size, expected));
+        const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected));
         // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
         // a connection that closes sooner rejects with ECONNRESET (classified below).
         await response.body.pipe(sink);
-        const size = await sink.finish();
-        const sha256 = await hasher.digest();
+        const { size, sha256 } = await sink.finish();
         await file.close();
         file = undefined;
         await moveIntoPlace(temporary, destination, options.overwrite);
@@ -1466,36 +1395,32 @@ async function downloadFile(url, destination, options) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
         throw classify(error, destination, `the connection to ${loggable(response.url)} closed before ${expected === undefined ? 'the whole file' : `all ${expected} bytes`} arrived`);
     }
-    finally {
-        hasher?.close();
-    }
 }
 /**
- * Gathers body bytes into blocks of `memory`. The socket reads straight into the current block
- * (`space`), so body bytes are not copied. A full block goes to the file and to the hasher at once,
- * and returns to the pool when both are done with it. `write` answers false when no block is
- * left, which pauses the socket.
+ * Gathers body bytes into blocks. The socket reads straight into the current block (`space`), so
+ * body bytes are not copied. A full block is handed to the file and hashed at once; it returns to
+ * the pool when the write is done. `write` answers false when no block is left, which pauses the
+ * socket.
  */
 class BlockSink {
     file;
-    hasher;
     body;
     onProgress;
     free = [];
     current;
     filled = 0;
     written = 0;
+    hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     /** Bytes that arrived when no block was free (at most one read), copied. */
     waiting = [];
     inFlight = new Set();
     failure;
-    constructor(memory, file, hasher, body, onProgress) {
+    constructor(file, body, onProgress) {
         this.file = file;
-        this.hasher = hasher;
         this.body = body;
         this.onProgress = onProgress;
-        for (let at = 0; at < memory.byteLength; at += BLOCK_BYTES)
-            this.free.push(Buffer.from(memory, at, BLOCK_BYTES));
+        for (let i = 0; i < BLOCKS; i++)
+            this.free.push(Buffer.allocUnsafeSlow(BLOCK_BYTES));
         this.current = this.free.pop();
     }
     space() {
@@ -1531,7 +1456,7 @@ class BlockSink {
         await Promise.all(this.inFlight);
         if (this.failure)
             throw this.failure;
-        return this.written;
+        return { size: this.written, sha256: this.hash.digest('hex') };
     }
     ship() {
         const block = this.current;
@@ -1542,11 +1467,13 @@ class BlockSink {
         this.written += bytes.length;
         this.current = this.free.pop();
         this.filled = 0;
-        const stage = Promise.all([this.file.write(bytes, 0, bytes.length, position), this.hasher.update(bytes)]).then(() => this.release(block), (error) => {
+        // The write runs on libuv's thread pool while this thread hashes the same bytes.
+        const stage = this.file.write(bytes, 0, bytes.length, position).then(() => this.release(block), (error) => {
             // The first failure (a full disk, say) stops the download: pipe() rejects with it.
             this.failure ??= error;
             this.body.cancel(error);
         });
+        this.hash.update(bytes);
         this.inFlight.add(stage);
         void stage.finally(() => this.inFlight.delete(stage));
         this.onProgress(this.written);

@@ -5,15 +5,14 @@
  *
  * The stages, in BlockSink (BENCHMARKS.md measures each choice):
  *   the socket reads straight into a block → a full block goes to the file (on libuv's thread
- *   pool) and through SHA-256 (hasher.ts) at the same time → the block returns to the pool.
+ *   pool) and through SHA-256 (here) at the same time → the block returns to the pool.
  * When no block is free, reading pauses, so memory stays at BLOCKS × BLOCK_BYTES for any size.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID, type Hash } from 'node:crypto'
 import { link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Body, Sink } from './connection.js'
 import { ActionError, DownloadError, DestinationExistsError, FileSystemError, NetworkError } from './errors.js'
-import { mainThreadHasher, workerHasher, type Hasher } from './hasher.js'
 import { get, loggable, toActionError } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
@@ -35,17 +34,12 @@ export interface DownloadedFile {
 const EXPIRED = new Set([403, 404, 410])
 const MAX_REDIRECTS = 10
 /**
- * Few, big writes, and room for the disk and the hash to fall behind for a moment without
- * stopping the socket. Blocks of 1 to 8 MiB and pools of 2 to 8 blocks measured alike within this
- * machine's noise; this is a small one among the good ones (8 MiB in all).
+ * Few, big writes. Two blocks would do (one filling, one on its way to disk); the third lets the
+ * disk fall behind for a moment without stopping the socket. Blocks of 1 to 8 MiB and pools of 2
+ * to 8 measured alike within this machine's noise; this is a small one among the good ones.
  */
 const BLOCK_BYTES = 2 * 1024 * 1024
-const BLOCKS = 4
-/**
- * A hashing thread costs ~30 ms to start and pays for itself only on big files: measured equal
- * at 256 MiB, slower below, ~8 % faster at 512 MiB. An unknown size may be big.
- */
-const HASH_ON_WORKER_FROM_BYTES = 256 * 1024 * 1024
+const BLOCKS = 3
 
 export async function downloadFile(
   url: string,
@@ -77,17 +71,13 @@ export async function downloadFile(
   const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined
   const temporary = path.join(folder, `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`)
   let file: FileHandle | undefined
-  let hasher: Hasher | undefined
   try {
     file = await open(temporary, 'wx')
-    const memory = new SharedArrayBuffer(BLOCK_BYTES * BLOCKS)
-    hasher = expected !== undefined && expected < HASH_ON_WORKER_FROM_BYTES ? mainThreadHasher() : workerHasher(memory)
-    const sink = new BlockSink(memory, file, hasher, response.body, size => options.onProgress?.(size, expected))
+    const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected))
     // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
     // a connection that closes sooner rejects with ECONNRESET (classified below).
     await response.body.pipe(sink)
-    const size = await sink.finish()
-    const sha256 = await hasher.digest()
+    const { size, sha256 } = await sink.finish()
     await file.close()
     file = undefined
     await moveIntoPlace(temporary, destination, options.overwrite)
@@ -103,35 +93,32 @@ export async function downloadFile(
         expected === undefined ? 'the whole file' : `all ${expected} bytes`
       } arrived`
     )
-  } finally {
-    hasher?.close()
   }
 }
 
 /**
- * Gathers body bytes into blocks of `memory`. The socket reads straight into the current block
- * (`space`), so body bytes are not copied. A full block goes to the file and to the hasher at once,
- * and returns to the pool when both are done with it. `write` answers false when no block is
- * left, which pauses the socket.
+ * Gathers body bytes into blocks. The socket reads straight into the current block (`space`), so
+ * body bytes are not copied. A full block is handed to the file and hashed at once; it returns to
+ * the pool when the write is done. `write` answers false when no block is left, which pauses the
+ * socket.
  */
 class BlockSink implements Sink {
   private readonly free: Buffer[] = []
   private current: Buffer | undefined
   private filled = 0
   private written = 0
+  private readonly hash: Hash = createHash('sha256')
   /** Bytes that arrived when no block was free (at most one read), copied. */
   private waiting: Buffer[] = []
   private readonly inFlight = new Set<Promise<void>>()
   private failure: unknown
 
   constructor(
-    memory: SharedArrayBuffer,
     private readonly file: FileHandle,
-    private readonly hasher: Hasher,
     private readonly body: Body,
     private readonly onProgress: (size: number) => void
   ) {
-    for (let at = 0; at < memory.byteLength; at += BLOCK_BYTES) this.free.push(Buffer.from(memory, at, BLOCK_BYTES))
+    for (let i = 0; i < BLOCKS; i++) this.free.push(Buffer.allocUnsafeSlow(BLOCK_BYTES))
     this.current = this.free.pop()
   }
 
@@ -159,13 +146,13 @@ class BlockSink implements Sink {
   }
 
   /** After the body's end: ships what is left and waits for the disk. */
-  async finish(): Promise<number> {
+  async finish(): Promise<{ size: number; sha256: string }> {
     // The body's tail may still wait for a block (all of them are then in flight).
     while (this.waiting.length > 0 && !this.failure) await Promise.race(this.inFlight)
     if (!this.failure && this.filled > 0) this.ship()
     await Promise.all(this.inFlight)
     if (this.failure) throw this.failure
-    return this.written
+    return { size: this.written, sha256: this.hash.digest('hex') }
   }
 
   private ship(): void {
@@ -176,7 +163,8 @@ class BlockSink implements Sink {
     this.written += bytes.length
     this.current = this.free.pop()
     this.filled = 0
-    const stage = Promise.all([this.file.write(bytes, 0, bytes.length, position), this.hasher.update(bytes)]).then(
+    // The write runs on libuv's thread pool while this thread hashes the same bytes.
+    const stage = this.file.write(bytes, 0, bytes.length, position).then(
       () => this.release(block),
       (error: unknown) => {
         // The first failure (a full disk, say) stops the download: pipe() rejects with it.
@@ -184,6 +172,7 @@ class BlockSink implements Sink {
         this.body.cancel(error)
       }
     )
+    this.hash.update(bytes)
     this.inFlight.add(stage)
     void stage.finally(() => this.inFlight.delete(stage))
     this.onProgress(this.written)
