@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
+import { VERSION } from '../src/version.js'
 import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox, type Step } from './helpers.js'
 
 let sandbox: Sandbox
@@ -66,7 +67,7 @@ describe('exporting a succeeded run', () => {
     await step()
     expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run', 'api export', 'storage download'])
     for (const request of sandbox.requests)
-      expect(request.headers['user-agent']).toMatch(/^coreclaw-export-action\/1\.0\.0 /)
+      expect(request.headers['user-agent']).toMatch(new RegExp(`^coreclaw-export-action/${VERSION} `))
     expect(sandbox.requests[0].path).toBe(`/api/v2/worker-runs/${RUN}`)
     expect(sandbox.requests[1].path).toBe(`/api/v2/worker-runs/${RUN}/result/export`)
   })

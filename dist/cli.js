@@ -1970,7 +1970,7 @@ function parseRetryAfter(value, nowMs) {
 /* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
 /** Kept equal to package.json's version by a test. */
-const VERSION = '1.0.0';
+const VERSION = '1.1.0';
 const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
 
 

@@ -1607,7 +1607,7 @@ function seconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test. */
-const VERSION = '1.0.0';
+const VERSION = '1.1.0';
 const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
 
 ;// CONCATENATED MODULE: ./src/wait.ts

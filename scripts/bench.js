@@ -2,11 +2,14 @@
 // loopback CoreClaw sandbox. Both make the same calls (run detail, export, download to a file).
 // Runs alternate A B A B … after a warm-up, and the figures are medians: wall time of each, the
 // median of the pairwise ratios, the action's peak RSS (from /usr/bin/time) and its throughput.
-// For 1 KiB it also times bare `node -e 0`, to isolate the action's start-up cost.
+// For 1 KiB it also times bare `node -e 0`, to isolate the action's start-up cost. With --sha256sum
+// it also runs, for information, the curl script followed by `sha256sum`: the check that the
+// action's sha256 output gives.
 //
 //   npm run bench                       # 1 KiB, 64 MiB, 512 MiB
 //   npm run bench -- --sizes 1K,64M --runs 3 --node /path/to/node24
 //   npm run bench -- --components       # where the time goes, and @actions/tool-cache for comparison
+//   npm run bench -- --sha256sum        # also curl+jq+sha256sum, as a third column
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -20,7 +23,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1K,64M,512M' },
     runs: { type: 'string' },
     node: { type: 'string', default: process.execPath },
-    components: { type: 'boolean', default: false }
+    components: { type: 'boolean', default: false },
+    sha256sum: { type: 'boolean', default: false }
   }
 })
 const SIZES = values.sizes.split(',').map(parseSize)
@@ -36,6 +40,9 @@ status=$(curl -sS --fail-with-body -H "$auth" "$BASE/api/v2/worker-runs/$RUN" | 
 [ "$status" = succeeded ] || { echo "run is $status" >&2; exit 1; }
 url=$(curl -sS --fail-with-body -H "$auth" "$BASE/api/v2/worker-runs/$RUN/result/export?format=csv" | jq -er 'select(.code == 0) | .data.download_url')
 curl -sS --fail -o "$OUT" "$url"`
+// For information: the same, plus the check the action's sha256 output gives for free.
+const CURL_SHA_SCRIPT = `${CURL_SCRIPT}
+sha256sum "$OUT" > /dev/null`
 
 if (values.components) SIZES.splice(0, SIZES.length, 512 * 2 ** 20)
 const sandbox = await startSandbox({
@@ -119,18 +126,21 @@ async function measure(size) {
   const slug = `BENCH${size}`
   const action = []
   const curl = []
+  const curlSha = []
   const bare = []
   const load = []
   process.stdout.write(`\n${label(size)}: warm-up + ${runs} alternating runs `)
   for (let i = 0; i <= runs; i++) {
     const a = await runActionOnce(slug, size)
-    const c = await runCurlOnce(slug, size)
+    const c = await runCurlOnce(slug, size, CURL_SCRIPT)
+    const h = values.sha256sum ? await runCurlOnce(slug, size, CURL_SHA_SCRIPT) : undefined
     const n = size < 2 ** 20 ? await timed(NODE, ['-e', '0']) : undefined
     const l = size < 2 ** 20 ? await bundleLoadOnce() : undefined
     process.stdout.write('.')
     if (i === 0) continue // warm-up: page cache, sandbox buffers, the bundle's first load
     action.push(a)
     curl.push(c)
+    if (h) curlSha.push(h)
     if (n) bare.push(n.ms)
     if (l) load.push(l.ms)
   }
@@ -141,6 +151,8 @@ async function measure(size) {
     actionMs: median(action.map(a => a.ms)),
     curlMs: median(curl.map(c => c.ms)),
     ratio: median(ratios),
+    curlShaMs: curlSha.length ? median(curlSha.map(c => c.ms)) : undefined,
+    ratioSha: curlSha.length ? median(action.map((a, i) => a.ms / curlSha[i].ms)) : undefined,
     rssMb: Math.max(...action.map(a => a.rssKb)) / 1024,
     rssMedianMb: median(action.map(a => a.rssKb)) / 1024,
     startupMs: bare.length ? median(action.map(a => a.ms)) - median(bare) : undefined,
@@ -175,10 +187,10 @@ async function bundleLoadOnce() {
   return result
 }
 
-async function runCurlOnce(slug, size) {
+async function runCurlOnce(slug, size, script) {
   const out = `${work}/curl.csv`
   const env = { PATH: process.env.PATH, KEY: sandbox.apiKey, BASE: sandbox.apiUrl, RUN: slug, OUT: out }
-  const result = await timed('bash', ['-c', CURL_SCRIPT], { env })
+  const result = await timed('bash', ['-c', script], { env })
   const written = existsSync(out) ? Number(execFileSync('stat', ['-c', '%s', out]).toString()) : -1
   if (result.code !== 0 || written !== size) throw new Error(`curl script failed: ${result.stderr}`)
   rmSync(out)
@@ -192,15 +204,18 @@ async function timed(command, args, options = {}) {
 }
 
 function report(rows) {
+  const sha = rows.some(r => r.curlShaMs !== undefined)
   console.log('\n')
   console.log(
-    '| export | runs | action (median) | curl+jq (median) | ratio (median of pairs) | action peak RSS | action throughput |'
+    '| export | runs | action (median) | curl+jq (median) | ratio (median of pairs) | action peak RSS | action throughput |' +
+      (sha ? ' curl+jq+sha256sum (median) | ratio to it |' : '')
   )
-  console.log('|---|---|---|---|---|---|---|')
+  console.log(`|---|---|---|---|---|---|---|${sha ? '---|---|' : ''}`)
   for (const r of rows) {
     const throughput = r.size >= 2 ** 20 ? `${(r.size / 2 ** 20 / (r.actionMs / 1000)).toFixed(0)} MiB/s` : '–'
     console.log(
-      `| ${label(r.size)} | ${r.runs} | ${ms(r.actionMs)} | ${ms(r.curlMs)} | ${r.ratio.toFixed(2)} | ${r.rssMb.toFixed(1)} MB | ${throughput} |`
+      `| ${label(r.size)} | ${r.runs} | ${ms(r.actionMs)} | ${ms(r.curlMs)} | ${r.ratio.toFixed(2)} | ${r.rssMb.toFixed(1)} MB | ${throughput} |` +
+        (sha ? ` ${ms(r.curlShaMs)} | ${r.ratioSha.toFixed(2)} |` : '')
     )
   }
   const checks = []
