@@ -45,6 +45,25 @@ test('HTTPS storage through a CONNECT proxy: TLS runs inside the tunnel', async 
   }
 })
 
+test('HTTPS through a proxy: a download cut half-way, or reset, is retried like any other', async () => {
+  sandbox = await startSandbox({
+    runs: [{ slug: BIG, size: BIG_SIZE, distinct: true }],
+    storageTls: true,
+    publicStorageUrl: 'https://storage.coreclaw.test'
+  })
+  const proxy = await startProxy({ hosts: { 'storage.coreclaw.test': sandbox.storageAddress } })
+  try {
+    sandbox.fail('download', { truncateAt: 3 * 1024 * 1024 }, { reset: true })
+    const result = await stepAgainst(sandbox)({ 'run-id': BIG }, undefined, { ...trusted, HTTPS_PROXY: proxy.url })
+    expect(result.code).toBe(0)
+    expect(readFileSync(result.outputs.path).equals(sandbox.expectedBytes(BIG, 'csv'))).toBe(true)
+    expect(sandbox.seen('download')).toHaveLength(3)
+    expect(filesIn(result.workspace)).toEqual([`${BIG}.csv`])
+  } finally {
+    await proxy.close()
+  }
+})
+
 test('an untrusted certificate fails at once with what to do, and leaves no file', async () => {
   sandbox = await startSandbox({ runs: [{ slug: RUN }], storageTls: true })
   const result = await stepAgainst(sandbox)({ path: 'out/data.csv' })

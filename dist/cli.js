@@ -833,6 +833,9 @@ class Exchange {
             });
             socket.resume();
         }
+        // Under TLS, the tunnel is a socket of its own: its errors must reach us, not go unhandled.
+        if (options.tunnel && options.tunnel !== socket)
+            options.tunnel.on('error', error => this.fail(error));
         socket.on('error', error => this.fail(error));
         socket.on('end', () => this.closed());
         socket.on('close', () => this.closed());
