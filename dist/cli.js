@@ -759,15 +759,16 @@ function parseHead(text) {
 ;// CONCATENATED MODULE: ./src/connection.ts
 /**
  * One HTTP/1.1 request and its answer on a connection of its own: a plain socket or TLS, or a
- * proxy tunnel. The socket reads into one reused buffer (`onread`), the parser frames the answer,
- * and the body goes to a sink that can pause it. Every phase has the idle timeout, and errors
- * never carry a query string (it can hold `?token=` or a URL signature).
+ * proxy tunnel. The socket reads into memory we choose (`onread`): the sink's, when it offers
+ * some, else one reused buffer. The parser frames the answer, and the body goes to a sink that can
+ * pause it. Every phase has the idle timeout, and errors never carry a query string (it can hold
+ * `?token=` or a URL signature). Why not node:http: see http-parser.ts.
  */
 
 
 
 
-/** Big reads mean few system calls; one buffer for the whole answer keeps memory flat. */
+/** For reads the sink has no memory for: the head, API answers. Big reads mean few system calls. */
 const READ_BUFFER_BYTES = 256 * 1024;
 /** Sends `request` to `url`'s host and resolves with the answer's head; the body follows. */
 function exchange(url, request, options) {
