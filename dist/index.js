@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(184);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(822);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 184:
+/***/ 822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1126,26 +1126,14 @@ function existingDirectory(path) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/download.ts
+;// CONCATENATED MODULE: ./src/block-sink.ts
 /**
- * Streams the file behind a signed `download_url` into place: no credentials, a temporary file
- * beside the destination, sha256 and size computed on the way, and an atomic rename at the end.
- * On any failure the temporary file is removed and the destination is left as it was.
- *
- * The stages, in BlockSink (BENCHMARKS.md measures each choice):
- *   the socket reads straight into a block → a full block goes to the file (on libuv's thread
- *   pool) and through SHA-256 (here) at the same time → the block returns to the pool.
- * When no block is free, reading pauses, so memory stays at BLOCKS × BLOCK_BYTES for any size.
+ * The download's pipeline, for one body: the socket reads straight into a block → a full block
+ * goes to the file (on libuv's thread pool) and through SHA-256 (on this thread) at the same time
+ * → the block returns to the pool. When no block is free, reading pauses, so memory stays at
+ * BLOCKS × BLOCK_BYTES for any size. BENCHMARKS.md measures each choice.
  */
 
-
-
-
-
-
-/** Signed links that are dead: ask for a fresh one instead of retrying. */
-const EXPIRED = new Set([403, 404, 410]);
-const MAX_REDIRECTS = 10;
 /**
  * Few, big writes. Two blocks would do (one filling, one on its way to disk); the third lets the
  * disk fall behind for a moment without stopping the socket. Blocks of 1 to 8 MiB and pools of 2
@@ -1153,52 +1141,6 @@ const MAX_REDIRECTS = 10;
  */
 const BLOCK_BYTES = 2 * 1024 * 1024;
 const BLOCKS = 3;
-async function downloadFile(url, destination, options) {
-    const folder = external_node_path_namespaceObject.dirname(destination);
-    try {
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-    }
-    catch (error) {
-        throw new FileSystemError(folder, error);
-    }
-    // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
-    const response = await get(new URL(url), {
-        operation: 'download',
-        timeoutMs: options.timeoutMs,
-        maxRedirects: MAX_REDIRECTS,
-        headers: { 'user-agent': options.userAgent }
-    });
-    const { status } = response;
-    if (status !== 200) {
-        response.body.cancel();
-        const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`;
-        if (EXPIRED.has(status))
-            throw new DownloadError('expired', detail, status);
-        throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()));
-    }
-    const lengthHeader = response.headers['content-length'];
-    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-    const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
-    let file;
-    try {
-        file = await (0,promises_namespaceObject.open)(temporary, 'wx');
-        const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected));
-        // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
-        // a connection that closes sooner rejects with ECONNRESET (classified below).
-        await response.body.pipe(sink);
-        const { size, sha256 } = await sink.finish();
-        await file.close();
-        file = undefined;
-        await moveIntoPlace(temporary, destination, options.overwrite);
-        return { path: destination, size, sha256 };
-    }
-    catch (error) {
-        response.body.cancel();
-        await file?.close().catch(() => undefined);
-        await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
-        throw classify(error, destination, `the connection to ${loggable(response.url)} closed before ${expected === undefined ? 'the whole file' : `all ${expected} bytes`} arrived`);
-    }
-}
 /**
  * Gathers body bytes into blocks. The socket reads straight into the current block (`space`), so
  * body bytes are not copied. A full block is handed to the file and hashed at once; it returns to
@@ -1294,6 +1236,72 @@ class BlockSink {
         }
         if (this.current && this.waiting.length === 0)
             this.body.resume();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/download.ts
+/**
+ * Streams the file behind a signed `download_url` into place: no credentials, a temporary file
+ * beside the destination, sha256 and size computed on the way, and an atomic rename at the end.
+ * On any failure the temporary file is removed and the destination is left as it was.
+ *
+ * The bytes go through BlockSink (block-sink.ts): the socket reads straight into a block, and a
+ * full block is written and hashed at the same time. Memory stays the same for any size.
+ */
+
+
+
+
+
+
+
+/** Signed links that are dead: ask for a fresh one instead of retrying. */
+const EXPIRED = new Set([403, 404, 410]);
+const MAX_REDIRECTS = 10;
+async function downloadFile(url, destination, options) {
+    const folder = external_node_path_namespaceObject.dirname(destination);
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    }
+    catch (error) {
+        throw new FileSystemError(folder, error);
+    }
+    // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
+    const response = await get(new URL(url), {
+        operation: 'download',
+        timeoutMs: options.timeoutMs,
+        maxRedirects: MAX_REDIRECTS,
+        headers: { 'user-agent': options.userAgent }
+    });
+    const { status } = response;
+    if (status !== 200) {
+        response.body.cancel();
+        const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`;
+        if (EXPIRED.has(status))
+            throw new DownloadError('expired', detail, status);
+        throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()));
+    }
+    const lengthHeader = response.headers['content-length'];
+    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+    const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
+    let file;
+    try {
+        file = await (0,promises_namespaceObject.open)(temporary, 'wx');
+        const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected));
+        // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
+        // a connection that closes sooner rejects with ECONNRESET (classified below).
+        await response.body.pipe(sink);
+        const { size, sha256 } = await sink.finish();
+        await file.close();
+        file = undefined;
+        await moveIntoPlace(temporary, destination, options.overwrite);
+        return { path: destination, size, sha256 };
+    }
+    catch (error) {
+        response.body.cancel();
+        await file?.close().catch(() => undefined);
+        await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
+        throw classify(error, destination, `the connection to ${loggable(response.url)} closed before ${expected === undefined ? 'the whole file' : `all ${expected} bytes`} arrived`);
     }
 }
 const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink']);
