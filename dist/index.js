@@ -833,7 +833,6 @@ async function openTunnel(proxy, target, operation, timeoutMs) {
 
 
 
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** The URL as it may be logged: origin and path, never the query or fragment. */
 function loggable(url) {
@@ -1074,8 +1073,9 @@ function parseEnvelope(operation, status, headers, text) {
         retryAfterMs
     });
 }
+/** A repeated field arrives joined with ", " (http-parser.ts); the first value is the server's. */
 function firstHeader(value) {
-    return Array.isArray(value) ? value[0] : value || undefined;
+    return value?.split(',')[0]?.trim() || undefined;
 }
 /** The first 120 visible characters of a body, tags and control characters removed. */
 function bodyStart(text) {
@@ -1248,6 +1248,7 @@ class BlockSink {
  * The bytes go through BlockSink (block-sink.ts): the socket reads straight into a block, and a
  * full block is written and hashed at the same time. Memory stays the same for any size.
  */
+
 
 
 

@@ -157,8 +157,9 @@ export function parseEnvelope<T>(operation: string, status: number, headers: Hea
   })
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value || undefined
+/** A repeated field arrives joined with ", " (http-parser.ts); the first value is the server's. */
+function firstHeader(value: string | undefined): string | undefined {
+  return value?.split(',')[0]?.trim() || undefined
 }
 
 /** The first 120 visible characters of a body, tags and control characters removed. */

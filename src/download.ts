@@ -11,7 +11,8 @@ import { link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/prom
 import * as path from 'node:path'
 import { BlockSink } from './block-sink.js'
 import { ActionError, DownloadError, DestinationExistsError, FileSystemError, NetworkError } from './errors.js'
-import { get, loggable, toActionError } from './http.js'
+import { toActionError } from './connection.js'
+import { get, loggable } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
 export interface DownloadOptions {

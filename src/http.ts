@@ -8,8 +8,6 @@ import { NetworkError } from './errors.js'
 import type { Headers } from './http-parser.js'
 import { openTunnel, proxyFor } from './proxy.js'
 
-export { toActionError } from './connection.js'
-
 export interface Signed {
   url: URL
   headers: Record<string, string>
