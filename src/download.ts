@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto'
 import { link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import * as path from 'node:path'
 import { BlockSink } from './block-sink.js'
-import { ActionError, DownloadError, DestinationExistsError, FileSystemError, NetworkError } from './errors.js'
 import { toActionError } from './connection.js'
+import { ActionError, DownloadError, DestinationExistsError, FileSystemError, NetworkError } from './errors.js'
 import { get, loggable } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
@@ -32,6 +32,7 @@ export interface DownloadedFile {
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410])
 const MAX_REDIRECTS = 10
+
 export async function downloadFile(
   url: string,
   destination: string,
