@@ -828,19 +828,16 @@ class Exchange {
         const socket = url.protocol === 'https:' ? external_node_tls_namespaceObject.connect(secure) : (options.tunnel ?? external_node_net_namespaceObject.connect({ host, port, onread }));
         this.socket = socket;
         if (!inPlace) {
-            socket.on('data', (chunk) => {
-                if (!this.receive(chunk))
-                    socket.pause();
-            });
+            socket.on('data', this.onData);
             socket.resume();
         }
         // Under TLS, the tunnel is a socket of its own: its errors must reach us, not go unhandled.
         if (options.tunnel && options.tunnel !== socket)
-            options.tunnel.on('error', error => this.fail(error));
-        socket.on('error', error => this.fail(error));
-        socket.on('end', () => this.closed());
-        socket.on('close', () => this.closed());
-        socket.on('timeout', () => this.fail(new errors/* TimeoutError */.MU(options.operation, this.head ? 'bytes from the server' : 'answer', options.timeoutMs)));
+            options.tunnel.on('error', this.onError);
+        socket.on('error', this.onError);
+        socket.on('end', this.onClosed);
+        socket.on('close', this.onClosed);
+        socket.on('timeout', this.onTimeout);
         socket.setTimeout(options.timeoutMs);
         if (socket.destroyed)
             this.fail(new errors/* NetworkError */.Dr(options.operation, 'ECONNRESET', 'the tunnel closed'));
@@ -878,6 +875,17 @@ class Exchange {
         else
             this.delivered.reject(reason);
     }
+    // The socket's listeners, as fields so that a CONNECT can detach exactly these.
+    onData = (chunk) => {
+        if (!this.receive(chunk))
+            this.socket.pause();
+    };
+    onError = (error) => this.fail(error);
+    onClosed = () => this.closed();
+    onTimeout = () => {
+        const { operation, timeoutMs } = this.options;
+        this.fail(new errors/* TimeoutError */.MU(operation, this.head ? 'bytes from the server' : 'answer', timeoutMs));
+    };
     /** Bytes from the socket. False stops reading until `resume()`. */
     receive(bytes) {
         if (this.settled)
@@ -918,8 +926,12 @@ class Exchange {
             // The socket is now the tunnel: hand it over as it is, with anything already read.
             socket.setTimeout(0);
             socket.pause();
-            for (const event of ['data', 'end', 'close', 'timeout', 'error'])
-                socket.removeAllListeners(event);
+            // Only our listeners: Node's own (ending the socket at EOF, say) stay.
+            socket.off('data', this.onData);
+            socket.off('error', this.onError);
+            socket.off('end', this.onClosed);
+            socket.off('close', this.onClosed);
+            socket.off('timeout', this.onTimeout);
             if (rest.length > 0)
                 socket.unshift(Buffer.from(rest));
             this.answered.resolve({ ...this.head, body: this, tunnel: socket });

@@ -121,19 +121,15 @@ class Exchange implements Body {
       url.protocol === 'https:' ? tls.connect(secure) : (options.tunnel ?? net.connect({ host, port, onread }))
     this.socket = socket
     if (!inPlace) {
-      socket.on('data', (chunk: Buffer) => {
-        if (!this.receive(chunk)) socket.pause()
-      })
+      socket.on('data', this.onData)
       socket.resume()
     }
     // Under TLS, the tunnel is a socket of its own: its errors must reach us, not go unhandled.
-    if (options.tunnel && options.tunnel !== socket) options.tunnel.on('error', error => this.fail(error))
-    socket.on('error', error => this.fail(error))
-    socket.on('end', () => this.closed())
-    socket.on('close', () => this.closed())
-    socket.on('timeout', () =>
-      this.fail(new TimeoutError(options.operation, this.head ? 'bytes from the server' : 'answer', options.timeoutMs))
-    )
+    if (options.tunnel && options.tunnel !== socket) options.tunnel.on('error', this.onError)
+    socket.on('error', this.onError)
+    socket.on('end', this.onClosed)
+    socket.on('close', this.onClosed)
+    socket.on('timeout', this.onTimeout)
     socket.setTimeout(options.timeoutMs)
     if (socket.destroyed) this.fail(new NetworkError(options.operation, 'ECONNRESET', 'the tunnel closed'))
     else socket.write(requestText(request))
@@ -165,6 +161,17 @@ class Exchange implements Body {
     this.answered.reject(reason ?? new NetworkError(this.options.operation, 'ECANCELED', 'cancelled'))
     if (reason === undefined) this.delivered.resolve()
     else this.delivered.reject(reason)
+  }
+
+  // The socket's listeners, as fields so that a CONNECT can detach exactly these.
+  private readonly onData = (chunk: Buffer): void => {
+    if (!this.receive(chunk)) this.socket.pause()
+  }
+  private readonly onError = (error: Error): void => this.fail(error)
+  private readonly onClosed = (): void => this.closed()
+  private readonly onTimeout = (): void => {
+    const { operation, timeoutMs } = this.options
+    this.fail(new TimeoutError(operation, this.head ? 'bytes from the server' : 'answer', timeoutMs))
   }
 
   /** Bytes from the socket. False stops reading until `resume()`. */
@@ -201,7 +208,12 @@ class Exchange implements Body {
       // The socket is now the tunnel: hand it over as it is, with anything already read.
       socket.setTimeout(0)
       socket.pause()
-      for (const event of ['data', 'end', 'close', 'timeout', 'error']) socket.removeAllListeners(event)
+      // Only our listeners: Node's own (ending the socket at EOF, say) stay.
+      socket.off('data', this.onData)
+      socket.off('error', this.onError)
+      socket.off('end', this.onClosed)
+      socket.off('close', this.onClosed)
+      socket.off('timeout', this.onTimeout)
       if (rest.length > 0) socket.unshift(Buffer.from(rest))
       this.answered.resolve({ ...this.head, body: this, tunnel: socket })
     } else {
