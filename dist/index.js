@@ -298,8 +298,9 @@ const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
  *
  * Why not node:http: its client hands over every read in a new buffer, which on a 512 MiB download
  * costs twice curl's time and, on Node 24, 150 MB of memory (BENCHMARKS.md). This parser lets the
- * socket read into one reused buffer: it never keeps a reference to the bytes it is given, and
- * body bytes reach `onBody` as views of them, valid only during that call.
+ * socket read into whatever memory the caller chooses (a reused buffer, the blocks of the file): it
+ * never keeps a reference to the bytes it is given, and body bytes reach `onBody` as views of them,
+ * valid only during that call.
  */
 /** The bytes are not an HTTP/1.x response we can frame. */
 class ResponseFormatError extends Error {
