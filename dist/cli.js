@@ -596,10 +596,6 @@ class ResponseParser {
     get done() {
         return this.state.at === 'done';
     }
-    /** The head has been read (the answer has begun). */
-    get answered() {
-        return this.state.at !== 'head';
-    }
     /**
      * Feeds bytes from the connection. Returns how many were part of the response; bytes after its
      * end (a CONNECT tunnel's first bytes) are left to the caller.
@@ -664,8 +660,9 @@ class ResponseParser {
                 throw new ResponseFormatError('the server switched protocols, which we did not ask for');
             return;
         }
-        this.state = this.framing(head);
-        this.events.onHead(head);
+        const state = (this.state = this.framing(head));
+        const length = state.at === 'length' ? state.left : state.at === 'done' ? 0 : undefined;
+        this.events.onHead({ ...head, length });
     }
     /** How the body is delimited (RFC 9112 §6.3). */
     framing({ status, headers }) {
@@ -803,7 +800,7 @@ class Exchange {
     start() {
         const { url, request, options } = this;
         const host = url.hostname.replace(/^\[|\]$/g, '');
-        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        const port = portOf(url);
         // A tunnel already has its reader; a CONNECT socket becomes one. Anything else reads in place.
         const inPlace = !options.tunnel && request.method !== 'CONNECT';
         let onread;
@@ -955,6 +952,10 @@ class Exchange {
         this.cancel(toActionError(error, this.options.operation));
     }
 }
+/** The URL's port, or its scheme's. */
+function portOf(url) {
+    return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}
 function requestText({ method, target, host, headers }) {
     const lines = [`${method} ${target} HTTP/1.1`, `host: ${host}`];
     for (const [name, value] of Object.entries(headers)) {
@@ -1092,7 +1093,7 @@ function proxyFor(target) {
 }
 /** Opens a CONNECT tunnel through `proxy` to `target`'s host and port. */
 async function openTunnel(proxy, target, operation, timeoutMs) {
-    const authority = `${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`;
+    const authority = `${target.hostname}:${portOf(target)}`;
     const headers = {};
     if (proxy.username || proxy.password) {
         const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
@@ -1127,7 +1128,8 @@ async function get(url, options) {
         const answer = await send(signed.url, { ...options.headers, ...signed.headers }, options);
         const location = answer.headers.location;
         if (!REDIRECTS.has(answer.status) || !location) {
-            return { status: answer.status, headers: answer.headers, body: answer.body, url: current };
+            const { status, headers, length, body } = answer;
+            return { status, headers, length, body, url: current };
         }
         answer.body.cancel();
         const next = new URL(location, current);
@@ -1496,8 +1498,7 @@ async function downloadFile(url, destination, options) {
             throw new errors/* DownloadError */.nV('expired', detail, status);
         throw new errors/* DownloadError */.nV('http', detail, status, (0,src_retry/* parseRetryAfter */.mu)(response.headers['retry-after'], Date.now()));
     }
-    const lengthHeader = response.headers['content-length'];
-    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+    const expected = response.length;
     const temporary = external_node_path_namespaceObject.join(folder, `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`);
     let file;
     try {

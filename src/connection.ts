@@ -94,7 +94,7 @@ class Exchange implements Body {
   start(): Promise<Answer> {
     const { url, request, options } = this
     const host = url.hostname.replace(/^\[|\]$/g, '')
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+    const port = portOf(url)
     // A tunnel already has its reader; a CONNECT socket becomes one. Anything else reads in place.
     const inPlace = !options.tunnel && request.method !== 'CONNECT'
     let onread: net.OnReadOpts | undefined
@@ -238,6 +238,11 @@ class Exchange implements Body {
   private fail(error: unknown): void {
     this.cancel(toActionError(error, this.options.operation))
   }
+}
+
+/** The URL's port, or its scheme's. */
+export function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80))
 }
 
 function requestText({ method, target, host, headers }: Request): string {

@@ -59,8 +59,7 @@ export async function downloadFile(
     throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()))
   }
 
-  const lengthHeader = response.headers['content-length']
-  const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined
+  const expected = response.length
   const temporary = path.join(folder, `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`)
   let file: FileHandle | undefined
   try {

@@ -14,6 +14,8 @@ export type Headers = Record<string, string>
 export interface ResponseHead {
   status: number
   headers: Headers
+  /** The body's size when the framing states it (Content-Length, or no body); not when chunked or until close. */
+  length?: number
 }
 
 export interface ParserEvents {
@@ -59,11 +61,6 @@ export class ResponseParser {
   /** The whole response has been read. */
   get done(): boolean {
     return this.state.at === 'done'
-  }
-
-  /** The head has been read (the answer has begun). */
-  get answered(): boolean {
-    return this.state.at !== 'head'
   }
 
   /**
@@ -129,8 +126,9 @@ export class ResponseParser {
       if (status === 101) throw new ResponseFormatError('the server switched protocols, which we did not ask for')
       return
     }
-    this.state = this.framing(head)
-    this.events.onHead(head)
+    const state = (this.state = this.framing(head))
+    const length = state.at === 'length' ? state.left : state.at === 'done' ? 0 : undefined
+    this.events.onHead({ ...head, length })
   }
 
   /** How the body is delimited (RFC 9112 §6.3). */

@@ -32,6 +32,8 @@ export interface GetOptions {
 export interface Response {
   status: number
   headers: Headers
+  /** The body's size, when the answer's framing states it. */
+  length?: number
   body: Body
   /** The URL that answered, after redirects. */
   url: URL
@@ -52,7 +54,8 @@ export async function get(url: URL, options: GetOptions): Promise<Response> {
     const answer = await send(signed.url, { ...options.headers, ...signed.headers }, options)
     const location = answer.headers.location
     if (!REDIRECTS.has(answer.status) || !location) {
-      return { status: answer.status, headers: answer.headers, body: answer.body, url: current }
+      const { status, headers, length, body } = answer
+      return { status, headers, length, body, url: current }
     }
     answer.body.cancel()
     const next = new URL(location, current)

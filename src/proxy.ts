@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { exchange } from './connection.js'
+import { exchange, portOf } from './connection.js'
 import { NetworkError } from './errors.js'
 
 export function proxyFor(target: URL): URL | undefined {
@@ -15,7 +15,7 @@ export function proxyFor(target: URL): URL | undefined {
 
 /** Opens a CONNECT tunnel through `proxy` to `target`'s host and port. */
 export async function openTunnel(proxy: URL, target: URL, operation: string, timeoutMs: number): Promise<Socket> {
-  const authority = `${target.hostname}:${target.port || (target.protocol === 'https:' ? '443' : '80')}`
+  const authority = `${target.hostname}:${portOf(target)}`
   const headers: Record<string, string> = {}
   if (proxy.username || proxy.password) {
     const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
