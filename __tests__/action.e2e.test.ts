@@ -1,24 +1,27 @@
 // The bundled action (dist/index.js), run exactly as the runner runs it, against the CoreClaw
 // sandbox on loopback. Each test checks the exit code, the outputs, the bytes on disk and what
 // the sandbox received.
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
 import { VERSION } from '../src/version.js'
-import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox, type Step } from './helpers.js'
+import {
+  errorLine,
+  expectSecretsKept,
+  filesIn,
+  RUN,
+  sandboxWithRun,
+  sha256,
+  stepAgainst,
+  type Sandbox,
+  type Step
+} from './helpers.js'
 
 let sandbox: Sandbox
 let step: ReturnType<typeof stepAgainst>
 
-beforeEach(async () => {
-  sandbox = await startSandbox({ runs: [{ slug: RUN }] })
-  step = stepAgainst(sandbox)
-})
+beforeEach(async () => ({ sandbox, step } = await sandboxWithRun()))
 afterEach(() => sandbox.close())
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 describe('exporting a succeeded run', () => {
   test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(

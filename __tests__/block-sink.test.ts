@@ -1,8 +1,8 @@
 // The download's pipeline on its own, with a file whose writes finish when the test says so: the
 // bytes land at their places in order, the hash covers them all, memory is bounded by pausing,
 // bytes that arrive anyway wait their turn, and a failed write stops everything.
-import { createHash } from 'node:crypto'
 import { BlockSink, BLOCK_BYTES, BLOCKS } from '../src/block-sink.js'
+import { sha256 } from './helpers.js'
 
 /** A file that keeps what is written where, and finishes each write when told to (or at once). */
 class FakeFile {
@@ -43,7 +43,6 @@ const pattern = (size: number) => {
   for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 16)) & 0xff
   return bytes
 }
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 const flush = () => new Promise(resolve => setImmediate(resolve))
 
 test('bytes in uneven pieces land at their places, and the hash covers them all in order', async () => {

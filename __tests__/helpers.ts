@@ -1,4 +1,5 @@
 // Shared by the end-to-end suites: run the bundle against a sandbox and read what happened.
+import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
@@ -7,6 +8,18 @@ import { runAction } from '../sandbox/runner.js'
 export const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
 export type Step = Awaited<ReturnType<typeof runAction>>
+
+/** A sandbox with one succeeded run, RUN, and a step bound to it: what most end-to-end tests start from. */
+export async function sandboxWithRun(): Promise<{ sandbox: Sandbox; step: ReturnType<typeof stepAgainst> }> {
+  const sandbox = await startSandbox({ runs: [{ slug: RUN }] })
+  return { sandbox, step: stepAgainst(sandbox) }
+}
+
+export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+
+/** The log lines that announce a retry. */
+export const retryLines = (result: Step) =>
+  result.stdout.split(/\r?\n/).filter(line => /\(attempt \d+ of \d+\); retrying in/.test(line))
 
 /** Runs the bundled action against `sandbox` with the given inputs on top of a working set. */
 export function stepAgainst(sandbox: Sandbox) {

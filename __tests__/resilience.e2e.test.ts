@@ -2,23 +2,27 @@
 // downloads, waiting for runs, and run-id `last`. Every test asserts what the sandbox saw (count
 // and order of requests) and the bytes on disk. Waits are kept short with small Retry-After
 // values and timeouts; no test asserts a duration.
-import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { startSandbox } from '../sandbox/coreclaw.js'
-import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox, type Step } from './helpers.js'
+import {
+  errorLine,
+  expectSecretsKept,
+  filesIn,
+  retryLines,
+  RUN,
+  sandboxWithRun,
+  sha256,
+  stepAgainst,
+  type Sandbox,
+  type Step
+} from './helpers.js'
 
 let sandbox: Sandbox
 let step: ReturnType<typeof stepAgainst>
 
-beforeEach(async () => {
-  sandbox = await startSandbox({ runs: [{ slug: RUN }] })
-  step = stepAgainst(sandbox)
-})
+beforeEach(async () => ({ sandbox, step } = await sandboxWithRun()))
 afterEach(() => sandbox.close())
 
 const routes = () => sandbox.requests.map(r => r.route).join(' ')
-const retryLines = (result: Step) =>
-  result.stdout.split(/\r?\n/).filter(line => /\(attempt \d+ of \d+\); retrying in/.test(line))
 
 function expectExported(result: Step): void {
   expect(result.code).toBe(0)
@@ -217,7 +221,7 @@ describe('big downloads, through every block of the pipeline', () => {
     // Buffer.equals: jest's toEqual walks a 9 MiB buffer byte by byte, for seconds.
     expect(readFileSync(result.outputs.path).equals(expected)).toBe(true)
     expect(result.outputs.size).toBe(String(SIZE))
-    expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
+    expect(result.outputs.sha256).toBe(sha256(expected))
     expect(filesIn(result.workspace)).toEqual([`${BIG}.csv`])
   }
   beforeEach(() => sandbox.addRun({ slug: BIG, size: SIZE, distinct: true }))
