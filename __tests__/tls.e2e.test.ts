@@ -1,11 +1,10 @@
 // Real object storage speaks HTTPS. Here the sandbox's storage does too, with a self-signed test
 // certificate that the action trusts only when NODE_EXTRA_CA_CERTS names it, the way a runner
 // behind a TLS-inspecting proxy is set up. Direct and through a CONNECT proxy.
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
 import { startProxy } from '../sandbox/proxy.js'
-import { errorLine, expectSecretsKept, filesIn, RUN, stepAgainst, type Sandbox } from './helpers.js'
+import { errorLine, expectSecretsKept, filesIn, retryLines, RUN, sha256, stepAgainst, type Sandbox } from './helpers.js'
 
 const BIG = 'BIG0000000000000000000000001'
 const BIG_SIZE = 5 * 1024 * 1024 + 17
@@ -22,7 +21,7 @@ test('a download over HTTPS lands byte for byte, with its sha256, and no credent
   const expected = sandbox.expectedBytes(BIG, 'csv')
   // Buffer.equals: jest's toEqual walks a 5 MiB buffer byte by byte, for seconds.
   expect(readFileSync(result.outputs.path).equals(expected)).toBe(true)
-  expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
+  expect(result.outputs.sha256).toBe(sha256(expected))
   expect(JSON.stringify(sandbox.requests.filter(r => r.server === 'storage'))).not.toContain(sandbox.apiKey)
   expectSecretsKept(result)
 })
@@ -66,12 +65,27 @@ test('HTTPS through a proxy: a download cut half-way, or reset, is retried like 
 
 test('an untrusted certificate fails at once with what to do, and leaves no file', async () => {
   sandbox = await startSandbox({ runs: [{ slug: RUN }], storageTls: true })
-  const result = await stepAgainst(sandbox)({ path: 'out/data.csv' })
+  const result = await stepAgainst(sandbox)({ path: 'out/data.csv', 'max-attempts': '3' })
   expect(result.code).toBe(1)
   expect(errorLine(result)).toMatch(/download failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/)
   expect(errorLine(result)).toContain('set NODE_EXTRA_CA_CERTS to the path of')
-  // Not retried: a certificate does not fix itself.
+  // Not retried: a certificate does not fix itself. (The handshake fails before any HTTP request,
+  // so the storage log can't show retries; the action's retry lines do.)
+  expect(retryLines(result)).toEqual([])
+  expect(errorLine(result)).not.toContain('gave up after')
   expect(sandbox.seen('download')).toHaveLength(0)
   expect(sandbox.seen('export')).toHaveLength(1)
+  expect(filesIn(result.workspace)).toEqual([])
+})
+
+test('a redirect from HTTPS storage to plain HTTP is refused, naming the target without its query', async () => {
+  sandbox = await startSandbox({ runs: [{ slug: RUN }], storageTls: true })
+  sandbox.fail('download', { redirect: 'http://127.0.0.1:9/plain.csv?q-signature=leaked' })
+  const result = await stepAgainst(sandbox)({ 'max-attempts': '1' }, undefined, trusted)
+  expect(result.code).toBe(1)
+  expect(errorLine(result)).toContain(
+    'download failed: EREDIRECTDOWNGRADE (refused a redirect from https to http://127.0.0.1:9/plain.csv)'
+  )
+  expect(`${result.stdout}${result.summary}`).not.toContain('leaked')
   expect(filesIn(result.workspace)).toEqual([])
 })

@@ -35,11 +35,12 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   numbers each of its 1 MiB pieces.
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
- *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean, redirect?: boolean,
- *   chunked?: boolean }} Fault
+ *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean,
+ *   redirect?: boolean | string, chunked?: boolean }} Fault
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
  *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving;
- *   chunked: send the download without Content-Length (chunked).
+ *   chunked: send the download without Content-Length (chunked);
+ *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send.
  * @typedef {'run' | 'last' | 'export' | 'download'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown' }} Seen
@@ -155,7 +156,8 @@ export async function startSandbox(options = {}) {
       return denied(403, 'AccessDenied: Request has expired')
     }
     if (fault?.redirect) {
-      res.writeHead(302, { location: `${storageUrl}/moved/${url.pathname.split('/').pop()}${url.search}` })
+      const moved = `${storageUrl}/moved/${url.pathname.split('/').pop()}${url.search}`
+      res.writeHead(302, { location: typeof fault.redirect === 'string' ? fault.redirect : moved })
       return res.end()
     }
     if (fault && serveFault(fault, req, res)) return
