@@ -963,10 +963,9 @@ class RetryPolicy {
 }
 /** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
 function parseRetryAfter(value, nowMs) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (!text)
+    if (!value)
         return undefined;
-    const trimmed = text.trim();
+    const trimmed = value.trim();
     if (/^\d+$/.test(trimmed))
         return Number(trimmed) * 1000;
     const date = Date.parse(trimmed);

@@ -76,10 +76,9 @@ export class RetryPolicy {
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value
-  if (!text) return undefined
-  const trimmed = text.trim()
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (!value) return undefined
+  const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
