@@ -137,7 +137,7 @@ describe('authentication', () => {
     expect(result.code).toBe(1)
     expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run'])
     expect(errorLine(result)).toContain(
-      `run detail request failed: ECROSSORIGINREDIRECT (the API redirected to ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; set 'base-url' to that origin)`
+      `run detail request refused a redirect: ${new URL(sandbox.apiUrl).host} redirected the API call to another origin, ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; the API key is only sent to 'base-url'. If ${sandbox.storageUrl} is really your CoreClaw API, set 'base-url' to it`
     )
     expectSecretsKept(result)
   })

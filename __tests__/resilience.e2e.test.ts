@@ -84,7 +84,9 @@ describe('retried: rate limits, server errors, network failures', () => {
     const result = await step({ timeout: '1' })
     expectExported(result)
     expect(routes()).toBe('run export export download')
-    expect(retryLines(result)[0]).toMatch(/^export request failed: ETIMEDOUT \(no answer for 1 s\) \(attempt 1 of 5\)/)
+    expect(retryLines(result)[0]).toMatch(
+      /^export request failed: ETIMEDOUT \(no complete answer within 1 s\) \(attempt 1 of 5\)/
+    )
   })
 
   test('when the attempts run out, the error says how many were made and what the last failure was', async () => {

@@ -84,7 +84,8 @@ test('a redirect from HTTPS storage to plain HTTP is refused, naming the target 
   const result = await stepAgainst(sandbox)({ 'max-attempts': '1' }, undefined, trusted)
   expect(result.code).toBe(1)
   expect(errorLine(result)).toContain(
-    'download failed: EREDIRECTDOWNGRADE (refused a redirect from https to http://127.0.0.1:9/plain.csv)'
+    'download refused a redirect: ' +
+      `${new URL(sandbox.storageUrl).host} redirected from https to plain http (http://127.0.0.1:9/plain.csv)`
   )
   expect(`${result.stdout}${result.summary}`).not.toContain('leaked')
   expect(filesIn(result.workspace)).toEqual([])

@@ -25,6 +25,7 @@ function recordingLog(onInfo: (line: string) => void = () => undefined): Log & {
     lines,
     info: line => (lines.push(line), onInfo(line)),
     warning: line => void lines.push(`warning: ${line}`),
+    debug: () => undefined,
     group: (_title, work) => work()
   }
 }

@@ -4,7 +4,9 @@
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
 import { parseArgs } from 'node:util'
-import { ActionError, asActionError, InputError } from './errors.js'
+import { cancelOnSignals } from './cancellation.js'
+import { removeTemporaryFiles } from './download.js'
+import { ActionError, asActionError, InputError, sentence } from './errors.js'
 import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun } from './main.js'
@@ -32,7 +34,7 @@ Options:
   -v, --version          show the version
 
 Prints the outputs (path, url, run-id, format, size, sha256, result-count, request-id) as JSON
-on stdout. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
+on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
 
 /** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
 const FLAGS: Record<string, InputName> = {
@@ -52,13 +54,14 @@ const FLAGS: Record<string, InputName> = {
 const stderrLog: Log = {
   info: message => process.stderr.write(`${message}\n`),
   warning: message => process.stderr.write(`warning: ${message}\n`),
+  debug: message => void (process.env.CORECLAW_DEBUG && process.stderr.write(`debug: ${message}\n`)),
   group: (title, work) => {
     process.stderr.write(`${title}\n`)
     return work()
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], signal: AbortSignal): Promise<number> {
   let values: Record<string, string | boolean | undefined>
   try {
     const options = Object.fromEntries(Object.keys(FLAGS).map(flag => [flag, { type: 'string' as const }]))
@@ -91,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
       log: stderrLog,
       clock: realClock,
       workspace: process.cwd(),
-      progressEveryMs: 1000
+      progressEveryMs: 1000,
+      signal
     })
     const outputs = {
       path: result.path,
@@ -114,10 +118,12 @@ async function main(argv: string[]): Promise<number> {
 
 /** Input errors in the CLI's own terms: options and the key variable, not step inputs. */
 function describe(error: ActionError): string {
-  if (!(error instanceof InputError)) return `${error.message}. ${error.hint}`
+  if (!(error instanceof InputError)) return `${sentence(error.message)} ${error.hint}`
   if (error.input === 'api-key') return 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
   const flag = Object.keys(FLAGS).find(name => FLAGS[name] === error.input) ?? error.input
   return `--${flag} ${error.problem}. Accepted: ${error.accepted}.`
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const cancellation = cancelOnSignals(removeTemporaryFiles)
+process.exitCode = await main(process.argv.slice(2), cancellation.signal)
+cancellation.end()

@@ -2,9 +2,9 @@
  * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the three
  * calls the action needs. Every call goes through the shared retry policy.
  */
-import { CoreClawError } from './errors.js'
+import type { IncomingHttpHeaders } from 'node:http'
+import { CoreClawError, TimeoutError } from './errors.js'
 import { get, readText, type Signed } from './http.js'
-import type { Headers } from './http-parser.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { parseRetryAfter, type RetryPolicy } from './retry.js'
 
@@ -15,6 +15,8 @@ export interface ClientOptions {
   timeoutMs: number
   userAgent: string
   retry: RetryPolicy
+  /** The step's cancellation. */
+  signal?: AbortSignal
 }
 
 export interface RunDetail {
@@ -76,21 +78,29 @@ export class CoreClawClient {
   }
 
   private call<T>(operation: string, path: string, query?: URLSearchParams): Promise<Answer<T>> {
-    const { baseUrl, timeoutMs, userAgent, retry } = this.options
+    const { baseUrl, timeoutMs, userAgent, retry, signal } = this.options
     const prefix = baseUrl.pathname.replace(/\/+$/, '')
     const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin)
     if (query) url.search = query.toString()
     return retry.run(operation, async () => {
-      const response = await get(url, {
-        operation,
-        timeoutMs,
-        maxRedirects: 10,
-        sameOriginOnly: true,
-        headers: { accept: 'application/json', 'user-agent': userAgent },
-        sign: hop => this.sign(hop)
-      })
-      const text = await readText(response, operation)
-      return parseEnvelope<T>(operation, response.status, response.headers, text)
+      // An answer is small: all of it, redirects included, must arrive within the timeout.
+      const deadline = new AbortController()
+      const timer = setTimeout(() => deadline.abort(TimeoutError.incomplete(operation, timeoutMs)), timeoutMs)
+      try {
+        const response = await get(url, {
+          operation,
+          userAgent,
+          timeoutMs,
+          sameOriginOnly: true,
+          headers: { accept: 'application/json' },
+          sign: hop => this.sign(hop),
+          signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
+        })
+        const text = await readText(response, operation)
+        return parseEnvelope<T>(operation, response.status, response.headers, text)
+      } finally {
+        clearTimeout(timer)
+      }
     })
   }
 
@@ -120,7 +130,13 @@ interface Envelope {
 }
 
 /** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-export function parseEnvelope<T>(operation: string, status: number, headers: Headers, text: string): Answer<T> {
+export function parseEnvelope<T>(
+  operation: string,
+  status: number,
+  headers: IncomingHttpHeaders,
+  text: string
+): Answer<T> {
+  // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
   const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now())
   const headerRequestId = firstHeader(headers['x-request-id'])
   let envelope: Envelope | undefined
@@ -157,9 +173,10 @@ export function parseEnvelope<T>(operation: string, status: number, headers: Hea
   })
 }
 
-/** A repeated field arrives joined with ", " (http-parser.ts); the first value is the server's. */
-function firstHeader(value: string | undefined): string | undefined {
-  return value?.split(',')[0]?.trim() || undefined
+/** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value
+  return first?.split(',')[0]?.trim() || undefined
 }
 
 /** The first 120 visible characters of a body, tags and control characters removed. */

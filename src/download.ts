@@ -1,37 +1,65 @@
 /**
- * Streams the file behind a signed `download_url` into place: no credentials, a temporary file
- * beside the destination, sha256 and size computed on the way, and an atomic rename at the end.
- * On any failure the temporary file is removed and the destination is left as it was.
+ * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
  *
- * The bytes go through BlockSink (block-sink.ts): the socket reads straight into a block, and a
- * full block is written and hashed at the same time. Memory stays the same for any size.
+ *   response → meter (bytes received, stall watchdog, progress) → decoder (if Content-Encoding)
+ *            → digest (sha256, size, and whatever else watches the bytes) → temporary file
+ *
+ * The temporary file sits beside the destination. Before it is renamed into place, the bytes
+ * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
+ * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
+ * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
  */
-import { randomUUID } from 'node:crypto'
-import { link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { createHash, randomUUID } from 'node:crypto'
+import { createWriteStream, rmSync } from 'node:fs'
+import { link, mkdir, rename, stat, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
-import { BlockSink } from './block-sink.js'
-import { toActionError } from './connection.js'
-import { ActionError, DownloadError, DestinationExistsError, FileSystemError, NetworkError } from './errors.js'
-import { get, loggable } from './http.js'
+import { Transform, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import * as zlib from 'node:zlib'
+import { ActionError, DestinationExistsError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
+import { get, loggable, networkError, type Response } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
 export interface DownloadOptions {
+  /** Idle limit: for the answer's head, then for any pause while the body streams. */
   timeoutMs: number
   userAgent: string
   /** false: never replace an existing file, even one created while we downloaded. */
   overwrite: boolean
   onProgress?: (bytes: number, total: number | undefined) => void
+  /** Watch the file's bytes as they pass (e.g. to count rows); called in order, once per chunk. */
+  watchers?: Array<{ update(bytes: Buffer): void }>
+  signal?: AbortSignal
 }
 
 export interface DownloadedFile {
   path: string
   size: number
   sha256: string
+  /** The Content-Encoding that was decoded, if any. */
+  decoded?: Encoding
 }
+
+type Encoding = 'gzip' | 'deflate' | 'br'
 
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410])
-const MAX_REDIRECTS = 10
+/** Big enough that the disk gets a few large writes, small enough not to cost kernel copy time. */
+const WRITE_BUFFER_BYTES = 256 * 1024
+const DECODERS: Record<Encoding, () => Transform> = {
+  gzip: () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress()
+}
+
+/** Temporary files that exist right now, so that a cancelled step can remove them on its way out. */
+const temporaryFiles = new Set<string>()
+
+/** Removes any temporary file still there: the last thing a cancelled step does. */
+export function removeTemporaryFiles(): void {
+  for (const file of temporaryFiles) rmSync(file, { force: true })
+  temporaryFiles.clear()
+}
 
 export async function downloadFile(
   url: string,
@@ -47,57 +75,142 @@ export async function downloadFile(
   // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
   const response = await get(new URL(url), {
     operation: 'download',
+    userAgent: options.userAgent,
     timeoutMs: options.timeoutMs,
-    maxRedirects: MAX_REDIRECTS,
-    headers: { 'user-agent': options.userAgent }
+    // We decode these, so the file is still the format that was asked for.
+    headers: { 'accept-encoding': 'gzip, deflate, br' },
+    signal: options.signal
   })
-  const { status } = response
-  if (status !== 200) {
-    response.body.cancel()
-    const detail = `the storage host answered HTTP ${status} for ${loggable(response.url)}`
-    if (EXPIRED.has(status)) throw new DownloadError('expired', detail, status)
-    throw new DownloadError('http', detail, status, parseRetryAfter(response.headers['retry-after'], Date.now()))
-  }
-
-  const expected = response.length
-  const temporary = path.join(folder, `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`)
-  let file: FileHandle | undefined
+  // From here the stall watchdog (Meter) guards the body. http-client's socket timeout would only
+  // half-close the socket (socket.end()), which turns a stall into a cut connection or a hang.
+  response.body.socket?.setTimeout(0)
   try {
-    file = await open(temporary, 'wx')
-    const sink = new BlockSink(file, response.body, size => options.onProgress?.(size, expected))
-    // The parser ends the body only when all of Content-Length (or the last chunk) has arrived;
-    // a connection that closes sooner rejects with ECONNRESET (classified below).
-    await response.body.pipe(sink)
-    const { size, sha256 } = await sink.finish()
-    await file.close()
-    file = undefined
-    await moveIntoPlace(temporary, destination, options.overwrite)
-    return { path: destination, size, sha256 }
-  } catch (error) {
-    response.body.cancel()
-    await file?.close().catch(() => undefined)
-    await unlink(temporary).catch(() => undefined)
-    throw classify(
-      error,
-      destination,
-      `the connection to ${loggable(response.url)} closed before ${
-        expected === undefined ? 'the whole file' : `all ${expected} bytes`
-      } arrived`
-    )
+    return await save(response, destination, options)
+  } finally {
+    response.close()
   }
 }
 
-const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink'])
-const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE'])
+async function save(response: Response, destination: string, options: DownloadOptions): Promise<DownloadedFile> {
+  const { status, headers } = response
+  const where = loggable(response.url)
+  if (status !== 200) {
+    const detail = `the storage host answered HTTP ${status} for ${where}`
+    if (EXPIRED.has(status)) throw new DownloadError('expired', detail, status)
+    throw new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()))
+  }
+  const encoding = contentEncoding(headers['content-encoding'])
+  const expected = headers['content-length'] === undefined ? undefined : Number(headers['content-length'])
+
+  const temporary = path.join(
+    path.dirname(destination),
+    `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`
+  )
+  const meter = new Meter(expected, options, () => response.close(TimeoutError.stalled('download', options.timeoutMs)))
+  const hash = createHash('sha256')
+  const digest = new Digest([hash, ...(options.watchers ?? [])])
+  temporaryFiles.add(temporary)
+  try {
+    const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
+    await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file])
+    if (expected !== undefined && meter.bytes !== expected) {
+      throw new DownloadError('length', `${where} announced ${expected} bytes and sent ${meter.bytes}`)
+    }
+    // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
+    const onDisk = (await stat(temporary)).size
+    if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
+      throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`)
+    }
+    await moveIntoPlace(temporary, destination, options.overwrite)
+    return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding }
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined)
+    throw classify(error, destination, where, expected, encoding)
+  } finally {
+    meter.stop()
+    temporaryFiles.delete(temporary)
+  }
+}
+
+/** Counts the bytes as they arrive, reports progress, and fails the download when they stop. */
+class Meter extends Transform {
+  bytes = 0
+  private readonly watchdog: NodeJS.Timeout
+
+  constructor(
+    private readonly expected: number | undefined,
+    private readonly options: DownloadOptions,
+    onStall: () => void
+  ) {
+    super()
+    this.watchdog = setTimeout(onStall, options.timeoutMs)
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    this.watchdog.refresh()
+    this.options.onProgress?.(this.bytes, this.expected)
+    done(null, chunk)
+  }
+
+  stop(): void {
+    clearTimeout(this.watchdog)
+  }
+}
+
+/** Feeds every byte of the file to its watchers (the hash first), and counts them. */
+class Digest extends Transform {
+  bytes = 0
+
+  constructor(private readonly watchers: Array<{ update(bytes: Buffer): void }>) {
+    super()
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    for (const watcher of this.watchers) watcher.update(chunk)
+    done(null, chunk)
+  }
+}
+
+/** undefined for identity; one of ours, or a final error for anything else. */
+function contentEncoding(header: string | undefined): Encoding | undefined {
+  const codings = (header ?? '')
+    .toLowerCase()
+    .split(',')
+    .map(coding => coding.trim())
+    .filter(coding => coding && coding !== 'identity')
+  if (codings.length === 0) return undefined
+  const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined
+  if (only === 'gzip' || only === 'deflate' || only === 'br') return only
+  throw new DownloadError(
+    'encoding',
+    `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+  )
+}
+
+const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat'])
+const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
 
 /** One error from anywhere in the pipeline, as what it means for the user. */
-function classify(error: unknown, destination: string, cutShort: string): ActionError {
-  // The connection closed (or was reset) before the body was complete.
-  if (error instanceof NetworkError && CUT_SHORT.has(error.code)) return new DownloadError('truncated', cutShort)
+function classify(
+  error: unknown,
+  destination: string,
+  where: string,
+  expected: number | undefined,
+  encoding: Encoding | undefined
+): ActionError {
   if (error instanceof ActionError) return error
-  const { syscall } = (error ?? {}) as NodeJS.ErrnoException
+  const { syscall, code } = (error ?? {}) as NodeJS.ErrnoException
   if (syscall && FILE_CALLS.has(syscall)) return new FileSystemError(destination, error as NodeJS.ErrnoException)
-  return toActionError(error, 'download')
+  if (code && CUT_SHORT.has(code)) {
+    const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`
+    return new DownloadError('truncated', `the connection to ${where} closed before ${whole} arrived`)
+  }
+  if (encoding && code?.startsWith('Z_')) {
+    return new DownloadError('encoding', `the ${encoding} body from ${where} could not be decoded (${code})`)
+  }
+  return networkError(error, 'download')
 }
 
 async function moveIntoPlace(temporary: string, destination: string, overwrite: boolean): Promise<void> {

@@ -4,6 +4,11 @@
  * signed URL's query string.
  */
 
+/** The message as a sentence: one full stop at the end, never two. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
 /** Something the caller can retry, and when the server asked us to. */
 export interface Retryable {
   readonly retryable: boolean
@@ -165,16 +170,40 @@ export class NetworkError extends ActionError {
   }
 }
 
+/** Nothing, or not enough, arrived in time. Which limit it was is in the message. */
 export class TimeoutError extends NetworkError {
   override readonly name: string = 'TimeoutError'
   override readonly hint = "The host did not answer in time: raise the 'timeout' input if it is just slow."
   constructor(
     operation: string,
-    phase: string,
-    readonly timeoutMs: number
+    detail: string,
+    readonly timeoutMs?: number
   ) {
-    super(operation, 'ETIMEDOUT', `no ${phase} for ${timeoutMs / 1000} s`)
+    super(operation, 'ETIMEDOUT', detail)
   }
+
+  /** The head of the answer did not come. */
+  static noAnswer(operation: string, timeoutMs?: number): TimeoutError {
+    return new TimeoutError(
+      operation,
+      timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`,
+      timeoutMs
+    )
+  }
+
+  /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
+  static incomplete(operation: string, timeoutMs: number): TimeoutError {
+    return new TimeoutError(operation, `no complete answer within ${seconds(timeoutMs)}`, timeoutMs)
+  }
+
+  /** A download that stopped moving. */
+  static stalled(operation: string, timeoutMs: number): TimeoutError {
+    return new TimeoutError(operation, `no bytes from the server for ${seconds(timeoutMs)}`, timeoutMs)
+  }
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`
 }
 
 /** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
@@ -185,9 +214,62 @@ export class TlsError extends NetworkError {
     "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate."
 }
 
-export type DownloadProblem = 'http' | 'expired' | 'truncated'
+export type RedirectRefusal = 'cross-origin' | 'downgrade' | 'scheme' | 'too-many' | 'unparseable'
 
-/** The storage host's answer was not the whole file. */
+export interface RedirectErrorFields {
+  operation: string
+  kind: RedirectRefusal
+  /** The URL that sent the redirect. */
+  from: URL
+  /** Where it pointed, when that could be parsed. */
+  to?: URL
+  /** With 'too-many': how many hops are followed. */
+  limit?: number
+}
+
+/**
+ * A redirect we will not follow. Final: asking again gets the same redirect. Only the origin and
+ * path of either URL are ever shown.
+ */
+export class RedirectError extends ActionError {
+  override readonly name: string = 'RedirectError'
+  readonly operation: string
+  readonly kind: RedirectRefusal
+  readonly hint: string
+  constructor({ operation, kind, from, to, limit }: RedirectErrorFields) {
+    const target = to ? `${to.origin}${to.pathname}` : ''
+    const host = from.host
+    const why: Record<RedirectRefusal, string> = {
+      'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to 'base-url'`,
+      downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
+      scheme: `${host} redirected to ${to?.protocol ?? 'an unknown scheme'} (${target}); only http and https are followed`,
+      'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
+      unparseable: `${host} sent a redirect whose Location is not a URL`
+    }
+    super(`${operation} refused a redirect: ${why[kind]}`)
+    this.operation = operation
+    this.kind = kind
+    this.hint =
+      kind === 'cross-origin'
+        ? `If ${to?.origin} is really your CoreClaw API, set 'base-url' to it; otherwise check 'base-url'.`
+        : operation === 'download'
+          ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
+          : "The server at 'base-url' answered with a redirect the action will not follow: check 'base-url'."
+  }
+}
+
+/** The step was cancelled (SIGINT or SIGTERM from the runner). */
+export class CancelledError extends ActionError {
+  override readonly name: string = 'CancelledError'
+  readonly hint = 'The step was cancelled; nothing was written, and any previous file was kept.'
+  constructor(readonly signal?: string) {
+    super(`cancelled${signal ? ` by ${signal}` : ''}`)
+  }
+}
+
+export type DownloadProblem = 'http' | 'expired' | 'truncated' | 'encoding' | 'length'
+
+/** The storage host's answer was not the whole file, or not a file we can store as asked. */
 export class DownloadError extends ActionError {
   override readonly name: string = 'DownloadError'
   override readonly retryable: boolean
@@ -200,14 +282,21 @@ export class DownloadError extends ActionError {
   ) {
     super(`download failed: ${detail}`)
     this.retryable =
-      problem === 'truncated' || (problem === 'http' && status !== undefined && isRetryableStatus(status))
-    this.hint =
-      problem === 'expired'
-        ? 'The signed download link expired or was refused even after a fresh export; run the job again.'
-        : problem === 'truncated'
-          ? "The connection to the storage host broke during the download; it is retried up to 'max-attempts' times."
-          : 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.'
+      problem === 'truncated' ||
+      problem === 'length' ||
+      (problem === 'http' && status !== undefined && isRetryableStatus(status))
+    this.hint = DOWNLOAD_HINTS[problem]
   }
+}
+
+const DOWNLOAD_HINTS: Record<DownloadProblem, string> = {
+  expired: 'The signed download link expired or was refused even after a fresh export; run the job again.',
+  truncated: "The connection to the storage host broke during the download; it is retried up to 'max-attempts' times.",
+  length:
+    "The storage host sent a different number of bytes than it announced; it is retried up to 'max-attempts' times.",
+  encoding:
+    'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.',
+  http: 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.'
 }
 
 export type RunProblem = 'not-exportable' | 'still-running'
@@ -277,13 +366,18 @@ export class DestinationExistsError extends ActionError {
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 export class FileSystemError extends ActionError {
   override readonly name: string = 'FileSystemError'
-  readonly hint = "Check 'path', the folder's permissions and the runner's free disk space."
+  readonly hint: string
   readonly code?: string
   constructor(
     readonly path: string,
-    cause: NodeJS.ErrnoException
+    cause: NodeJS.ErrnoException | string
   ) {
-    super(`could not write ${path}: ${cause.code ?? cause.message}`)
-    this.code = cause.code
+    const code = typeof cause === 'string' ? undefined : cause.code
+    super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}`)
+    this.code = code
+    this.hint =
+      code === 'EFBIG' || code === 'ENOSPC' || code === 'EDQUOT'
+        ? "The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another 'path'."
+        : "Check 'path', the folder's permissions and the runner's free disk space."
   }
 }

@@ -1,6 +1,20 @@
-/** Where progress and warnings go: the Actions log, or stderr for the CLI. */
+/**
+ * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
+ * Messages that hold server text must already have passed through `serverText` (server-text.ts).
+ */
+import * as core from '@actions/core'
+
 export interface Log {
   info(message: string): void
-  warning(message: string): void
+  warning(message: string, title?: string): void
+  /** Shown only when the workflow runs with debug logging (ACTIONS_STEP_DEBUG). */
+  debug(message: string): void
   group<T>(title: string, work: () => Promise<T>): Promise<T>
+}
+
+export const actionLog: Log = {
+  info: message => core.info(message),
+  warning: (message, title) => core.warning(message, title ? { title } : {}),
+  debug: message => core.debug(message),
+  group: (title, work) => core.group(title, work)
 }

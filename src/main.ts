@@ -3,16 +3,17 @@
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
 import { existsSync } from 'node:fs'
+import * as core from '@actions/core'
+import { cancelOnSignals } from './cancellation.js'
 import { CoreClawClient, type ExportLink } from './coreclaw.js'
 import { resolveDestination } from './destination.js'
-import { downloadFile, type DownloadedFile } from './download.js'
-import { asActionError, CoreClawError, DestinationExistsError, DownloadError } from './errors.js'
+import { downloadFile, removeTemporaryFiles, type DownloadedFile } from './download.js'
+import { asActionError, CoreClawError, DestinationExistsError, DownloadError, sentence } from './errors.js'
 import { loggable } from './http.js'
 import { isRunSlug, LAST, parseInputs, type Inputs } from './inputs.js'
-import type { Log } from './log.js'
+import { actionLog, type Log } from './log.js'
 import { progressReporter } from './progress.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
-import * as runner from './runner.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
 import { waitForRun } from './wait.js'
@@ -24,6 +25,8 @@ export interface Host {
   workspace: string
   /** How often to report download progress. */
   progressEveryMs: number
+  /** The step's cancellation. */
+  signal?: AbortSignal
 }
 
 export interface ExportResult {
@@ -48,33 +51,40 @@ const FAILURE_TITLE = 'CoreClaw export failed'
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
+  const cancellation = cancelOnSignals(removeTemporaryFiles)
   try {
-    const apiKey = runner.getInput('api-key')
-    if (apiKey) runner.setSecret(apiKey)
-    const inputs = parseInputs(runner.getInput)
+    // Masked before anything, a validation error included, could print it.
+    const apiKey = core.getInput('api-key')
+    if (apiKey) core.setSecret(apiKey)
+    const inputs = parseInputs(name => core.getInput(name))
     const result = await exportRun(inputs, {
-      log: runner.runnerLog,
+      log: actionLog,
       clock: realClock,
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      progressEveryMs: 10_000
+      progressEveryMs: 10_000,
+      signal: cancellation.signal
     })
     setOutputs(result)
-    runner.appendSummary(renderSummary(result))
+    await writeSummary(renderSummary(result))
   } catch (thrown) {
     const error = asActionError(thrown)
-    if (error.requestId) runner.setOutput('request-id', error.requestId)
-    runner.setFailed(`${error.message}. ${error.hint}`, FAILURE_TITLE)
-    runner.appendSummary(renderFailureSummary(error))
+    if (error.requestId) core.setOutput('request-id', error.requestId)
+    core.error(`${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE })
+    process.exitCode = 1
+    await writeSummary(renderFailureSummary(error))
+  } finally {
+    cancellation.end()
   }
 }
 
 /** Everything between validated inputs and a verified file on disk. */
 export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResult> {
-  const { log, clock } = host
+  const { log, clock, signal } = host
   const started = clock.now()
   const retry = new RetryPolicy({
     maxAttempts: inputs.maxAttempts,
     clock,
+    signal,
     onRetry: notice => log.info(describeRetry(notice))
   })
   const client = new CoreClawClient({
@@ -83,7 +93,8 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     authMethod: inputs.authMethod,
     timeoutMs: inputs.timeoutSeconds * 1000,
     userAgent: USER_AGENT,
-    retry
+    retry,
+    signal
   })
 
   if (inputs.workerId && inputs.runId !== LAST) {
@@ -95,7 +106,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
 
   const ready = await log.group(`Run ${runId}`, () =>
-    waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log })
+    waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log, signal })
   )
   log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
 
@@ -104,9 +115,12 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     exportAndDownload({ client, retry, runId, destination, inputs, host })
   )
   if (file.size === 0) log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`)
+  if (file.decoded) log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`)
   log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`)
 
   const finished = clock.now()
+  const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started }
+  log.debug(`timings (ms): ${JSON.stringify(timings)}; attempts: ${JSON.stringify(Object.fromEntries(retry.attempts))}`)
   return {
     runId,
     format: inputs.format,
@@ -120,7 +134,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     details: {
       requestIds: { run: ready.requestId, export: link.requestId },
       attempts: Object.fromEntries(retry.attempts),
-      timings: { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started },
+      timings,
       freshLink
     }
   }
@@ -159,7 +173,8 @@ function download(link: ExportLink, { retry, destination, inputs, host }: Export
       timeoutMs: inputs.timeoutSeconds * 1000,
       userAgent: USER_AGENT,
       overwrite: inputs.overwrite,
-      onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock)
+      onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
+      signal: host.signal
     })
   )
 }
@@ -182,14 +197,20 @@ async function resolveLastRun(client: CoreClawClient, workerId: string | undefin
 }
 
 function setOutputs(result: ExportResult): void {
-  runner.setOutput('path', result.path)
-  runner.setOutput('url', result.url)
-  runner.setOutput('run-id', result.runId)
-  runner.setOutput('format', result.format)
-  runner.setOutput('size', String(result.size))
-  runner.setOutput('sha256', result.sha256)
-  runner.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount))
-  runner.setOutput('request-id', result.requestId ?? '')
+  core.setOutput('path', result.path)
+  core.setOutput('url', result.url)
+  core.setOutput('run-id', result.runId)
+  core.setOutput('format', result.format)
+  core.setOutput('size', String(result.size))
+  core.setOutput('sha256', result.sha256)
+  core.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount))
+  core.setOutput('request-id', result.requestId ?? '')
+}
+
+/** The job summary, where there is one (a local run has none). */
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(markdown).write()
 }
 
 function describeRetry({ attempt, maxAttempts, delayMs, error }: RetryNotice): string {

@@ -7,12 +7,25 @@ import { ActionError, AttemptsExhaustedError, asActionError } from './errors.js'
 
 export interface Clock {
   now(): number
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(signal?.reason)
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
 }
 
 export interface RetryNotice {
@@ -29,6 +42,8 @@ export interface RetryOptions {
   /** 0 ≤ random() < 1, injectable so tests can pin the jitter. */
   random?: () => number
   onRetry?: (notice: RetryNotice) => void
+  /** The step's cancellation: no new attempt, and no waiting, once it is aborted. */
+  signal?: AbortSignal
 }
 
 /** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
@@ -47,8 +62,9 @@ export class RetryPolicy {
   }
 
   async run<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
-    const { maxAttempts, clock, onRetry } = this.options
+    const { maxAttempts, clock, onRetry, signal } = this.options
     for (let n = 1; ; n++) {
+      signal?.throwIfAborted()
       this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1)
       try {
         return await attempt()
@@ -58,7 +74,7 @@ export class RetryPolicy {
         if (n >= maxAttempts) throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error
         const delayMs = this.delayBefore(n, error)
         onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error })
-        await clock.sleep(delayMs)
+        await clock.sleep(delayMs, signal)
       }
     }
   }

@@ -16,6 +16,7 @@ export interface WaitOptions {
   waitTimeoutSeconds: number
   clock: Clock
   log: Log
+  signal?: AbortSignal
 }
 
 export interface ReadyRun {
@@ -47,6 +48,6 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
       )
     }
     const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]
-    await clock.sleep(Math.min(delay, deadline - now))
+    await clock.sleep(Math.min(delay, deadline - now), options.signal)
   }
 }
