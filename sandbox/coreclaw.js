@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { fileURLToPath } from 'node:url'
+import * as zlib from 'node:zlib'
 
 export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
 
@@ -36,9 +37,12 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
  *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean,
- *   redirect?: boolean | string, chunked?: boolean }} Fault
+ *   redirect?: boolean | string, chunked?: boolean, encoding?: string }} Fault
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
- *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving;
+ *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving (an API
+ *   answer too: a success envelope for the route, trickled);
+ *   encoding: send the download with that Content-Encoding (gzip, deflate and br are really
+ *   compressed; any other name is sent as a label on the plain bytes);
  *   chunked: send the download without Content-Length (chunked);
  *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send.
  * @typedef {'run' | 'last' | 'export' | 'download'} Route
@@ -162,6 +166,7 @@ export async function startSandbox(options = {}) {
     }
     if (fault && serveFault(fault, req, res)) return
     const run = runs.get(link.slug)
+    if (fault?.encoding) return sendEncoded(exportContent(run, link.format, link.keys), fault.encoding, res)
     const content = exportContent(run, link.format, link.keys)
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[link.format],
@@ -186,6 +191,13 @@ export async function startSandbox(options = {}) {
   }
 
   function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
+    if (fault.trickleMs && requestId) {
+      // An API answer that keeps coming, slowly: every piece resets an idle timer, never a deadline.
+      const body = JSON.stringify({ code: 0, data: {}, message: 'success', request_id: requestId })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      trickle(Buffer.from(body), res, fault.trickleMs, fault.trickleBytes ?? 1)
+      return true
+    }
     if (fault.reset) {
       req.socket.destroy()
       return true
@@ -408,6 +420,15 @@ function streamContent(content, res, limit, onLimit) {
     }
   }
   pump()
+}
+
+/** The content compressed as Content-Encoding says, with the compressed length. */
+function sendEncoded(content, encoding, res) {
+  const plain = Buffer.concat(content.chunks())
+  const compress = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync }[encoding]
+  const body = compress ? compress(plain) : plain
+  res.writeHead(200, { 'content-encoding': encoding, 'content-length': String(body.length) })
+  res.end(body)
 }
 
 /** A slow but moving body: pieces of `pieceBytes`, `everyMs` apart. */

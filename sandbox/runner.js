@@ -71,26 +71,49 @@ export function baseEnv() {
 }
 
 /**
+ * @typedef {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string>,
+ *   node?: string, entry?: string, fileSizeLimitKb?: number }} StepSpec
+ *   fileSizeLimitKb: run under bash's `ulimit -f`, like a runner with a full disk.
+ */
+
+/**
  * Runs one step to its end.
- * @param {{ inputs: Record<string, string>, workspace?: string, env?: Record<string, string>,
- *   node?: string, entry?: string }} step
+ * @param {StepSpec} step
  * @returns {Promise<StepResult>}
  */
 export async function runAction(step) {
+  return startAction(step).result
+}
+
+/**
+ * Starts one step and hands over its process, for tests that signal it while it runs.
+ * @param {StepSpec} step
+ * @returns {{ child: import('node:child_process').ChildProcess, result: Promise<StepResult & { signal: string | null }> }}
+ */
+export function startAction(step) {
   const prepared = prepareStep(step)
   const node = step.node ?? process.env.ACTION_NODE ?? process.execPath
   const entry = path.join(ROOT, step.entry ?? 'dist/index.js')
+  const [command, args] =
+    step.fileSizeLimitKb === undefined
+      ? [node, [entry]]
+      : // bash, not sh: dash drops variables such as INPUT_API-KEY whose names have a hyphen.
+        ['bash', ['-c', `ulimit -f ${step.fileSizeLimitKb} && exec "$0" "$1"`, node, entry]]
   const started = Date.now()
-  const { code, stdout, stderr } = await spawnCollect(node, [entry], { cwd: prepared.workspace, env: prepared.env })
+  const { child, result } = spawnProcess(command, args, { cwd: prepared.workspace, env: prepared.env })
   return {
-    code,
-    stdout,
-    stderr,
-    elapsedMs: Date.now() - started,
-    workspace: prepared.workspace,
-    env: prepared.env,
-    outputs: prepared.outputs(),
-    summary: prepared.summary()
+    child,
+    result: result.then(({ code, signal, stdout, stderr }) => ({
+      code,
+      signal,
+      stdout,
+      stderr,
+      elapsedMs: Date.now() - started,
+      workspace: prepared.workspace,
+      env: prepared.env,
+      outputs: prepared.outputs(),
+      summary: prepared.summary()
+    }))
   }
 }
 
@@ -100,15 +123,24 @@ export async function runAction(step) {
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
 export function spawnCollect(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnProcess(command, args, options).result
+}
+
+/**
+ * @param {string} command @param {string[]} args @param {import('node:child_process').SpawnOptions} options
+ */
+function spawnProcess(command, args, options) {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+  /** @type {Promise<{ code: number | null, signal: string | null, stdout: string, stderr: string }>} */
+  const result = new Promise((resolve, reject) => {
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', chunk => (stdout += chunk))
-    child.stderr.on('data', chunk => (stderr += chunk))
+    child.stdout?.on('data', chunk => (stdout += chunk))
+    child.stderr?.on('data', chunk => (stderr += chunk))
     child.once('error', reject)
-    child.once('close', code => resolve({ code, stdout, stderr }))
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
+  return { child, result }
 }
 
 /**
