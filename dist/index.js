@@ -32128,8 +32128,8 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410]);
-/** Big enough that the disk gets a few large writes, small enough not to cost kernel copy time. */
-const WRITE_BUFFER_BYTES = 256 * 1024;
+/** 64 KiB, the size of a socket read: larger buffers (256 KiB to 4 MiB) measured no faster here (BENCHMARKS.md). */
+const WRITE_BUFFER_BYTES = 64 * 1024;
 const DECODERS = {
     gzip: () => external_node_zlib_.createGunzip(),
     deflate: () => external_node_zlib_.createInflate(),

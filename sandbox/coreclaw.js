@@ -52,8 +52,10 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
 
 /**
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
- *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean }} [options]
+ *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean,
+ *   storageBytesPerSecond?: number }} [options]
  *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
+ *   storageBytesPerSecond: storage sends no faster than this, like a runner's real link (benchmarks).
  */
 export async function startSandbox(options = {}) {
   const apiKey = options.apiKey ?? SANDBOX_API_KEY
@@ -176,7 +178,7 @@ export async function startSandbox(options = {}) {
     if (fault?.trickleMs)
       return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs, fault.trickleBytes ?? 32)
     const limit = fault?.truncateAt ?? fault?.stallAfter
-    streamContent(content, res, limit, () => {
+    streamContent(content, res, options.storageBytesPerSecond, limit, () => {
       // end(), not destroy(): the partial body is flushed, then the connection closes early.
       if (fault && 'truncateAt' in fault) res.socket?.end()
       // stallAfter: keep the connection open and silent.
@@ -399,21 +401,33 @@ function generated(size, distinct = false) {
   }
 }
 
-/** Writes the content with back-pressure; stops after `limit` bytes when given. */
-function streamContent(content, res, limit, onLimit) {
+/**
+ * Writes the content with back-pressure; stops after `limit` bytes when given. With a pace, it
+ * never gets ahead of `bytesPerSecond` since the first byte.
+ */
+function streamContent(content, res, bytesPerSecond, limit, onLimit) {
   let sent = 0
   const total = limit ?? content.size
   const pieces = content.piece ? null : content.chunks()
   let index = 0
+  let pending = Buffer.alloc(0)
   const next = () => (pieces ? pieces[index++] : sent < content.size ? content.piece(index++) : undefined)
+  const started = performance.now()
   const pump = () => {
     for (;;) {
       if (sent >= total) {
         if (limit !== undefined) return onLimit()
         return res.end()
       }
-      let chunk = next()
+      if (bytesPerSecond) {
+        const aheadMs = (sent / bytesPerSecond) * 1000 - (performance.now() - started)
+        if (aheadMs >= 1) return setTimeout(pump, aheadMs)
+      }
+      let chunk = pending.length ? pending : next()
       if (!chunk) return res.end()
+      // Paced: 64 KiB at a time, so the pace holds within a millisecond's worth of bytes.
+      pending = bytesPerSecond ? chunk.subarray(64 * 1024) : Buffer.alloc(0)
+      if (bytesPerSecond) chunk = chunk.subarray(0, 64 * 1024)
       if (sent + chunk.length > total) chunk = chunk.subarray(0, total - sent)
       sent += chunk.length
       if (!res.write(chunk)) return res.once('drain', pump)
