@@ -27,6 +27,7 @@ describe('exporting a succeeded run', () => {
   test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(
     'format %s: outputs, bytes and summary',
     async format => {
+      const counted = ['csv', 'json', 'jsonl'].includes(format)
       const result = await step({ format: format.toUpperCase() })
       expect(result.code).toBe(0)
       const expected = sandbox.expectedBytes(RUN, format) as Buffer
@@ -42,6 +43,7 @@ describe('exporting a succeeded run', () => {
         size: String(expected.length),
         sha256: sha256(expected),
         'result-count': '3',
+        rows: counted ? '3' : '',
         'request-id': expect.stringMatching(/^req-sandbox-\d+$/)
       })
       const exportCall = sandbox.seen('export')[0]
@@ -51,10 +53,19 @@ describe('exporting a succeeded run', () => {
       expect(result.summary).toContain(`| Format | \`${format}\` |`)
       expect(result.summary).toContain(`| SHA-256 | \`${sha256(expected)}\` |`)
       expect(result.summary).toContain(`| File | \`${RUN}.${format}\` |`)
-      expect(result.summary).toContain(`| Rows | 3 |`)
+      expect(result.summary).toContain(`| Rows in the file | ${counted ? '3' : 'not counted for this format'} |`)
+      expect(result.summary).toContain("| CoreClaw's row count | 3 |")
       expect(result.summary).toContain('<details><summary>Details</summary>')
       expect(result.summary).toContain(`| Export request id | \`${result.outputs['request-id']}\` |`)
-      expect(result.summary).toContain('| Attempts | run detail request: 1, export request: 1, download: 1 |')
+      expect(result.summary).toContain('| Retries after failures | none |')
+      if (counted) {
+        expect(result.summary).toContain(
+          '#### First 3 rows\n\n| title | address | rating | reviews |\n|---|---|---|---|\n'
+        )
+        expect(result.summary).toContain('| Café "Le Nord", Paris | 12 Rue de Rivoli Paris | 4.2 | 97 |')
+      } else {
+        expect(result.summary).not.toContain('#### First')
+      }
       expectSecretsKept(result)
     }
   )
@@ -215,7 +226,9 @@ describe('path and overwrite', () => {
     expect(result.code).toBe(1)
     expect(sandbox.requests.length).toBe(before)
     expect(readFileSync(first.outputs.path, 'utf8')).toBe('keep me')
-    expect(errorLine(result)).toMatch(/already exists and 'overwrite' is false.*Set 'overwrite: true'/)
+    expect(errorLine(result)).toMatch(
+      /already exists and overwriting is off; it was left untouched\. Set 'overwrite: true'/
+    )
   })
 })
 
@@ -272,7 +285,7 @@ describe('failures leave nothing behind and say what to do', () => {
     sandbox.fail('export', { status: 200, code: 0, message: 'success' })
     const result = await failing()
     expect(errorLine(result)).toContain(
-      'export request failed: HTTP 200: app code 0: the answer has no data.download_url'
+      'export request failed: HTTP 200: app code 0: the answer has no usable data.download_url (an http(s) URL)'
     )
   })
 
@@ -280,7 +293,7 @@ describe('failures leave nothing behind and say what to do', () => {
     sandbox.fail('export', { status: 201, code: 0, message: 'success' })
     const result = await failing()
     expect(errorLine(result)).toContain(
-      'export request failed: HTTP 201: app code 0: the answer has no data.download_url'
+      'export request failed: HTTP 201: app code 0: the answer has no usable data.download_url (an http(s) URL)'
     )
   })
 

@@ -86,10 +86,37 @@ test('the same validation as the action, with option names in the message', asyn
   expect(sandbox.requests).toEqual([])
 })
 
-test('an unknown flag is a usage error', async () => {
+test('an unknown flag is a usage error: one line, and where to look', async () => {
   const result = await cli(['--run', RUN])
   expect(result.code).toBe(2)
-  expect(result.stderr).toMatch(/Unknown option '--run'/)
+  expect(result.stderr).toBe('error: Unknown option --run.\nRun with --help for the options.\n')
+})
+
+test("--path, the action's input name, points to --out", async () => {
+  const result = await cli(['--run-id', RUN, '--path', 'x.csv'])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toBe('error: Unknown option --path (did you mean --out?)\nRun with --help for the options.\n')
+})
+
+test('hints name options and CORECLAW_API_KEY, never step inputs', async () => {
+  const first = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl])
+  expect(first.code).toBe(0)
+  const again = await spawnCollect(
+    process.env.ACTION_NODE ?? process.execPath,
+    [path.join(ROOT, 'dist/cli.js'), '--run-id', RUN, '--base-url', sandbox.apiUrl, '--overwrite', 'false'],
+    {
+      cwd: first.cwd,
+      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey }
+    }
+  )
+  expect(again.code).toBe(1)
+  expect(again.stderr).toMatch(
+    /already exists and overwriting is off; it was left untouched\. Set --overwrite true, or choose another --out\.\n$/
+  )
+  const wrongKey = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl], { CORECLAW_API_KEY: 'cc_wrong' })
+  expect(wrongKey.code).toBe(1)
+  expect(wrongKey.stderr).toContain('update CORECLAW_API_KEY.')
+  for (const text of [again.stderr, wrongKey.stderr]) expect(text).not.toMatch(/'(overwrite|path|api-key)'/)
 })
 
 test('an export failure is exit 1 with the app code, request id and hint', async () => {

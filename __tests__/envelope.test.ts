@@ -51,7 +51,7 @@ describe('the CoreClaw envelope', () => {
   })
 
   test.each([
-    [401, 12001, /check that 'api-key'/],
+    [401, 12001, /check that the secret passed as 'api-key' .* holds your key/],
     [401, 12002, /new key/],
     [404, 11004, /'run-id'/],
     [400, 70001, /'run-id'/],

@@ -28428,7 +28428,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9860);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(620);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5213);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(311);
 /**
@@ -28501,7 +28501,7 @@ async function main(argv, signal) {
         }).values;
     }
     catch (error) {
-        process.stderr.write(`${error.message}\n\n${HELP}\n`);
+        process.stderr.write(`error: ${usageProblem(error)}\nRun with --help for the options.\n`);
         return 2;
     }
     if (values.help) {
@@ -28542,14 +28542,35 @@ async function main(argv, signal) {
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz ? 2 : 1;
     }
 }
-/** Input errors in the CLI's own terms: options and the key variable, not step inputs. */
+/** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
+const CLI_OPTIONS = {
+    input: name => `--${flagOf(name)}`,
+    set: (name, value) => `--${flagOf(name)} ${value}`,
+    key: 'CORECLAW_API_KEY'
+};
+function flagOf(input) {
+    return Object.keys(FLAGS).find(flag => FLAGS[flag] === input) ?? input;
+}
 function describe(error) {
     if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz))
-        return `${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .sentence */ .em)(error.message)} ${error.hint}`;
+        return `${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .sentence */ .em)(error.message)} ${error.advice(CLI_OPTIONS)}`;
     if (error.input === 'api-key')
         return 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.';
-    const flag = Object.keys(FLAGS).find(name => FLAGS[name] === error.input) ?? error.input;
-    return `--${flag} ${error.problem}. Accepted: ${error.accepted}.`;
+    return `--${flagOf(error.input)} ${error.problem}. Accepted: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .sentence */ .em)(error.accepted)}`;
+}
+/** Names an option people reach for by the action's input name, or by habit. */
+const SUGGESTIONS = { path: 'out', output: 'out', o: 'out', 'api-key': 'CORECLAW_API_KEY' };
+/** node:util's parse error, as one line that says what to use instead. */
+function usageProblem(error) {
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(error.message);
+    if (!unknown)
+        return error.message.split('\n')[0];
+    const [, dashes, name] = unknown;
+    const instead = SUGGESTIONS[name];
+    if (!instead)
+        return `Unknown option ${dashes}${name}.`;
+    const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`;
+    return `Unknown option ${dashes}${name} (${hint})`;
 }
 const cancellation = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelOnSignals */ .d)(_download_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v);
 process.exitCode = await main(process.argv.slice(2), cancellation.signal);
@@ -28802,33 +28823,40 @@ async function moveIntoPlace(temporary, destination, overwrite) {
 /* harmony export */   nV: () => (/* binding */ DownloadError),
 /* harmony export */   z6: () => (/* binding */ asActionError)
 /* harmony export */ });
-/* unused harmony exports codeName, hintForCode, isRetryableStatus, UnexpectedError */
-/**
- * Every failure the action can report, as values with fields. The message is derived from the
- * fields, and `hint` tells the user what to do next. Nothing here ever holds the API key or a
- * signed URL's query string.
- */
+/* unused harmony exports STEP_INPUTS, APP_CODES, codeName, isRetryableStatus, UnexpectedError */
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2086);
+
+const STEP_INPUTS = {
+    input: name => `'${name}'`,
+    set: (name, value) => `'${name}: ${value}'`,
+    key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
+};
 /** The message as a sentence: one full stop at the end, never two. */
 function sentence(text) {
-    return /[.!?]$/.test(text) ? text : `${text}.`;
+    return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 class ActionError extends Error {
     retryable = false;
     retryAfterMs;
     requestId;
+    /** What to do next, as a workflow's author reads it. */
+    get hint() {
+        return this.advice(STEP_INPUTS);
+    }
 }
 class InputError extends ActionError {
     input;
     problem;
     accepted;
     name = 'InputError';
-    hint;
     constructor(input, problem, accepted) {
-        super(`Input '${input}' ${problem}. Accepted: ${accepted}.`);
+        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
         this.input = input;
         this.problem = problem;
         this.accepted = accepted;
-        this.hint = `Fix the '${input}' input of this step.`;
+    }
+    advice(say) {
+        return `Fix ${say.input(this.input)}.`;
     }
 }
 const CODE_NAMES = {
@@ -28849,39 +28877,32 @@ const CODE_NAMES = {
     70001: 'run not found',
     70002: 'run operation failed'
 };
-const CODE_HINTS = {
-    10000: 'CoreClaw had an internal error; run the job again later.',
-    11000: "CoreClaw rejected an argument: check 'format' and 'filter-keys' (keys must be field keys of the run's results).",
-    11004: "The run was not found: check 'run-id', and that the API key belongs to the account that owns the run.",
-    12001: "CoreClaw did not accept the credentials: check that 'api-key' gets your key (e.g. secrets.CORECLAW_API_KEY) and that the secret is set.",
-    12002: "The API key is invalid or revoked: create a new key in CoreClaw and update the secret passed as 'api-key'.",
-    13000: "CoreClaw is rate limiting this account: raise 'max-attempts', or run fewer exports at once.",
-    14000: 'CoreClaw had a database error; run the job again later.',
-    16000: "This CoreClaw deployment does not implement the call: check 'base-url'.",
-    30001: 'The CoreClaw account balance is too low: top it up, then re-run.',
-    30003: "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
-    50001: "The worker was not found: check 'worker-id' (owner/name).",
-    50002: 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-    50003: 'The worker version is unavailable: check the worker in the CoreClaw console.',
-    60001: 'The task was not found in CoreClaw.',
-    70001: "The run was not found: check 'run-id', and that the API key belongs to the account that owns the run.",
-    70002: 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
+    Number(code),
+    name
+]);
+const notFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+const CODE_ADVICE = {
+    10000: () => 'CoreClaw had an internal error; run the job again later.',
+    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+    11004: notFound,
+    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+    14000: () => 'CoreClaw had a database error; run the job again later.',
+    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+    30003: () => "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
+    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+    60001: () => 'The task was not found in CoreClaw: check the run in the CoreClaw console.',
+    70001: notFound,
+    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 };
 function codeName(code) {
     return CODE_NAMES[code];
-}
-function hintForCode(code, status) {
-    if (code !== undefined && CODE_HINTS[code])
-        return CODE_HINTS[code];
-    if (status === 401 || status === 403)
-        return CODE_HINTS[12001];
-    if (status === 404)
-        return CODE_HINTS[11004];
-    if (status === 429)
-        return CODE_HINTS[13000];
-    if (status !== undefined && status >= 500)
-        return 'CoreClaw or a gateway in front of it failed; run the job again later.';
-    return "Check the step's inputs; if they are right, contact CoreClaw support with the request id.";
 }
 function isRetryableStatus(status) {
     return status === 408 || status === 429 || status >= 500;
@@ -28897,9 +28918,10 @@ class CoreClawError extends ActionError {
     requestId;
     bodyStart;
     problem;
+    notEnvelope;
+    subject;
     retryable;
     retryAfterMs;
-    hint;
     constructor(fields) {
         super(describeCoreClawError(fields));
         this.operation = fields.operation;
@@ -28910,10 +28932,32 @@ class CoreClawError extends ActionError {
         this.requestId = fields.requestId;
         this.bodyStart = fields.bodyStart;
         this.problem = fields.problem;
+        this.notEnvelope = fields.notEnvelope ?? false;
+        this.subject = fields.subject ?? {};
         this.retryAfterMs = fields.retryAfterMs;
         // A code != 0 on a 2xx is a business error, never transient.
         this.retryable = fields.status !== undefined && isRetryableStatus(fields.status);
-        this.hint = hintForCode(fields.appCode, fields.status);
+    }
+    advice(say) {
+        const { appCode, status, subject } = this;
+        if (appCode !== undefined && CODE_ADVICE[appCode])
+            return CODE_ADVICE[appCode](say, subject);
+        if (status === 404) {
+            const elsewhere = this.notEnvelope
+                ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
+                : '';
+            return notFound(say, subject) + elsewhere;
+        }
+        if (this.notEnvelope) {
+            return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`;
+        }
+        if (status === 401 || status === 403)
+            return CODE_ADVICE[12001](say, subject);
+        if (status === 429)
+            return CODE_ADVICE[13000](say, subject);
+        if (status !== undefined && status >= 500)
+            return 'CoreClaw or a gateway in front of it failed; run the job again later.';
+        return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.';
     }
 }
 function describeCoreClawError(f) {
@@ -28925,14 +28969,15 @@ function describeCoreClawError(f) {
         parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
     }
     let text = parts.join(': ');
+    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
     if (f.serverMessage)
-        text += `: ${f.serverMessage}`;
+        text += `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(f.serverMessage, 1024)}`;
     if (f.details !== undefined && f.details !== null)
-        text += ` (details: ${JSON.stringify(f.details)})`;
+        text += ` (details: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(JSON.stringify(f.details), 1024)})`;
     if (f.problem)
         text += `: ${f.problem}`;
     if (f.bodyStart !== undefined)
-        text += `; body starts: "${f.bodyStart}"`;
+        text += `; body starts: "${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(f.bodyStart, 120)}"`;
     if (f.requestId)
         text += ` [request_id: ${f.requestId}]`;
     return text;
@@ -28943,25 +28988,30 @@ class NetworkError extends ActionError {
     code;
     name = 'NetworkError';
     retryable = true;
-    hint = "Check that the runner can reach the host (proxy settings, 'base-url'); the request is retried up to 'max-attempts' times.";
     constructor(operation, code, detail) {
         super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`);
         this.operation = operation;
         this.code = code;
+    }
+    advice(say) {
+        return `Check that the runner can reach the host (proxy settings, ${say.input('base-url')}); the request is retried up to ${say.input('max-attempts')} times.`;
     }
 }
 /** Nothing, or not enough, arrived in time. Which limit it was is in the message. */
 class TimeoutError extends NetworkError {
     timeoutMs;
     name = 'TimeoutError';
-    hint = "The host did not answer in time: raise the 'timeout' input if it is just slow.";
     constructor(operation, detail, timeoutMs) {
         super(operation, 'ETIMEDOUT', detail);
         this.timeoutMs = timeoutMs;
     }
+    advice(say) {
+        return `The host did not answer in time: raise ${say.input('timeout')} if it is just slow.`;
+    }
     /** The head of the answer did not come. */
     static noAnswer(operation, timeoutMs) {
-        return new TimeoutError(operation, timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`, timeoutMs);
+        const detail = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`;
+        return new TimeoutError(operation, detail, timeoutMs);
     }
     /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
     static incomplete(operation, timeoutMs) {
@@ -28979,7 +29029,9 @@ function seconds(ms) {
 class TlsError extends NetworkError {
     name = 'TlsError';
     retryable = false;
-    hint = "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate.";
+    advice() {
+        return "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate.";
+    }
 }
 /**
  * A redirect we will not follow. Final: asking again gets the same redirect. Only the origin and
@@ -28989,36 +29041,41 @@ class RedirectError extends ActionError {
     name = 'RedirectError';
     operation;
     kind;
-    hint;
+    to;
     constructor({ operation, kind, from, to, limit }) {
-        const target = to ? `${to.origin}${to.pathname}` : '';
+        const target = to ? (0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(`${to.origin}${to.pathname}`, 512) : '';
         const host = from.host;
         const why = {
             'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to 'base-url'`,
             downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
-            scheme: `${host} redirected to ${to?.protocol ?? 'an unknown scheme'} (${target}); only http and https are followed`,
+            scheme: `${host} redirected to ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
             'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
             unparseable: `${host} sent a redirect whose Location is not a URL`
         };
         super(`${operation} refused a redirect: ${why[kind]}`);
         this.operation = operation;
         this.kind = kind;
-        this.hint =
-            kind === 'cross-origin'
-                ? `If ${to?.origin} is really your CoreClaw API, set 'base-url' to it; otherwise check 'base-url'.`
-                : operation === 'download'
-                    ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
-                    : "The server at 'base-url' answered with a redirect the action will not follow: check 'base-url'.";
+        this.to = to;
+    }
+    advice(say) {
+        if (this.kind === 'cross-origin') {
+            return `If ${this.to?.origin} is really your CoreClaw API, set ${say.input('base-url')} to it; otherwise check ${say.input('base-url')}.`;
+        }
+        return this.operation === 'download'
+            ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
+            : `The server at ${say.input('base-url')} answered with a redirect the action will not follow: check ${say.input('base-url')}.`;
     }
 }
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
 class CancelledError extends ActionError {
     signal;
     name = 'CancelledError';
-    hint = 'The step was cancelled; nothing was written, and any previous file was kept.';
     constructor(signal) {
         super(`cancelled${signal ? ` by ${signal}` : ''}`);
         this.signal = signal;
+    }
+    advice() {
+        return 'Nothing was written, and any previous file was kept.';
     }
 }
 /** The storage host's answer was not the whole file, or not a file we can store as asked. */
@@ -29029,7 +29086,6 @@ class DownloadError extends ActionError {
     retryAfterMs;
     name = 'DownloadError';
     retryable;
-    hint;
     constructor(problem, detail, status, retryAfterMs) {
         super(`download failed: ${detail}`);
         this.problem = problem;
@@ -29040,16 +29096,23 @@ class DownloadError extends ActionError {
             problem === 'truncated' ||
                 problem === 'length' ||
                 (problem === 'http' && status !== undefined && isRetryableStatus(status));
-        this.hint = DOWNLOAD_HINTS[problem];
+    }
+    advice(say) {
+        const retried = `it is retried up to ${say.input('max-attempts')} times`;
+        switch (this.problem) {
+            case 'expired':
+                return 'The signed download link expired or was refused even after a fresh export; run the job again.';
+            case 'truncated':
+                return `The connection to the storage host broke during the download; ${retried}.`;
+            case 'length':
+                return `The storage host sent a different number of bytes than it announced; ${retried}.`;
+            case 'encoding':
+                return 'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.';
+            case 'http':
+                return 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.';
+        }
     }
 }
-const DOWNLOAD_HINTS = {
-    expired: 'The signed download link expired or was refused even after a fresh export; run the job again.',
-    truncated: "The connection to the storage host broke during the download; it is retried up to 'max-attempts' times.",
-    length: "The storage host sent a different number of bytes than it announced; it is retried up to 'max-attempts' times.",
-    encoding: 'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.',
-    http: 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.'
-};
 /** The run is in a state we cannot export from. */
 class RunStateError extends ActionError {
     runId;
@@ -29059,23 +29122,24 @@ class RunStateError extends ActionError {
     waitedSeconds;
     requestId;
     name = 'RunStateError';
-    hint;
     constructor(runId, status, problem, errMsg, waitedSeconds, requestId) {
         super(problem === 'still-running'
             ? `run ${runId} is still ${status} after ${waitedSeconds} s`
-            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${errMsg}` : ''}; nothing was exported`);
+            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(errMsg, 1024)}` : ''}; nothing was exported`);
         this.runId = runId;
         this.status = status;
         this.problem = problem;
         this.errMsg = errMsg;
         this.waitedSeconds = waitedSeconds;
         this.requestId = requestId;
-        this.hint =
-            problem === 'still-running'
-                ? waitedSeconds === 0
-                    ? "Set 'wait-timeout' (seconds) to wait for the run to finish."
-                    : `Raise 'wait-timeout' above ${waitedSeconds} to wait longer, or export once the run has finished.`
-                : 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
+    }
+    advice(say) {
+        if (this.problem === 'not-exportable') {
+            return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
+        }
+        return this.waitedSeconds === 0
+            ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
+            : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`;
     }
 }
 /** A retryable failure that kept happening until the attempts ran out. */
@@ -29083,14 +29147,15 @@ class AttemptsExhaustedError extends ActionError {
     attempts;
     last;
     name = 'AttemptsExhaustedError';
-    hint;
     requestId;
     constructor(attempts, last) {
         super(`gave up after ${attempts} attempts; the last one: ${last.message}`);
         this.attempts = attempts;
         this.last = last;
-        this.hint = last.hint;
         this.requestId = last.requestId;
+    }
+    advice(say) {
+        return this.last.advice(say);
     }
 }
 /** Wraps anything unexpected so it can be reported the same way. */
@@ -29102,33 +29167,37 @@ function asActionError(error) {
 }
 class UnexpectedError extends ActionError {
     name = 'UnexpectedError';
-    hint = 'This looks like a bug in the action: please report it with the log of this step.';
+    advice() {
+        return 'This looks like a bug in the action: please report it with the log of this step.';
+    }
 }
 /** Refusing to replace a file the user asked us to keep. */
 class DestinationExistsError extends ActionError {
     path;
     name = 'DestinationExistsError';
-    hint = "Set 'overwrite: true', or choose another 'path'.";
     constructor(path) {
-        super(`${path} already exists and 'overwrite' is false; it was left untouched`);
+        super(`${path} already exists and overwriting is off; it was left untouched`);
         this.path = path;
+    }
+    advice(say) {
+        return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`;
     }
 }
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 class FileSystemError extends ActionError {
     path;
     name = 'FileSystemError';
-    hint;
     code;
     constructor(path, cause) {
         const code = typeof cause === 'string' ? undefined : cause.code;
         super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}`);
         this.path = path;
         this.code = code;
-        this.hint =
-            code === 'EFBIG' || code === 'ENOSPC' || code === 'EDQUOT'
-                ? "The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another 'path'."
-                : "Check 'path', the folder's permissions and the runner's free disk space.";
+    }
+    advice(say) {
+        return this.code === 'EFBIG' || this.code === 'ENOSPC' || this.code === 'EDQUOT'
+            ? `The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another ${say.input('path')}.`
+            : `Check ${say.input('path')}, the folder's permissions and the runner's free disk space.`;
     }
 }
 
@@ -29406,7 +29475,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 620:
+/***/ 5213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31578,7 +31647,10 @@ var errors = __nccwpck_require__(3916);
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/retry.ts
 var src_retry = __nccwpck_require__(9809);
+// EXTERNAL MODULE: ./src/server-text.ts
+var server_text = __nccwpck_require__(2086);
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
+
 
 
 
@@ -31587,33 +31659,36 @@ class CoreClawClient {
     constructor(options) {
         this.options = options;
     }
-    getRun(runId) {
-        return this.call('run detail request', `worker-runs/${encodeURIComponent(runId)}`);
+    async getRun(runId) {
+        const answer = await this.call('run detail request', `worker-runs/${encodeURIComponent(runId)}`, { runId });
+        return { ...answer, data: runDetail(answer.data) };
     }
     /** The account's latest run, or the latest run of `workerId` (owner/name). */
-    getLastRun(workerId) {
+    async getLastRun(workerId) {
         const path = workerId ? `workers/${encodeURIComponent(workerId.replace('/', '~'))}/runs/last` : 'worker-runs/last';
-        return this.call('latest run request', path);
+        const answer = await this.call('latest run request', path, { workerId });
+        return { ...answer, data: runDetail(answer.data) };
     }
     async requestExport(runId, format, filterKeys) {
         const query = new URLSearchParams({ format });
         if (filterKeys.length > 0)
             query.set('filter_keys', filterKeys.join(','));
         const operation = 'export request';
-        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, query);
-        const downloadUrl = answer.data?.download_url;
-        if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
+        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, { runId }, query);
+        const downloadUrl = (0,server_text/* downloadUrlOf */.n2)(field(answer.data, 'download_url'));
+        if (!downloadUrl) {
             throw new errors/* CoreClawError */.Be({
                 operation,
                 status: answer.status,
                 appCode: 0,
                 requestId: answer.requestId,
-                problem: 'the answer has no data.download_url'
+                problem: 'the answer has no usable data.download_url (an http(s) URL)',
+                subject: { runId }
             });
         }
         return { downloadUrl, requestId: answer.requestId };
     }
-    call(operation, path, query) {
+    call(operation, path, subject, query) {
         const { baseUrl, timeoutMs, userAgent, retry, signal } = this.options;
         const prefix = baseUrl.pathname.replace(/\/+$/, '');
         const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin);
@@ -31634,7 +31709,7 @@ class CoreClawClient {
                     signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
                 });
                 const text = await (0,http/* readText */.yR)(response, operation);
-                return parseEnvelope(operation, response.status, response.headers, text);
+                return parseEnvelope(operation, response.status, response.headers, text, subject);
             }
             finally {
                 clearTimeout(timer);
@@ -31658,10 +31733,10 @@ class CoreClawClient {
     }
 }
 /** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-function parseEnvelope(operation, status, headers, text) {
+function parseEnvelope(operation, status, headers, text, subject = {}) {
     // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
     const retryAfterMs = (0,src_retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now());
-    const headerRequestId = firstHeader(headers['x-request-id']);
+    const headerRequestId = (0,server_text/* requestIdOf */.Gb)(firstHeader(headers['x-request-id']));
     let envelope;
     try {
         const parsed = JSON.parse(text);
@@ -31677,12 +31752,14 @@ function parseEnvelope(operation, status, headers, text) {
             status,
             requestId: headerRequestId,
             problem: 'the answer is not a JSON envelope',
+            notEnvelope: true,
             bodyStart: bodyStart(text),
-            retryAfterMs
+            retryAfterMs,
+            subject
         });
     }
-    const requestId = typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId;
-    const appCode = typeof envelope.code === 'number' ? envelope.code : undefined;
+    const requestId = (0,server_text/* requestIdOf */.Gb)(envelope.request_id) ?? headerRequestId;
+    const appCode = Number.isSafeInteger(envelope.code) ? envelope.code : undefined;
     const ok = status >= 200 && status < 300 && appCode === 0;
     if (ok)
         return { data: envelope.data, requestId, status };
@@ -31690,12 +31767,27 @@ function parseEnvelope(operation, status, headers, text) {
         operation,
         status,
         appCode,
-        serverMessage: typeof envelope.message === 'string' ? envelope.message : undefined,
+        serverMessage: (0,server_text/* textOf */.b6)(envelope.message),
         details: envelope.details ?? undefined,
         requestId,
         problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
-        retryAfterMs
+        notEnvelope: appCode === undefined,
+        retryAfterMs,
+        subject
     });
+}
+function field(data, name) {
+    return data && typeof data === 'object' ? data[name] : undefined;
+}
+/** The run detail's fields we use, each checked by type. */
+function runDetail(data) {
+    const slug = field(data, 'slug');
+    return {
+        slug: typeof slug === 'string' ? slug : undefined,
+        status: (0,server_text/* wordOf */.aG)(field(data, 'status')) ?? 'unknown',
+        results: (0,server_text/* countOf */.pq)(field(data, 'results')),
+        errMsg: (0,server_text/* textOf */.b6)(field(data, 'err_msg'))
+    };
 }
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
 function firstHeader(value) {
@@ -31789,11 +31881,338 @@ function progressReporter(say, everyMs, clock) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/rows.ts
+const PREVIEW_ROWS = 5;
+const PREVIEW_COLUMNS = 8;
+const PREVIEW_CELL = 60;
+const PREFIX_BYTES = 64 * 1024;
+/** A counter for the formats whose rows can be counted, else undefined. */
+function rowCounterFor(format) {
+    if (format === 'csv')
+        return new CsvRows();
+    if (format === 'jsonl')
+        return new JsonLinesRows();
+    if (format === 'json')
+        return new JsonArrayRows();
+    return undefined;
+}
+/** Keeps the first bytes of the file for the preview; subclasses count. */
+class Counter {
+    prefix = [];
+    prefixBytes = 0;
+    seenBytes = 0;
+    update(bytes) {
+        if (this.prefixBytes < PREFIX_BYTES) {
+            const piece = Buffer.from(bytes.subarray(0, PREFIX_BYTES - this.prefixBytes));
+            this.prefix.push(piece);
+            this.prefixBytes += piece.length;
+        }
+        this.seenBytes += bytes.length;
+        this.scan(bytes.toString('latin1'));
+    }
+    finish() {
+        const text = Buffer.concat(this.prefix)
+            .toString('utf8')
+            .replace(/^\uFEFF/, '');
+        return { rows: this.count(), preview: this.preview(text) };
+    }
+    /** The prefix is not the whole file: its last row may be cut. */
+    get truncated() {
+        return this.seenBytes > this.prefixBytes;
+    }
+}
+/** RFC 4180: a record ends at a line feed outside quotes; blank lines are not records. */
+class CsvRows extends Counter {
+    records = 0;
+    quoted = false;
+    /** The current record has something in it. */
+    content = false;
+    scan(s) {
+        let i = 0;
+        let quote = s.indexOf('"');
+        for (;;) {
+            if (this.quoted) {
+                if (quote < 0)
+                    return;
+                this.quoted = false;
+                i = quote + 1;
+                quote = s.indexOf('"', i);
+                continue;
+            }
+            const feed = s.indexOf('\n', i);
+            if (quote >= 0 && (feed < 0 || quote < feed)) {
+                this.quoted = true;
+                this.content = true;
+                i = quote + 1;
+                quote = s.indexOf('"', i);
+                continue;
+            }
+            const end = feed < 0 ? s.length : feed;
+            // Anything but a lone CR is content.
+            if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13))
+                this.content = true;
+            if (feed < 0)
+                return;
+            if (this.content)
+                this.records++;
+            this.content = false;
+            i = feed + 1;
+        }
+    }
+    count() {
+        const records = this.records + (this.content ? 1 : 0);
+        return Math.max(0, records - 1);
+    }
+    preview(prefix) {
+        const records = parseCsv(prefix, PREVIEW_ROWS + 2);
+        // A record cut by the end of the prefix is not shown.
+        if (this.truncated && records.length <= PREVIEW_ROWS + 1)
+            records.pop();
+        const [header, ...rows] = records;
+        return header ? table(header, rows.slice(0, PREVIEW_ROWS)) : undefined;
+    }
+}
+/** One JSON value per non-blank line. */
+class JsonLinesRows extends Counter {
+    lines = 0;
+    content = false;
+    scan(s) {
+        let i = 0;
+        for (;;) {
+            const feed = s.indexOf('\n', i);
+            const end = feed < 0 ? s.length : feed;
+            if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13))
+                this.content = true;
+            if (feed < 0)
+                return;
+            if (this.content)
+                this.lines++;
+            this.content = false;
+            i = feed + 1;
+        }
+    }
+    count() {
+        return this.lines + (this.content ? 1 : 0);
+    }
+    preview(prefix) {
+        const values = [];
+        for (const line of prefix.split('\n')) {
+            if (values.length === PREVIEW_ROWS)
+                break;
+            if (!line.trim())
+                continue;
+            try {
+                values.push(JSON.parse(line));
+            }
+            catch {
+                break; // the line the prefix cut
+            }
+        }
+        return objectsTable(values);
+    }
+}
+/** The elements of a top-level JSON array; any other JSON can't be counted. */
+class JsonArrayRows extends Counter {
+    elements = 0;
+    depth = 0;
+    started = false;
+    ended = false;
+    invalid = false;
+    inString = false;
+    /** The previous chunk ended with an odd run of backslashes inside a string. */
+    escaping = false;
+    expecting = false;
+    scan(s) {
+        if (this.ended || this.invalid)
+            return;
+        let i = 0;
+        while (i < s.length) {
+            if (this.inString) {
+                // A backslash that ended the last chunk escapes this chunk's first character.
+                const first = this.escaping ? i + 1 : i;
+                const end = closingQuote(s, first);
+                if (end < 0) {
+                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
+                    return;
+                }
+                this.escaping = false;
+                this.inString = false;
+                i = end + 1;
+                continue;
+            }
+            const c = s.charCodeAt(i++);
+            if (c === 32 || c === 10 || c === 13 || c === 9)
+                continue;
+            if (!this.started) {
+                // 0xEF is the first byte of a UTF-8 byte order mark.
+                if (c === 0xef || c === 0xbb || c === 0xbf)
+                    continue;
+                if (c !== 91)
+                    return void (this.invalid = true);
+                this.started = true;
+                this.depth = 1;
+                this.expecting = true;
+                continue;
+            }
+            if (c === 93 || c === 125) {
+                if (--this.depth === 0)
+                    return void (this.ended = true);
+                continue;
+            }
+            if (c === 44) {
+                if (this.depth === 1)
+                    this.expecting = true;
+                continue;
+            }
+            if (this.depth === 1 && this.expecting) {
+                this.elements++;
+                this.expecting = false;
+            }
+            if (c === 34)
+                this.inString = true;
+            else if (c === 91 || c === 123)
+                this.depth++;
+        }
+    }
+    count() {
+        return this.started && this.ended && !this.invalid ? this.elements : undefined;
+    }
+    preview(prefix) {
+        return this.invalid ? undefined : objectsTable(firstElements(prefix, PREVIEW_ROWS));
+    }
+}
+/** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
+function closingQuote(s, from) {
+    let i = from;
+    for (;;) {
+        const quote = s.indexOf('"', i);
+        if (quote < 0)
+            return -1;
+        if (backslashesBefore(s, quote, from) % 2 === 0)
+            return quote;
+        i = quote + 1;
+    }
+}
+/** The run of backslashes that ends just before `end`, not reaching back past `floor`. */
+function backslashesBefore(s, end, floor) {
+    let n = 0;
+    for (let k = end - 1; k >= floor && s.charCodeAt(k) === 92; k--)
+        n++;
+    return n;
+}
+function trailingBackslashes(s, floor) {
+    return backslashesBefore(s, s.length, floor);
+}
+/** Up to `limit` records of CSV text, each a list of fields. */
+function parseCsv(text, limit) {
+    const records = [];
+    let fields = [];
+    let field = '';
+    let quoted = false;
+    let touched = false;
+    for (let i = 0; i < text.length && records.length < limit; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"')
+                ((field += '"'), i++);
+            else if (c === '"')
+                quoted = false;
+            else
+                field += c;
+            continue;
+        }
+        if (c === '"')
+            ((quoted = true), (touched = true));
+        else if (c === ',')
+            (fields.push(field), (field = ''), (touched = true));
+        else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+            if (c === '\r')
+                i++;
+            if (touched || field)
+                records.push([...fields, field]);
+            ((fields = []), (field = ''), (touched = false));
+        }
+        else
+            ((field += c), (touched = true));
+    }
+    if ((touched || field) && records.length < limit)
+        records.push([...fields, field]);
+    return records;
+}
+/** The first `limit` complete top-level elements of a JSON array's text, parsed. */
+function firstElements(text, limit) {
+    const values = [];
+    let depth = 0;
+    let start = -1;
+    const take = (end) => {
+        try {
+            values.push(JSON.parse(text.slice(start, end)));
+            start = -1;
+            return true;
+        }
+        catch {
+            return false;
+        }
+    };
+    for (let i = 0; i < text.length && values.length < limit; i++) {
+        const c = text[i];
+        if (depth === 1 && start < 0 && !/[\s,\]]/.test(c))
+            start = i;
+        if (c === '"') {
+            i = closingQuote(text, i + 1);
+            if (i < 0)
+                break;
+        }
+        else if (c === '[' || c === '{') {
+            depth++;
+        }
+        else if (c === ']' || c === '}') {
+            if (--depth === 0) {
+                if (start >= 0)
+                    take(i);
+                break;
+            }
+        }
+        else if (c === ',' && depth === 1 && start >= 0 && !take(i)) {
+            break;
+        }
+    }
+    return values;
+}
+/** Rows of objects (or other values) as a table: the keys of the first rows, in order. */
+function objectsTable(values) {
+    if (values.length === 0)
+        return undefined;
+    const objects = values.map(value => (value && typeof value === 'object' && !Array.isArray(value) ? value : { value }));
+    const keys = [...new Set(objects.flatMap(object => Object.keys(object)))];
+    const rows = objects.map(object => keys.map(key => cellText(object[key])));
+    return table(keys, rows);
+}
+function table(columns, rows) {
+    const shown = columns.slice(0, PREVIEW_COLUMNS);
+    return {
+        columns: shown.map(cut),
+        rows: rows.map(row => shown.map((_, index) => cut(row[index] ?? ''))),
+        moreColumns: columns.length - shown.length
+    };
+}
+function cellText(value) {
+    if (value === undefined || value === null)
+        return '';
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+function cut(text) {
+    return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
- * The job summary: a table of what was exported and a collapsible block with request ids,
- * timings and attempts. It shows the file name, never the URL or its query string.
+ * The job summary: what was exported, a preview of the first rows, and a collapsible block with
+ * request ids, timings and retries. It shows the file name, never the URL or its query string.
+ * Server text goes through `forCell`, and everything in it is bounded, so a summary stays a few
+ * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
  */
+
 
 
 function summary_renderSummary(result) {
@@ -31801,12 +32220,13 @@ function summary_renderSummary(result) {
         ['Run', code(result.runId)],
         ['Format', code(result.format)],
         ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
-        ['Rows', result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
+        ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
+        ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
         ['File', code(path.basename(result.path))],
         ['Size', `${formatBytes(result.size)} (${result.size} bytes)`],
         ['SHA-256', code(result.sha256)]
     ];
-    const { timings, attempts, requestIds, freshLink } = result.details;
+    const { timings, retries, requestIds, freshLink } = result.details;
     const detail = [
         ['Run detail request id', requestIds.run ? code(requestIds.run) : '–'],
         ['Export request id', requestIds.export ? code(requestIds.export) : '–'],
@@ -31814,46 +32234,61 @@ function summary_renderSummary(result) {
         ['Export and download', seconds(timings.exportMs)],
         ['Total', seconds(timings.totalMs)],
         [
-            'Attempts',
-            Object.entries(attempts)
+            'Retries after failures',
+            Object.entries(retries)
                 .map(([operation, count]) => `${operation}: ${count}`)
-                .join(', ') || '–'
+                .join(', ') || 'none'
         ],
         ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
     ];
     return [
         '### CoreClaw export',
         '',
-        table(rows),
+        summary_table(rows),
         '',
+        ...(result.preview ? previewSection(result.preview) : []),
         '<details><summary>Details</summary>',
         '',
-        table(detail),
+        summary_table(detail),
         '',
         '</details>',
         ''
     ].join('\n');
 }
+/** The first rows as a table of their own: the data, escaped cell by cell. */
+function previewSection({ columns, rows, moreColumns }) {
+    const line = (cells) => `| ${cells.map(cell => forCell(cell) || ' ').join(' | ')} |`;
+    return [
+        `#### First ${rows.length === 1 ? 'row' : `${rows.length} rows`}`,
+        '',
+        line(columns),
+        `|${columns.map(() => '---').join('|')}|`,
+        ...rows.map(line),
+        '',
+        ...(moreColumns > 0
+            ? [`${moreColumns} more ${moreColumns === 1 ? 'column is' : 'columns are'} in the file.`, '']
+            : [])
+    ];
+}
 /** On failure: what happened and what to do, where people look first. */
 function summary_renderFailureSummary(error) {
     const rows = [
-        ['What happened', summary_escape(error.message)],
-        ['What to do', summary_escape(error.hint)]
+        ['What happened', forCell(error.message, 4096)],
+        ['What to do', forCell(error.hint, 1024)]
     ];
     if (error.requestId)
         rows.push(['CoreClaw request id', code(error.requestId)]);
-    return ['### CoreClaw export failed', '', table(rows), ''].join('\n');
+    return ['### CoreClaw export failed', '', summary_table(rows), ''].join('\n');
 }
-/** Table cells hold one line; a pipe would end the cell. */
-function summary_escape(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function table(rows) {
+function summary_table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
 }
-/** Inline code that survives any text: backticks and table pipes can't break out. */
+/** Inline code for our own short values (ids, hashes, keys): backticks and table pipes can't break out. */
 function code(text) {
-    return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+    return `\`${text
+        .replace(/`/g, "'")
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]/g, ' ')}\``;
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(2)} s`;
@@ -31874,19 +32309,19 @@ async function waitForRun(client, runId, options) {
     let lastProgress = -Infinity;
     for (let poll = 0;; poll++) {
         const { data: run, requestId } = await client.getRun(runId);
-        const status = String(run?.status ?? 'unknown').toLowerCase();
+        const status = run.status;
         const now = clock.now();
         if (status === 'succeeded')
             return { run, requestId, waitedMs: now - started };
         if (status !== 'ready' && status !== 'running') {
-            throw new errors/* RunStateError */.D4(runId, status, 'not-exportable', run?.err_msg || undefined, undefined, requestId);
+            throw new errors/* RunStateError */.D4(runId, status, 'not-exportable', run.errMsg, undefined, requestId);
         }
         if (now >= deadline) {
             throw new errors/* RunStateError */.D4(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId);
         }
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
-            log.info(`Run ${runId} is ${status}, ${run?.results ?? 0} rows so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
+            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : `${run.results} rows`} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
         }
         const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
         await clock.sleep(Math.min(delay, deadline - now), options.signal);
@@ -31898,6 +32333,7 @@ async function waitForRun(client, runId, options) {
  * The action, as a story: inputs → run status → export → download → outputs and summary.
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
+
 
 
 
@@ -31974,15 +32410,19 @@ async function exportRun(inputs, host) {
     const ready = await log.group(`Run ${runId}`, () => waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log, signal }));
     log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`);
     const exportStarted = clock.now();
-    const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, destination, inputs, host }));
+    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, destination, inputs, host }));
     if (file.size === 0)
         log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`);
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
     log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`);
+    const results = ready.run.results;
+    if (rows.rows !== undefined && results !== undefined && rows.rows !== results) {
+        log.warning(`The file has ${rows.rows} rows, but CoreClaw reports ${results} for run ${runId}. The export may be incomplete, or the run may still have been writing results.`, 'Row count differs');
+    }
     const finished = clock.now();
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`timings (ms): ${JSON.stringify(timings)}; attempts: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    log.debug(`timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
         runId,
         format: inputs.format,
@@ -31991,11 +32431,13 @@ async function exportRun(inputs, host) {
         url: link.downloadUrl,
         size: file.size,
         sha256: file.sha256,
-        resultCount: ready.run.results,
+        resultCount: results,
+        rows: rows.rows,
+        preview: rows.preview,
         requestId: link.requestId,
         details: {
             requestIds: { run: ready.requestId, export: link.requestId },
-            attempts: Object.fromEntries(retry.attempts),
+            retries: Object.fromEntries(retry.retries),
             timings,
             freshLink
         }
@@ -32006,7 +32448,7 @@ async function exportAndDownload(step) {
     const { client, runId, inputs, host } = step;
     const first = await client.requestExport(runId, inputs.format, inputs.filterKeys);
     try {
-        return { link: first, file: await main_download(first, step), freshLink: false };
+        return { link: first, ...(await main_download(first, step)), freshLink: false };
     }
     catch (error) {
         // A refused signed link is dead: one fresh export, never a retry of the dead link.
@@ -32014,24 +32456,30 @@ async function exportAndDownload(step) {
             throw error;
         host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
         const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-        return { link: fresh, file: await main_download(fresh, step), freshLink: true };
+        return { link: fresh, ...(await main_download(fresh, step)), freshLink: true };
     }
 }
 function main_download(link, { retry, destination, inputs, host }) {
     host.log.info(`Downloading ${(0,http/* loggable */.oM)(link.downloadUrl)}`);
-    return retry.run('download', () => (0,download/* downloadFile */.P)(link.downloadUrl, destination, {
-        timeoutMs: inputs.timeoutSeconds * 1000,
-        userAgent: version/* USER_AGENT */._,
-        overwrite: inputs.overwrite,
-        onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
-        signal: host.signal
-    }));
+    return retry.run('download', async () => {
+        // Counted while it streams; each attempt starts from the first byte again.
+        const counter = rowCounterFor(inputs.format);
+        const file = await (0,download/* downloadFile */.P)(link.downloadUrl, destination, {
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            userAgent: version/* USER_AGENT */._,
+            overwrite: inputs.overwrite,
+            onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
+            watchers: counter ? [counter] : [],
+            signal: host.signal
+        });
+        return { file, rows: counter?.finish() ?? {} };
+    });
 }
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client, workerId, log) {
     const { data, requestId, status } = await client.getLastRun(workerId);
-    const slug = data?.slug;
-    if (typeof slug !== 'string' || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
+    const slug = data.slug;
+    if (slug === undefined || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
         throw new errors/* CoreClawError */.Be({
             operation: 'latest run request',
             status,
@@ -32051,6 +32499,7 @@ function setOutputs(result) {
     core.setOutput('size', String(result.size));
     core.setOutput('sha256', result.sha256);
     core.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount));
+    core.setOutput('rows', result.rows === undefined ? '' : String(result.rows));
     core.setOutput('request-id', result.requestId ?? '');
 }
 /** The job summary, where there is one (a local run has none). */
@@ -32105,8 +32554,10 @@ const MAX_DELAY_MS = 30_000;
 const MAX_RETRY_AFTER_MS = 120_000;
 class RetryPolicy {
     options;
-    /** Attempts made per operation, for the summary. */
+    /** Requests made per operation (status polls included), for debug lines. */
     attempts = new Map();
+    /** Retries after failures per operation, for the summary: polls are not retries. */
+    retries = new Map();
     random;
     constructor(options) {
         this.options = options;
@@ -32127,6 +32578,7 @@ class RetryPolicy {
                 if (n >= maxAttempts)
                     throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
                 const delayMs = this.delayBefore(n, error);
+                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
                 onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
                 await clock.sleep(delayMs, signal);
             }
@@ -32154,6 +32606,88 @@ function parseRetryAfter(value, nowMs) {
     if (Number.isNaN(date))
         return undefined;
     return Math.max(0, date - nowMs);
+}
+
+
+/***/ }),
+
+/***/ 2086:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gb: () => (/* binding */ requestIdOf),
+/* harmony export */   Ig: () => (/* binding */ forLog),
+/* harmony export */   aG: () => (/* binding */ wordOf),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   n2: () => (/* binding */ downloadUrlOf),
+/* harmony export */   pq: () => (/* binding */ countOf)
+/* harmony export */ });
+/* unused harmony exports LOG_CAP, forCell */
+/**
+ * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
+ * markup or commands. It reaches people through exactly these functions:
+ * - `forLog`: one line, no control characters, never a workflow command (a line that starts
+ *   with `::` is one), at most 4 KiB, with the length said when cut;
+ * - `forCell`: a Markdown table cell, with `|`, line breaks and HTML made harmless;
+ * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
+ */
+/** No log line carries more server text than this. */
+const LOG_CAP = 4096;
+/** One line of log text. `cap` counts characters of the server's text. */
+function forLog(text, cap = LOG_CAP) {
+    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
+    const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible);
+    // Escaped like this it has no line break left, so only its own start could begin a command.
+    return escaped.startsWith('::') ? `\\${escaped}` : escaped;
+}
+function visible(char) {
+    if (char === '\n')
+        return '\\n';
+    if (char === '\r')
+        return '\\r';
+    if (char === '\t')
+        return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** A Markdown table cell: one line, no HTML, no cell breaks, at most `cap` characters. */
+function forCell(text, cap = 200) {
+    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
+    return cut
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;')
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+/** A request id we can show and output: short, and made of characters ids are made of. */
+function requestIdOf(value) {
+    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? value : undefined;
+}
+/** A count: a non-negative whole number, or unknown. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+/** A short word such as a run status: lowercase letters and '_' only. */
+function wordOf(value) {
+    return typeof value === 'string' && /^[A-Za-z_]{1,32}$/.test(value) ? value.toLowerCase() : undefined;
+}
+/** A free-text field (a message, err_msg): a string, or nothing. Escaping is forLog's job. */
+function textOf(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+/** A signed download link: an http(s) URL of sane length with no spaces or control characters. */
+function downloadUrlOf(value) {
+    if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
+        return undefined;
+    }
+    try {
+        return new URL(value) && value;
+    }
+    catch {
+        return undefined;
+    }
 }
 
 

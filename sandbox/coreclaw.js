@@ -37,7 +37,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
  *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean,
- *   redirect?: boolean | string, chunked?: boolean, encoding?: string }} Fault
+ *   redirect?: boolean | string, chunked?: boolean, encoding?: string, envelope?: object }} Fault
+ *   envelope: the API answers exactly this JSON (with `status`, default 200): a hostile or odd server;
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
  *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving (an API
  *   answer too: a success envelope for the route, trickled);
@@ -132,6 +133,11 @@ export async function startSandbox(options = {}) {
       return fail(400, 11000, 'invalid argument', [{ field: 'format', reason: `unsupported: ${format}` }])
     if (currentStatus(run) !== 'succeeded') return fail(400, 70002, 'run is not finished')
     const keys = (url.searchParams.get('filter_keys') ?? '').split(',').filter(Boolean)
+    // Like the API: a key that is not a field of the run's results is an invalid argument.
+    const known = run.size === undefined ? new Set((run.rows ?? SAMPLE_ROWS).flatMap(row => Object.keys(row))) : null
+    const unknown = known ? keys.filter(key => !known.has(key)) : []
+    if (unknown.length)
+      return fail(400, 11000, 'invalid argument', [{ field: 'filter_keys', reason: `unknown keys: ${unknown.join(',')}` }])
     const id = randomUUID()
     const signature = randomBytes(20).toString('hex')
     links.set(id, { slug: run.slug, format, keys, signature, dead: false })
@@ -193,6 +199,11 @@ export async function startSandbox(options = {}) {
   }
 
   function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
+    if (fault.envelope) {
+      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', ...fault.headers })
+      res.end(JSON.stringify(fault.envelope))
+      return true
+    }
     if (fault.trickleMs && requestId) {
       // An API answer that keeps coming, slowly: every piece resets an idle timer, never a deadline.
       const body = JSON.stringify({ code: 0, data: {}, message: 'success', request_id: requestId })

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancellation.js'
 import { removeTemporaryFiles } from './download.js'
-import { ActionError, asActionError, InputError, sentence } from './errors.js'
+import { ActionError, asActionError, InputError, sentence, type Vocabulary } from './errors.js'
 import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun } from './main.js'
@@ -72,7 +72,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       allowPositionals: false
     }).values
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`)
+    process.stderr.write(`error: ${usageProblem(error as Error)}\nRun with --help for the options.\n`)
     return 2
   }
   if (values.help) {
@@ -116,12 +116,35 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   }
 }
 
-/** Input errors in the CLI's own terms: options and the key variable, not step inputs. */
+/** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
+const CLI_OPTIONS: Vocabulary = {
+  input: name => `--${flagOf(name)}`,
+  set: (name, value) => `--${flagOf(name)} ${value}`,
+  key: 'CORECLAW_API_KEY'
+}
+
+function flagOf(input: InputName): string {
+  return Object.keys(FLAGS).find(flag => FLAGS[flag] === input) ?? input
+}
+
 function describe(error: ActionError): string {
-  if (!(error instanceof InputError)) return `${sentence(error.message)} ${error.hint}`
+  if (!(error instanceof InputError)) return `${sentence(error.message)} ${error.advice(CLI_OPTIONS)}`
   if (error.input === 'api-key') return 'CORECLAW_API_KEY is not set. Export your CoreClaw API key in that variable.'
-  const flag = Object.keys(FLAGS).find(name => FLAGS[name] === error.input) ?? error.input
-  return `--${flag} ${error.problem}. Accepted: ${error.accepted}.`
+  return `--${flagOf(error.input)} ${error.problem}. Accepted: ${sentence(error.accepted)}`
+}
+
+/** Names an option people reach for by the action's input name, or by habit. */
+const SUGGESTIONS: Record<string, string> = { path: 'out', output: 'out', o: 'out', 'api-key': 'CORECLAW_API_KEY' }
+
+/** node:util's parse error, as one line that says what to use instead. */
+function usageProblem(error: Error): string {
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(error.message)
+  if (!unknown) return error.message.split('\n')[0]
+  const [, dashes, name] = unknown
+  const instead = SUGGESTIONS[name]
+  if (!instead) return `Unknown option ${dashes}${name}.`
+  const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`
+  return `Unknown option ${dashes}${name} (${hint})`
 }
 
 const cancellation = cancelOnSignals(removeTemporaryFiles)

@@ -3,10 +3,11 @@
  * calls the action needs. Every call goes through the shared retry policy.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { CoreClawError, TimeoutError } from './errors.js'
+import { CoreClawError, TimeoutError, type Subject } from './errors.js'
 import { get, readText, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { parseRetryAfter, type RetryPolicy } from './retry.js'
+import { countOf, downloadUrlOf, requestIdOf, textOf, wordOf } from './server-text.js'
 
 export interface ClientOptions {
   baseUrl: URL
@@ -19,15 +20,15 @@ export interface ClientOptions {
   signal?: AbortSignal
 }
 
+/** A run as the action uses it: every field checked by type, whatever the server sent. */
 export interface RunDetail {
-  slug: string
+  /** The run's slug, when it is a string (the caller checks its shape). */
+  slug?: string
+  /** Lowercase status word; 'unknown' when the server sent none or something that is not one. */
   status: string
+  /** The row count, when it is a non-negative whole number. */
   results?: number
-  err_msg?: string
-  scraper_slug?: string
-  scraper_title?: string
-  started_at?: number
-  finished_at?: number
+  errMsg?: string
 }
 
 export interface Answer<T> {
@@ -45,39 +46,43 @@ export interface ExportLink {
 export class CoreClawClient {
   constructor(private readonly options: ClientOptions) {}
 
-  getRun(runId: string): Promise<Answer<RunDetail>> {
-    return this.call<RunDetail>('run detail request', `worker-runs/${encodeURIComponent(runId)}`)
+  async getRun(runId: string): Promise<Answer<RunDetail>> {
+    const answer = await this.call('run detail request', `worker-runs/${encodeURIComponent(runId)}`, { runId })
+    return { ...answer, data: runDetail(answer.data) }
   }
 
   /** The account's latest run, or the latest run of `workerId` (owner/name). */
-  getLastRun(workerId?: string): Promise<Answer<RunDetail>> {
+  async getLastRun(workerId?: string): Promise<Answer<RunDetail>> {
     const path = workerId ? `workers/${encodeURIComponent(workerId.replace('/', '~'))}/runs/last` : 'worker-runs/last'
-    return this.call<RunDetail>('latest run request', path)
+    const answer = await this.call('latest run request', path, { workerId })
+    return { ...answer, data: runDetail(answer.data) }
   }
 
   async requestExport(runId: string, format: Format, filterKeys: string[]): Promise<ExportLink> {
     const query = new URLSearchParams({ format })
     if (filterKeys.length > 0) query.set('filter_keys', filterKeys.join(','))
     const operation = 'export request'
-    const answer = await this.call<{ download_url?: unknown }>(
+    const answer = await this.call(
       operation,
       `worker-runs/${encodeURIComponent(runId)}/result/export`,
+      { runId },
       query
     )
-    const downloadUrl = answer.data?.download_url
-    if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl)) {
+    const downloadUrl = downloadUrlOf(field(answer.data, 'download_url'))
+    if (!downloadUrl) {
       throw new CoreClawError({
         operation,
         status: answer.status,
         appCode: 0,
         requestId: answer.requestId,
-        problem: 'the answer has no data.download_url'
+        problem: 'the answer has no usable data.download_url (an http(s) URL)',
+        subject: { runId }
       })
     }
     return { downloadUrl, requestId: answer.requestId }
   }
 
-  private call<T>(operation: string, path: string, query?: URLSearchParams): Promise<Answer<T>> {
+  private call(operation: string, path: string, subject: Subject, query?: URLSearchParams): Promise<Answer<unknown>> {
     const { baseUrl, timeoutMs, userAgent, retry, signal } = this.options
     const prefix = baseUrl.pathname.replace(/\/+$/, '')
     const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin)
@@ -97,7 +102,7 @@ export class CoreClawClient {
           signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
         })
         const text = await readText(response, operation)
-        return parseEnvelope<T>(operation, response.status, response.headers, text)
+        return parseEnvelope(operation, response.status, response.headers, text, subject)
       } finally {
         clearTimeout(timer)
       }
@@ -130,15 +135,16 @@ interface Envelope {
 }
 
 /** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-export function parseEnvelope<T>(
+export function parseEnvelope(
   operation: string,
   status: number,
   headers: IncomingHttpHeaders,
-  text: string
-): Answer<T> {
+  text: string,
+  subject: Subject = {}
+): Answer<unknown> {
   // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
   const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now())
-  const headerRequestId = firstHeader(headers['x-request-id'])
+  const headerRequestId = requestIdOf(firstHeader(headers['x-request-id']))
   let envelope: Envelope | undefined
   try {
     const parsed: unknown = JSON.parse(text)
@@ -152,25 +158,43 @@ export function parseEnvelope<T>(
       status,
       requestId: headerRequestId,
       problem: 'the answer is not a JSON envelope',
+      notEnvelope: true,
       bodyStart: bodyStart(text),
-      retryAfterMs
+      retryAfterMs,
+      subject
     })
   }
-  const requestId =
-    typeof envelope.request_id === 'string' && envelope.request_id ? envelope.request_id : headerRequestId
-  const appCode = typeof envelope.code === 'number' ? envelope.code : undefined
+  const requestId = requestIdOf(envelope.request_id) ?? headerRequestId
+  const appCode = Number.isSafeInteger(envelope.code) ? (envelope.code as number) : undefined
   const ok = status >= 200 && status < 300 && appCode === 0
-  if (ok) return { data: envelope.data as T, requestId, status }
+  if (ok) return { data: envelope.data, requestId, status }
   throw new CoreClawError({
     operation,
     status,
     appCode,
-    serverMessage: typeof envelope.message === 'string' ? envelope.message : undefined,
+    serverMessage: textOf(envelope.message),
     details: envelope.details ?? undefined,
     requestId,
     problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
-    retryAfterMs
+    notEnvelope: appCode === undefined,
+    retryAfterMs,
+    subject
   })
+}
+
+function field(data: unknown, name: string): unknown {
+  return data && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined
+}
+
+/** The run detail's fields we use, each checked by type. */
+function runDetail(data: unknown): RunDetail {
+  const slug = field(data, 'slug')
+  return {
+    slug: typeof slug === 'string' ? slug : undefined,
+    status: wordOf(field(data, 'status')) ?? 'unknown',
+    results: countOf(field(data, 'results')),
+    errMsg: textOf(field(data, 'err_msg'))
+  }
 }
 
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */

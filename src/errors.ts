@@ -1,12 +1,32 @@
 /**
  * Every failure the action can report, as values with fields. The message is derived from the
- * fields, and `hint` tells the user what to do next. Nothing here ever holds the API key or a
- * signed URL's query string.
+ * fields; `advice` tells the user what to do next, in the words of whoever reads it: a step's
+ * inputs in a workflow, options and CORECLAW_API_KEY on the command line. Server text in a message
+ * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
+ * URL's query string.
  */
+import type { InputName } from './inputs.js'
+import { forLog } from './server-text.js'
+
+/** How the reader names a setting and the key: step inputs, or CLI options. */
+export interface Vocabulary {
+  /** The setting itself: `'run-id'` in a workflow, `--run-id` on the command line. */
+  input(name: InputName): string
+  /** Giving it a value: `'overwrite: true'`, or `--overwrite true`. */
+  set(name: InputName, value: string): string
+  /** Where the API key comes from. */
+  key: string
+}
+
+export const STEP_INPUTS: Vocabulary = {
+  input: name => `'${name}'`,
+  set: (name, value) => `'${name}: ${value}'`,
+  key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
+}
 
 /** The message as a sentence: one full stop at the end, never two. */
 export function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`
+  return /[.!?…]$/.test(text) ? text : `${text}.`
 }
 
 /** Something the caller can retry, and when the server asked us to. */
@@ -16,22 +36,31 @@ export interface Retryable {
 }
 
 export abstract class ActionError extends Error implements Retryable {
-  abstract readonly hint: string
   readonly retryable: boolean = false
   readonly retryAfterMs?: number
   readonly requestId?: string
+
+  /** What to do next, in the reader's words. */
+  abstract advice(say: Vocabulary): string
+
+  /** What to do next, as a workflow's author reads it. */
+  get hint(): string {
+    return this.advice(STEP_INPUTS)
+  }
 }
 
 export class InputError extends ActionError {
   override readonly name: string = 'InputError'
-  readonly hint: string
   constructor(
-    readonly input: string,
+    readonly input: InputName,
     readonly problem: string,
     readonly accepted: string
   ) {
-    super(`Input '${input}' ${problem}. Accepted: ${accepted}.`)
-    this.hint = `Fix the '${input}' input of this step.`
+    super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`)
+  }
+
+  advice(say: Vocabulary): string {
+    return `Fix ${say.input(this.input)}.`
   }
 }
 
@@ -54,39 +83,47 @@ const CODE_NAMES: Record<number, string> = {
   70002: 'run operation failed'
 }
 
-const CODE_HINTS: Record<number, string> = {
-  10000: 'CoreClaw had an internal error; run the job again later.',
-  11000:
-    "CoreClaw rejected an argument: check 'format' and 'filter-keys' (keys must be field keys of the run's results).",
-  11004: "The run was not found: check 'run-id', and that the API key belongs to the account that owns the run.",
-  12001:
-    "CoreClaw did not accept the credentials: check that 'api-key' gets your key (e.g. secrets.CORECLAW_API_KEY) and that the secret is set.",
-  12002: "The API key is invalid or revoked: create a new key in CoreClaw and update the secret passed as 'api-key'.",
-  13000: "CoreClaw is rate limiting this account: raise 'max-attempts', or run fewer exports at once.",
-  14000: 'CoreClaw had a database error; run the job again later.',
-  16000: "This CoreClaw deployment does not implement the call: check 'base-url'.",
-  30001: 'The CoreClaw account balance is too low: top it up, then re-run.',
-  30003: "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
-  50001: "The worker was not found: check 'worker-id' (owner/name).",
-  50002: 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-  50003: 'The worker version is unavailable: check the worker in the CoreClaw console.',
-  60001: 'The task was not found in CoreClaw.',
-  70001: "The run was not found: check 'run-id', and that the API key belongs to the account that owns the run.",
-  70002: 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+export const APP_CODES: ReadonlyArray<[number, string]> = Object.entries(CODE_NAMES).map(([code, name]) => [
+  Number(code),
+  name
+])
+
+/** What the error was about, so that the advice can name it. */
+export interface Subject {
+  runId?: string
+  workerId?: string
+}
+
+type Advice = (say: Vocabulary, subject: Subject) => string
+
+const notFound: Advice = (say, { runId }) =>
+  `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`
+
+const CODE_ADVICE: Record<number, Advice> = {
+  10000: () => 'CoreClaw had an internal error; run the job again later.',
+  11000: say =>
+    `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+  11004: notFound,
+  12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+  12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+  13000: say =>
+    `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+  14000: () => 'CoreClaw had a database error; run the job again later.',
+  16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+  30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+  30003: () => "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
+  50001: (say, { workerId }) =>
+    `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+  50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+  50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+  60001: () => 'The task was not found in CoreClaw: check the run in the CoreClaw console.',
+  70001: notFound,
+  70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 }
 
 export function codeName(code: number): string | undefined {
   return CODE_NAMES[code]
-}
-
-export function hintForCode(code: number | undefined, status: number | undefined): string {
-  if (code !== undefined && CODE_HINTS[code]) return CODE_HINTS[code]
-  if (status === 401 || status === 403) return CODE_HINTS[12001]
-  if (status === 404) return CODE_HINTS[11004]
-  if (status === 429) return CODE_HINTS[13000]
-  if (status !== undefined && status >= 500)
-    return 'CoreClaw or a gateway in front of it failed; run the job again later.'
-  return "Check the step's inputs; if they are right, contact CoreClaw support with the request id."
 }
 
 export function isRetryableStatus(status: number): boolean {
@@ -104,7 +141,10 @@ export interface CoreClawErrorFields {
   bodyStart?: string
   /** What was wrong with the answer when it was not an error envelope. */
   problem?: string
+  /** The answer was not CoreClaw's envelope at all (a gateway's page, a wrong URL). */
+  notEnvelope?: boolean
   retryAfterMs?: number
+  subject?: Subject
 }
 
 /** CoreClaw's API answered with an error: an HTTP status, an app code, or an unreadable body. */
@@ -118,9 +158,10 @@ export class CoreClawError extends ActionError {
   override readonly requestId?: string
   readonly bodyStart?: string
   readonly problem?: string
+  readonly notEnvelope: boolean
+  readonly subject: Subject
   override readonly retryable: boolean
   override readonly retryAfterMs?: number
-  readonly hint: string
 
   constructor(fields: CoreClawErrorFields) {
     super(describeCoreClawError(fields))
@@ -132,10 +173,30 @@ export class CoreClawError extends ActionError {
     this.requestId = fields.requestId
     this.bodyStart = fields.bodyStart
     this.problem = fields.problem
+    this.notEnvelope = fields.notEnvelope ?? false
+    this.subject = fields.subject ?? {}
     this.retryAfterMs = fields.retryAfterMs
     // A code != 0 on a 2xx is a business error, never transient.
     this.retryable = fields.status !== undefined && isRetryableStatus(fields.status)
-    this.hint = hintForCode(fields.appCode, fields.status)
+  }
+
+  advice(say: Vocabulary): string {
+    const { appCode, status, subject } = this
+    if (appCode !== undefined && CODE_ADVICE[appCode]) return CODE_ADVICE[appCode](say, subject)
+    if (status === 404) {
+      const elsewhere = this.notEnvelope
+        ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
+        : ''
+      return notFound(say, subject) + elsewhere
+    }
+    if (this.notEnvelope) {
+      return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`
+    }
+    if (status === 401 || status === 403) return CODE_ADVICE[12001](say, subject)
+    if (status === 429) return CODE_ADVICE[13000](say, subject)
+    if (status !== undefined && status >= 500)
+      return 'CoreClaw or a gateway in front of it failed; run the job again later.'
+    return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.'
   }
 }
 
@@ -147,10 +208,11 @@ function describeCoreClawError(f: CoreClawErrorFields): string {
     parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`)
   }
   let text = parts.join(': ')
-  if (f.serverMessage) text += `: ${f.serverMessage}`
-  if (f.details !== undefined && f.details !== null) text += ` (details: ${JSON.stringify(f.details)})`
+  // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
+  if (f.serverMessage) text += `: ${forLog(f.serverMessage, 1024)}`
+  if (f.details !== undefined && f.details !== null) text += ` (details: ${forLog(JSON.stringify(f.details), 1024)})`
   if (f.problem) text += `: ${f.problem}`
-  if (f.bodyStart !== undefined) text += `; body starts: "${f.bodyStart}"`
+  if (f.bodyStart !== undefined) text += `; body starts: "${forLog(f.bodyStart, 120)}"`
   if (f.requestId) text += ` [request_id: ${f.requestId}]`
   return text
 }
@@ -159,8 +221,6 @@ function describeCoreClawError(f: CoreClawErrorFields): string {
 export class NetworkError extends ActionError {
   override readonly name: string = 'NetworkError'
   override readonly retryable: boolean = true
-  readonly hint: string =
-    "Check that the runner can reach the host (proxy settings, 'base-url'); the request is retried up to 'max-attempts' times."
   constructor(
     readonly operation: string,
     readonly code: string,
@@ -168,12 +228,15 @@ export class NetworkError extends ActionError {
   ) {
     super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`)
   }
+
+  advice(say: Vocabulary): string {
+    return `Check that the runner can reach the host (proxy settings, ${say.input('base-url')}); the request is retried up to ${say.input('max-attempts')} times.`
+  }
 }
 
 /** Nothing, or not enough, arrived in time. Which limit it was is in the message. */
 export class TimeoutError extends NetworkError {
   override readonly name: string = 'TimeoutError'
-  override readonly hint = "The host did not answer in time: raise the 'timeout' input if it is just slow."
   constructor(
     operation: string,
     detail: string,
@@ -182,13 +245,14 @@ export class TimeoutError extends NetworkError {
     super(operation, 'ETIMEDOUT', detail)
   }
 
+  override advice(say: Vocabulary): string {
+    return `The host did not answer in time: raise ${say.input('timeout')} if it is just slow.`
+  }
+
   /** The head of the answer did not come. */
   static noAnswer(operation: string, timeoutMs?: number): TimeoutError {
-    return new TimeoutError(
-      operation,
-      timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`,
-      timeoutMs
-    )
+    const detail = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`
+    return new TimeoutError(operation, detail, timeoutMs)
   }
 
   /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
@@ -210,8 +274,9 @@ function seconds(ms: number): string {
 export class TlsError extends NetworkError {
   override readonly name: string = 'TlsError'
   override readonly retryable = false
-  override readonly hint =
-    "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate."
+  override advice(): string {
+    return "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate."
+  }
 }
 
 export type RedirectRefusal = 'cross-origin' | 'downgrade' | 'scheme' | 'too-many' | 'unparseable'
@@ -235,35 +300,42 @@ export class RedirectError extends ActionError {
   override readonly name: string = 'RedirectError'
   readonly operation: string
   readonly kind: RedirectRefusal
-  readonly hint: string
+  readonly to?: URL
   constructor({ operation, kind, from, to, limit }: RedirectErrorFields) {
-    const target = to ? `${to.origin}${to.pathname}` : ''
+    const target = to ? forLog(`${to.origin}${to.pathname}`, 512) : ''
     const host = from.host
     const why: Record<RedirectRefusal, string> = {
       'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to 'base-url'`,
       downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
-      scheme: `${host} redirected to ${to?.protocol ?? 'an unknown scheme'} (${target}); only http and https are followed`,
+      scheme: `${host} redirected to ${forLog(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
       'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
       unparseable: `${host} sent a redirect whose Location is not a URL`
     }
     super(`${operation} refused a redirect: ${why[kind]}`)
     this.operation = operation
     this.kind = kind
-    this.hint =
-      kind === 'cross-origin'
-        ? `If ${to?.origin} is really your CoreClaw API, set 'base-url' to it; otherwise check 'base-url'.`
-        : operation === 'download'
-          ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
-          : "The server at 'base-url' answered with a redirect the action will not follow: check 'base-url'."
+    this.to = to
+  }
+
+  advice(say: Vocabulary): string {
+    if (this.kind === 'cross-origin') {
+      return `If ${this.to?.origin} is really your CoreClaw API, set ${say.input('base-url')} to it; otherwise check ${say.input('base-url')}.`
+    }
+    return this.operation === 'download'
+      ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
+      : `The server at ${say.input('base-url')} answered with a redirect the action will not follow: check ${say.input('base-url')}.`
   }
 }
 
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
 export class CancelledError extends ActionError {
   override readonly name: string = 'CancelledError'
-  readonly hint = 'The step was cancelled; nothing was written, and any previous file was kept.'
   constructor(readonly signal?: string) {
     super(`cancelled${signal ? ` by ${signal}` : ''}`)
+  }
+
+  advice(): string {
+    return 'Nothing was written, and any previous file was kept.'
   }
 }
 
@@ -273,7 +345,6 @@ export type DownloadProblem = 'http' | 'expired' | 'truncated' | 'encoding' | 'l
 export class DownloadError extends ActionError {
   override readonly name: string = 'DownloadError'
   override readonly retryable: boolean
-  readonly hint: string
   constructor(
     readonly problem: DownloadProblem,
     readonly detail: string,
@@ -285,18 +356,23 @@ export class DownloadError extends ActionError {
       problem === 'truncated' ||
       problem === 'length' ||
       (problem === 'http' && status !== undefined && isRetryableStatus(status))
-    this.hint = DOWNLOAD_HINTS[problem]
   }
-}
 
-const DOWNLOAD_HINTS: Record<DownloadProblem, string> = {
-  expired: 'The signed download link expired or was refused even after a fresh export; run the job again.',
-  truncated: "The connection to the storage host broke during the download; it is retried up to 'max-attempts' times.",
-  length:
-    "The storage host sent a different number of bytes than it announced; it is retried up to 'max-attempts' times.",
-  encoding:
-    'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.',
-  http: 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.'
+  advice(say: Vocabulary): string {
+    const retried = `it is retried up to ${say.input('max-attempts')} times`
+    switch (this.problem) {
+      case 'expired':
+        return 'The signed download link expired or was refused even after a fresh export; run the job again.'
+      case 'truncated':
+        return `The connection to the storage host broke during the download; ${retried}.`
+      case 'length':
+        return `The storage host sent a different number of bytes than it announced; ${retried}.`
+      case 'encoding':
+        return 'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.'
+      case 'http':
+        return 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.'
+    }
+  }
 }
 
 export type RunProblem = 'not-exportable' | 'still-running'
@@ -304,7 +380,6 @@ export type RunProblem = 'not-exportable' | 'still-running'
 /** The run is in a state we cannot export from. */
 export class RunStateError extends ActionError {
   override readonly name: string = 'RunStateError'
-  readonly hint: string
   constructor(
     readonly runId: string,
     readonly status: string,
@@ -316,29 +391,34 @@ export class RunStateError extends ActionError {
     super(
       problem === 'still-running'
         ? `run ${runId} is still ${status} after ${waitedSeconds} s`
-        : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${errMsg}` : ''}; nothing was exported`
+        : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${forLog(errMsg, 1024)}` : ''}; nothing was exported`
     )
-    this.hint =
-      problem === 'still-running'
-        ? waitedSeconds === 0
-          ? "Set 'wait-timeout' (seconds) to wait for the run to finish."
-          : `Raise 'wait-timeout' above ${waitedSeconds} to wait longer, or export once the run has finished.`
-        : 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.'
+  }
+
+  advice(say: Vocabulary): string {
+    if (this.problem === 'not-exportable') {
+      return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.'
+    }
+    return this.waitedSeconds === 0
+      ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
+      : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`
   }
 }
 
 /** A retryable failure that kept happening until the attempts ran out. */
 export class AttemptsExhaustedError extends ActionError {
   override readonly name: string = 'AttemptsExhaustedError'
-  readonly hint: string
   override readonly requestId?: string
   constructor(
     readonly attempts: number,
     readonly last: ActionError
   ) {
     super(`gave up after ${attempts} attempts; the last one: ${last.message}`)
-    this.hint = last.hint
     this.requestId = last.requestId
+  }
+
+  advice(say: Vocabulary): string {
+    return this.last.advice(say)
   }
 }
 
@@ -351,22 +431,26 @@ export function asActionError(error: unknown): ActionError {
 
 export class UnexpectedError extends ActionError {
   override readonly name: string = 'UnexpectedError'
-  readonly hint = 'This looks like a bug in the action: please report it with the log of this step.'
+  advice(): string {
+    return 'This looks like a bug in the action: please report it with the log of this step.'
+  }
 }
 
 /** Refusing to replace a file the user asked us to keep. */
 export class DestinationExistsError extends ActionError {
   override readonly name: string = 'DestinationExistsError'
-  readonly hint = "Set 'overwrite: true', or choose another 'path'."
   constructor(readonly path: string) {
-    super(`${path} already exists and 'overwrite' is false; it was left untouched`)
+    super(`${path} already exists and overwriting is off; it was left untouched`)
+  }
+
+  advice(say: Vocabulary): string {
+    return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`
   }
 }
 
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 export class FileSystemError extends ActionError {
   override readonly name: string = 'FileSystemError'
-  readonly hint: string
   readonly code?: string
   constructor(
     readonly path: string,
@@ -375,9 +459,11 @@ export class FileSystemError extends ActionError {
     const code = typeof cause === 'string' ? undefined : cause.code
     super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}`)
     this.code = code
-    this.hint =
-      code === 'EFBIG' || code === 'ENOSPC' || code === 'EDQUOT'
-        ? "The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another 'path'."
-        : "Check 'path', the folder's permissions and the runner's free disk space."
+  }
+
+  advice(say: Vocabulary): string {
+    return this.code === 'EFBIG' || this.code === 'ENOSPC' || this.code === 'EDQUOT'
+      ? `The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another ${say.input('path')}.`
+      : `Check ${say.input('path')}, the folder's permissions and the runner's free disk space.`
   }
 }

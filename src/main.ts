@@ -13,6 +13,7 @@ import { loggable } from './http.js'
 import { isRunSlug, LAST, parseInputs, type Inputs } from './inputs.js'
 import { actionLog, type Log } from './log.js'
 import { progressReporter } from './progress.js'
+import { rowCounterFor, type Preview, type RowsReport } from './rows.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
@@ -37,11 +38,16 @@ export interface ExportResult {
   url: string
   size: number
   sha256: string
+  /** CoreClaw's row count for the run (`results`). */
   resultCount?: number
+  /** Rows counted in the file, where the format has rows to count. */
+  rows?: number
+  preview?: Preview
   requestId?: string
   details: {
     requestIds: { run?: string; export?: string }
-    attempts: Record<string, number>
+    /** Retries after failures, per operation. */
+    retries: Record<string, number>
     timings: { waitMs: number; exportMs: number; totalMs: number }
     freshLink: boolean
   }
@@ -111,16 +117,23 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
 
   const exportStarted = clock.now()
-  const { link, file, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
+  const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
     exportAndDownload({ client, retry, runId, destination, inputs, host })
   )
   if (file.size === 0) log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`)
   if (file.decoded) log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`)
   log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`)
+  const results = ready.run.results
+  if (rows.rows !== undefined && results !== undefined && rows.rows !== results) {
+    log.warning(
+      `The file has ${rows.rows} rows, but CoreClaw reports ${results} for run ${runId}. The export may be incomplete, or the run may still have been writing results.`,
+      'Row count differs'
+    )
+  }
 
   const finished = clock.now()
   const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started }
-  log.debug(`timings (ms): ${JSON.stringify(timings)}; attempts: ${JSON.stringify(Object.fromEntries(retry.attempts))}`)
+  log.debug(`timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`)
   return {
     runId,
     format: inputs.format,
@@ -129,11 +142,13 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     url: link.downloadUrl,
     size: file.size,
     sha256: file.sha256,
-    resultCount: ready.run.results,
+    resultCount: results,
+    rows: rows.rows,
+    preview: rows.preview,
     requestId: link.requestId,
     details: {
       requestIds: { run: ready.requestId, export: link.requestId },
-      attempts: Object.fromEntries(retry.attempts),
+      retries: Object.fromEntries(retry.retries),
       timings,
       freshLink
     }
@@ -149,41 +164,48 @@ interface ExportStep {
   host: Host
 }
 
+interface Downloaded {
+  file: DownloadedFile
+  rows: RowsReport
+}
+
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
-async function exportAndDownload(
-  step: ExportStep
-): Promise<{ link: ExportLink; file: DownloadedFile; freshLink: boolean }> {
+async function exportAndDownload(step: ExportStep): Promise<Downloaded & { link: ExportLink; freshLink: boolean }> {
   const { client, runId, inputs, host } = step
   const first = await client.requestExport(runId, inputs.format, inputs.filterKeys)
   try {
-    return { link: first, file: await download(first, step), freshLink: false }
+    return { link: first, ...(await download(first, step)), freshLink: false }
   } catch (error) {
     // A refused signed link is dead: one fresh export, never a retry of the dead link.
     if (!(error instanceof DownloadError && error.problem === 'expired')) throw error
     host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`)
     const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys)
-    return { link: fresh, file: await download(fresh, step), freshLink: true }
+    return { link: fresh, ...(await download(fresh, step)), freshLink: true }
   }
 }
 
-function download(link: ExportLink, { retry, destination, inputs, host }: ExportStep): Promise<DownloadedFile> {
+function download(link: ExportLink, { retry, destination, inputs, host }: ExportStep): Promise<Downloaded> {
   host.log.info(`Downloading ${loggable(link.downloadUrl)}`)
-  return retry.run('download', () =>
-    downloadFile(link.downloadUrl, destination, {
+  return retry.run('download', async () => {
+    // Counted while it streams; each attempt starts from the first byte again.
+    const counter = rowCounterFor(inputs.format)
+    const file = await downloadFile(link.downloadUrl, destination, {
       timeoutMs: inputs.timeoutSeconds * 1000,
       userAgent: USER_AGENT,
       overwrite: inputs.overwrite,
       onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
+      watchers: counter ? [counter] : [],
       signal: host.signal
     })
-  )
+    return { file, rows: counter?.finish() ?? {} }
+  })
 }
 
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client: CoreClawClient, workerId: string | undefined, log: Log): Promise<string> {
   const { data, requestId, status } = await client.getLastRun(workerId)
-  const slug = data?.slug
-  if (typeof slug !== 'string' || !isRunSlug(slug)) {
+  const slug = data.slug
+  if (slug === undefined || !isRunSlug(slug)) {
     throw new CoreClawError({
       operation: 'latest run request',
       status,
@@ -204,6 +226,7 @@ function setOutputs(result: ExportResult): void {
   core.setOutput('size', String(result.size))
   core.setOutput('sha256', result.sha256)
   core.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount))
+  core.setOutput('rows', result.rows === undefined ? '' : String(result.rows))
   core.setOutput('request-id', result.requestId ?? '')
 }
 

@@ -53,8 +53,10 @@ export const MAX_DELAY_MS = 30_000
 export const MAX_RETRY_AFTER_MS = 120_000
 
 export class RetryPolicy {
-  /** Attempts made per operation, for the summary. */
+  /** Requests made per operation (status polls included), for debug lines. */
   readonly attempts = new Map<string, number>()
+  /** Retries after failures per operation, for the summary: polls are not retries. */
+  readonly retries = new Map<string, number>()
   private readonly random: () => number
 
   constructor(private readonly options: RetryOptions) {
@@ -73,6 +75,7 @@ export class RetryPolicy {
         if (!error.retryable) throw error
         if (n >= maxAttempts) throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error
         const delayMs = this.delayBefore(n, error)
+        this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1)
         onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error })
         await clock.sleep(delayMs, signal)
       }

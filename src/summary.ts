@@ -1,23 +1,28 @@
 /**
- * The job summary: a table of what was exported and a collapsible block with request ids,
- * timings and attempts. It shows the file name, never the URL or its query string.
+ * The job summary: what was exported, a preview of the first rows, and a collapsible block with
+ * request ids, timings and retries. It shows the file name, never the URL or its query string.
+ * Server text goes through `forCell`, and everything in it is bounded, so a summary stays a few
+ * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
  */
 import * as path from 'node:path'
 import type { ActionError } from './errors.js'
 import type { ExportResult } from './main.js'
 import { formatBytes } from './progress.js'
+import type { Preview } from './rows.js'
+import { forCell } from './server-text.js'
 
 export function renderSummary(result: ExportResult): string {
   const rows: Array<[string, string]> = [
     ['Run', code(result.runId)],
     ['Format', code(result.format)],
     ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
-    ['Rows', result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
+    ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
+    ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
     ['File', code(path.basename(result.path))],
     ['Size', `${formatBytes(result.size)} (${result.size} bytes)`],
     ['SHA-256', code(result.sha256)]
   ]
-  const { timings, attempts, requestIds, freshLink } = result.details
+  const { timings, retries, requestIds, freshLink } = result.details
   const detail: Array<[string, string]> = [
     ['Run detail request id', requestIds.run ? code(requestIds.run) : '–'],
     ['Export request id', requestIds.export ? code(requestIds.export) : '–'],
@@ -25,10 +30,10 @@ export function renderSummary(result: ExportResult): string {
     ['Export and download', seconds(timings.exportMs)],
     ['Total', seconds(timings.totalMs)],
     [
-      'Attempts',
-      Object.entries(attempts)
+      'Retries after failures',
+      Object.entries(retries)
         .map(([operation, count]) => `${operation}: ${count}`)
-        .join(', ') || '–'
+        .join(', ') || 'none'
     ],
     ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
   ]
@@ -37,6 +42,7 @@ export function renderSummary(result: ExportResult): string {
     '',
     table(rows),
     '',
+    ...(result.preview ? previewSection(result.preview) : []),
     '<details><summary>Details</summary>',
     '',
     table(detail),
@@ -46,28 +52,42 @@ export function renderSummary(result: ExportResult): string {
   ].join('\n')
 }
 
+/** The first rows as a table of their own: the data, escaped cell by cell. */
+function previewSection({ columns, rows, moreColumns }: Preview): string[] {
+  const line = (cells: string[]) => `| ${cells.map(cell => forCell(cell) || ' ').join(' | ')} |`
+  return [
+    `#### First ${rows.length === 1 ? 'row' : `${rows.length} rows`}`,
+    '',
+    line(columns),
+    `|${columns.map(() => '---').join('|')}|`,
+    ...rows.map(line),
+    '',
+    ...(moreColumns > 0
+      ? [`${moreColumns} more ${moreColumns === 1 ? 'column is' : 'columns are'} in the file.`, '']
+      : [])
+  ]
+}
+
 /** On failure: what happened and what to do, where people look first. */
 export function renderFailureSummary(error: ActionError): string {
   const rows: Array<[string, string]> = [
-    ['What happened', escape(error.message)],
-    ['What to do', escape(error.hint)]
+    ['What happened', forCell(error.message, 4096)],
+    ['What to do', forCell(error.hint, 1024)]
   ]
   if (error.requestId) rows.push(['CoreClaw request id', code(error.requestId)])
   return ['### CoreClaw export failed', '', table(rows), ''].join('\n')
-}
-
-/** Table cells hold one line; a pipe would end the cell. */
-function escape(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
 function table(rows: Array<[string, string]>): string {
   return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n')
 }
 
-/** Inline code that survives any text: backticks and table pipes can't break out. */
+/** Inline code for our own short values (ids, hashes, keys): backticks and table pipes can't break out. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]/g, ' ')}\``
 }
 
 function seconds(ms: number): string {

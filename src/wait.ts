@@ -32,11 +32,11 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
   let lastProgress = -Infinity
   for (let poll = 0; ; poll++) {
     const { data: run, requestId } = await client.getRun(runId)
-    const status = String(run?.status ?? 'unknown').toLowerCase()
+    const status = run.status
     const now = clock.now()
     if (status === 'succeeded') return { run, requestId, waitedMs: now - started }
     if (status !== 'ready' && status !== 'running') {
-      throw new RunStateError(runId, status, 'not-exportable', run?.err_msg || undefined, undefined, requestId)
+      throw new RunStateError(runId, status, 'not-exportable', run.errMsg, undefined, requestId)
     }
     if (now >= deadline) {
       throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId)
@@ -44,7 +44,7 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now
       log.info(
-        `Run ${runId} is ${status}, ${run?.results ?? 0} rows so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`
+        `Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : `${run.results} rows`} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`
       )
     }
     const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]
