@@ -6,5 +6,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/__tests__/tsconfig.json' }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // Not the system's temporary folder: a test run leaves nothing there.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60_000
 }

@@ -3,6 +3,8 @@
 // the sandbox received.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import * as XLSX from 'xlsx'
+import { SAMPLE_ROWS } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
 import { VERSION } from '../src/version.js'
 import {
@@ -69,6 +71,14 @@ describe('exporting a succeeded run', () => {
       expectSecretsKept(result)
     }
   )
+
+  test.each(['xlsx', 'xls'])('format %s: a real workbook that a spreadsheet reads, with the rows', async format => {
+    const result = await step({ format })
+    expect(result.code).toBe(0)
+    const book = XLSX.read(readFileSync(result.outputs.path))
+    expect(book.SheetNames).toEqual(['Results'])
+    expect(XLSX.utils.sheet_to_json(book.Sheets.Results)).toEqual(SAMPLE_ROWS)
+  })
 
   test('the output url is the download_url exactly as CoreClaw returned it; the log shows it without its query', async () => {
     const result = await step()

@@ -1,10 +1,9 @@
 // The local CLI (dist/cli.js): the same export from a terminal, tested end to end against the
 // sandbox. The key comes from CORECLAW_API_KEY; outputs are JSON on stdout, progress on stderr.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
-import { baseEnv, ROOT, spawnCollect } from '../sandbox/runner.js'
+import { baseEnv, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
 import { RUN, type Sandbox } from './helpers.js'
 
 let sandbox: Sandbox
@@ -14,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => sandbox.close())
 
 function cli(args: string[], env: Record<string, string> = { CORECLAW_API_KEY: sandbox.apiKey }) {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'coreclaw-cli-'))
+  const cwd = makeTempDir('coreclaw-cli-')
   const node = process.env.ACTION_NODE ?? process.execPath
   return spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args], {
     cwd,

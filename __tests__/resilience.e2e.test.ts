@@ -39,7 +39,7 @@ describe('retried: rate limits, server errors, network failures', () => {
     expect(routes()).toBe('run export export download')
     expect(retryLines(result)).toEqual([
       expect.stringMatching(
-        /^export request failed: HTTP 429: app code 13000 \(rate limited\): rate limited \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 2\.[0-2] s\.$/
+        /^export request failed: HTTP 429: app code 13000 \(rate limited\): rate limited \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 2\.[0-3] s\.$/
       )
     ])
   })

@@ -1,9 +1,8 @@
 // Waiting for runs and pinning `last`, in-process against the sandbox with a fake clock, so the
 // poll schedule can be checked exactly without waiting for it.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
+import * as path from 'node:path'
+import { makeTempDir } from '../sandbox/runner.js'
 import { CoreClawClient } from '../src/coreclaw.js'
 import { RunStateError } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
@@ -97,7 +96,7 @@ describe('waitForRun', () => {
 
 test('`last` is pinned: a run started after it was resolved does not change what is exported', async () => {
   sandbox.addRun({ slug: 'FIRST', statuses: ['running', 'succeeded'] })
-  const workspace = mkdtempSync(path.join(tmpdir(), 'pinned-'))
+  const workspace = makeTempDir('coreclaw-pinned-')
   const inputs = parseInputs(
     name => ({ 'run-id': 'last', 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl })[name as string] ?? ''
   )

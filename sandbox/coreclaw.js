@@ -8,6 +8,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { fileURLToPath } from 'node:url'
 import * as zlib from 'node:zlib'
+import * as XLSX from 'xlsx'
 
 export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
 
@@ -137,7 +138,9 @@ export async function startSandbox(options = {}) {
     const known = run.size === undefined ? new Set((run.rows ?? SAMPLE_ROWS).flatMap(row => Object.keys(row))) : null
     const unknown = known ? keys.filter(key => !known.has(key)) : []
     if (unknown.length)
-      return fail(400, 11000, 'invalid argument', [{ field: 'filter_keys', reason: `unknown keys: ${unknown.join(',')}` }])
+      return fail(400, 11000, 'invalid argument', [
+        { field: 'filter_keys', reason: `unknown keys: ${unknown.join(',')}` }
+      ])
     const id = randomUUID()
     const signature = randomBytes(20).toString('hex')
     links.set(id, { slug: run.slug, format, keys, signature, dead: false })
@@ -377,11 +380,12 @@ function render(rows, format) {
       )
     case 'xlsx':
     case 'xls': {
-      // Binary formats: a real magic number and bytes that are not valid UTF-8, so a test
-      // notices any text decoding on the way.
-      const magic = format === 'xlsx' ? [0x50, 0x4b, 0x03, 0x04] : [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
-      const body = Buffer.from(JSON.stringify(rows))
-      return Buffer.concat([Buffer.from(magic), Buffer.from([0xff, 0xfe, 0x00, 0x80]), body])
+      // Real spreadsheets (SheetJS): an Office Open XML zip, and a BIFF8 workbook in an OLE2
+      // container, so the demo writes files people can open. Both hold bytes that are not UTF-8,
+      // so a test notices any text decoding on the way.
+      const book = XLSX.utils.book_new()
+      XLSX.utils.book_append_sheet(book, XLSX.utils.json_to_sheet(rows, { header: keys }), 'Results')
+      return XLSX.write(book, { type: 'buffer', bookType: format, compression: format === 'xlsx' })
     }
     default:
       throw new Error(`no renderer for ${format}`)

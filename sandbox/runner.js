@@ -3,13 +3,29 @@
 // filled in, and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_ENV / GITHUB_PATH /
 // GITHUB_STATE files. Shared by the end-to-end tests, the demo and the benchmark.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Every temporary folder made for a step, until `removeTempDirs`. */
+const tempDirs = new Set()
+
+/** A new temporary folder, removed by the next `removeTempDirs`. @param {string} prefix */
+export function makeTempDir(prefix) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  tempDirs.add(dir)
+  return dir
+}
+
+/** Removes every folder `makeTempDir` made: workspaces, and runner files that hold signed URLs. */
+export function removeTempDirs() {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
+  tempDirs.clear()
+}
 
 /** action.yml's inputs and their defaults, as the runner reads them. */
 export function actionDefaults() {
@@ -24,8 +40,8 @@ export function actionDefaults() {
  *   outputs: () => Record<string, string>, summary: () => string }}
  */
 export function prepareStep({ inputs, workspace, env = {} }) {
-  const runnerDir = mkdtempSync(path.join(tmpdir(), 'coreclaw-runner-'))
-  const work = workspace ?? mkdtempSync(path.join(tmpdir(), 'coreclaw-workspace-'))
+  const runnerDir = makeTempDir('coreclaw-runner-')
+  const work = workspace ?? makeTempDir('coreclaw-workspace-')
   /** @type {Record<string, string>} */
   const files = {}
   for (const name of ['OUTPUT', 'STEP_SUMMARY', 'ENV', 'PATH', 'STATE']) {

@@ -1,10 +1,10 @@
 // `npm run demo`: the real bundled action, end to end, against the CoreClaw sandbox on loopback.
 // It starts the sandbox, runs dist/index.js exactly as the runner would, prints the outputs and
 // the first lines of the file, and cleans up. Nothing in the repository is touched.
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { startSandbox } from '../sandbox/coreclaw.js'
-import { runAction } from '../sandbox/runner.js'
+import { removeTempDirs, runAction } from '../sandbox/runner.js'
 
 const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 const sandbox = await startSandbox({ runs: [{ slug: RUN, statuses: ['running', 'succeeded'] }] })
@@ -36,5 +36,6 @@ if (result.code === 0) {
   console.log('--- job summary ---')
   console.log(result.summary)
 }
-rmSync(result.workspace, { recursive: true, force: true })
+// The workspace and the runner's files (output.txt holds the signed URL) go too.
+removeTempDirs()
 process.exitCode = result.code ?? 1

@@ -255,24 +255,38 @@ export function parseCsv(text: string, limit: number): string[][] {
   let fields: string[] = []
   let field = ''
   let quoted = false
-  let touched = false
+  /** The current record has a field, even an empty one. */
+  let started = false
+  const endRecord = () => {
+    if (started || field) records.push([...fields, field])
+    fields = []
+    field = ''
+    started = false
+  }
   for (let i = 0; i < text.length && records.length < limit; i++) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++)
-      else if (c === '"') quoted = false
-      else field += c
-      continue
+      if (c !== '"') field += c
+      else if (text[i + 1] === '"') field += text[++i]
+      else quoted = false
+    } else if (c === '"') {
+      quoted = true
+      started = true
+    } else if (c === ',') {
+      fields.push(field)
+      field = ''
+      started = true
+    } else if (c === '\n') {
+      endRecord()
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      i++
+      endRecord()
+    } else {
+      field += c
+      started = true
     }
-    if (c === '"') ((quoted = true), (touched = true))
-    else if (c === ',') (fields.push(field), (field = ''), (touched = true))
-    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      if (c === '\r') i++
-      if (touched || field) records.push([...fields, field])
-      ;((fields = []), (field = ''), (touched = false))
-    } else ((field += c), (touched = true))
   }
-  if ((touched || field) && records.length < limit) records.push([...fields, field])
+  if (records.length < limit) endRecord()
   return records
 }
 

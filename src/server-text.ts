@@ -63,9 +63,5 @@ export function downloadUrlOf(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
     return undefined
   }
-  try {
-    return new URL(value) && value
-  } catch {
-    return undefined
-  }
+  return URL.canParse(value) ? value : undefined
 }
