@@ -32109,34 +32109,48 @@ function parseCsv(text, limit) {
     let fields = [];
     let field = '';
     let quoted = false;
-    let touched = false;
+    /** The current record has a field, even an empty one. */
+    let started = false;
+    const endRecord = () => {
+        if (started || field)
+            records.push([...fields, field]);
+        fields = [];
+        field = '';
+        started = false;
+    };
     for (let i = 0; i < text.length && records.length < limit; i++) {
         const c = text[i];
         if (quoted) {
-            if (c === '"' && text[i + 1] === '"')
-                ((field += '"'), i++);
-            else if (c === '"')
-                quoted = false;
-            else
+            if (c !== '"')
                 field += c;
-            continue;
+            else if (text[i + 1] === '"')
+                field += text[++i];
+            else
+                quoted = false;
         }
-        if (c === '"')
-            ((quoted = true), (touched = true));
-        else if (c === ',')
-            (fields.push(field), (field = ''), (touched = true));
-        else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-            if (c === '\r')
-                i++;
-            if (touched || field)
-                records.push([...fields, field]);
-            ((fields = []), (field = ''), (touched = false));
+        else if (c === '"') {
+            quoted = true;
+            started = true;
         }
-        else
-            ((field += c), (touched = true));
+        else if (c === ',') {
+            fields.push(field);
+            field = '';
+            started = true;
+        }
+        else if (c === '\n') {
+            endRecord();
+        }
+        else if (c === '\r' && text[i + 1] === '\n') {
+            i++;
+            endRecord();
+        }
+        else {
+            field += c;
+            started = true;
+        }
     }
-    if ((touched || field) && records.length < limit)
-        records.push([...fields, field]);
+    if (records.length < limit)
+        endRecord();
     return records;
 }
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
@@ -32682,12 +32696,7 @@ function downloadUrlOf(value) {
     if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
         return undefined;
     }
-    try {
-        return new URL(value) && value;
-    }
-    catch {
-        return undefined;
-    }
+    return URL.canParse(value) ? value : undefined;
 }
 
 
@@ -32701,7 +32710,7 @@ function downloadUrlOf(value) {
 /* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
 /** Kept equal to package.json's version by a test. */
-const VERSION = '1.1.0';
+const VERSION = '1.2.0';
 const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
 
 
