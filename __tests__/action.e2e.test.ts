@@ -158,7 +158,7 @@ describe('authentication', () => {
     expect(result.code).toBe(1)
     expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run'])
     expect(errorLine(result)).toContain(
-      `run detail request refused a redirect: ${new URL(sandbox.apiUrl).host} redirected the API call to another origin, ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; the API key is only sent to 'base-url'. If ${sandbox.storageUrl} is really your CoreClaw API, set 'base-url' to it`
+      `run detail request refused a redirect: ${new URL(sandbox.apiUrl).host} redirected the API call to another origin, ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; the API key is only sent to the API's own origin. If ${sandbox.storageUrl} is really your CoreClaw API, set 'base-url' to it`
     )
     expectSecretsKept(result)
   })

@@ -104,7 +104,7 @@ test('API calls refuse a redirect to another origin, naming it without its query
   const error = await refusal(`${origin}/api`, { sameOriginOnly: true })
   expect(error).toMatchObject({ kind: 'cross-origin', retryable: false })
   expect(error.message).toBe(
-    `probe refused a redirect: ${new URL(origin).host} redirected the API call to another origin, http://elsewhere.example/api/v2/x; the API key is only sent to 'base-url'`
+    `probe refused a redirect: ${new URL(origin).host} redirected the API call to another origin, http://elsewhere.example/api/v2/x; the API key is only sent to the API's own origin`
   )
   expect(seen).toHaveLength(1)
 })

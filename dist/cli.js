@@ -28464,7 +28464,7 @@ Options:
   -h, --help             show this help
   -v, --version          show the version
 
-Prints the outputs (path, url, run-id, format, size, sha256, result-count, request-id) as JSON
+Prints the outputs (path, url, run-id, format, size, sha256, result-count, rows, request-id) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`;
 /** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
 const FLAGS = {
@@ -28531,6 +28531,7 @@ async function main(argv, signal) {
             size: result.size,
             sha256: result.sha256,
             'result-count': result.resultCount ?? null,
+            rows: result.rows ?? null,
             'request-id': result.requestId ?? null
         };
         process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`);
@@ -29046,7 +29047,7 @@ class RedirectError extends ActionError {
         const target = to ? (0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(`${to.origin}${to.pathname}`, 512) : '';
         const host = from.host;
         const why = {
-            'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to 'base-url'`,
+            'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
             downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
             scheme: `${host} redirected to ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
             'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
@@ -29325,8 +29326,9 @@ function isCertificateError(code) {
     return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
 }
 /**
- * Reads a small body (an API answer) into a string, with a size cap. Its deadline is the caller's
- * signal: aborting it destroys the body, and the read rejects with the signal's reason.
+ * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
+ * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
+ * signal's reason.
  */
 async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
     const chunks = [];
@@ -29342,8 +29344,10 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
         return Buffer.concat(chunks).toString('utf8');
     }
     catch (error) {
-        response.close();
         throw networkError(error, operation);
+    }
+    finally {
+        response.close();
     }
 }
 
@@ -32364,6 +32368,7 @@ async function waitForRun(client, runId, options) {
 
 
 const FAILURE_TITLE = 'CoreClaw export failed';
+const EXIT_BACKSTOP_MS = 3000;
 /** The GitHub Action. */
 async function run() {
     const cancellation = cancelOnSignals(removeTemporaryFiles);
@@ -32393,6 +32398,10 @@ async function run() {
     }
     finally {
         cancellation.end();
+        // The process ends by itself once everything is closed. Node 24 can deadlock inside
+        // process.exit() (nodejs/node#54918), so this is only a backstop: unref'd, it fires only if
+        // something still holds the event loop seconds later.
+        setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
     }
 }
 /** Everything between validated inputs and a verified file on disk. */
@@ -32436,7 +32445,7 @@ async function exportRun(inputs, host) {
     }
     const finished = clock.now();
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    log.debug(`request ids: run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
         runId,
         format: inputs.format,

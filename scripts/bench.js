@@ -9,6 +9,7 @@
 //   npm run bench                                  # every figure, under the local node
 //   npm run bench -- --node /path/to/node24        # the same under another runtime
 //   npm run bench -- --only paced,loopback --runs 5
+//   npm run bench -- --action /path/to/other/dist/index.js   # another build, e.g. a release's, for before → after
 //
 // Figures: storage paced at 100 MiB/s (a realistic link) with a 200 MiB export; unthrottled loopback
 // at 64 MiB and 512 MiB; and a 1 KiB export against bare `node -e 0` for start-up.
@@ -24,11 +25,13 @@ import { prepareStep, ROOT, spawnCollect } from '../sandbox/runner.js'
 const { values } = parseArgs({
   options: {
     node: { type: 'string', default: process.execPath },
+    action: { type: 'string', default: path.join(ROOT, 'dist/index.js') },
     only: { type: 'string', default: 'paced,loopback,startup' },
     runs: { type: 'string' }
   }
 })
 const NODE = path.resolve(values.node)
+const ACTION = path.resolve(values.action)
 const ONLY = new Set(values.only.split(','))
 const TIME = '/usr/bin/time'
 const MiB = 2 ** 20
@@ -58,6 +61,7 @@ const sizes = { paced: [200 * MiB], loopback: [64 * MiB, 512 * MiB], startup: [1
 const runsOf = size => Number(values.runs ?? (size >= 256 * MiB ? 9 : size >= MiB ? 9 : 21))
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Linux ${execFileSync('uname', ['-r']).toString().trim()}`
 console.log(`machine: ${machine}`)
+console.log(`action: ${path.relative(process.cwd(), ACTION) || ACTION}`)
 console.log(
   `runtime: node ${nodeVersion}; curl ${execFileSync('curl', ['--version']).toString().split(' ')[1]}; jq ${execFileSync('jq', ['--version']).toString().trim()}`
 )
@@ -122,7 +126,7 @@ async function runAction(sandbox, slug, size) {
   const step = prepareStep({
     inputs: { 'run-id': slug, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, path: out }
   })
-  const result = await timed(TIME, ['-f', 'RSS_KB=%M', NODE, path.join(ROOT, 'dist/index.js')], {
+  const result = await timed(TIME, ['-f', 'RSS_KB=%M', NODE, ACTION], {
     cwd: step.workspace,
     env: step.env
   })

@@ -33,7 +33,7 @@ Options:
   -h, --help             show this help
   -v, --version          show the version
 
-Prints the outputs (path, url, run-id, format, size, sha256, result-count, request-id) as JSON
+Prints the outputs (path, url, run-id, format, size, sha256, result-count, rows, request-id) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
 
 /** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
@@ -105,6 +105,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       size: result.size,
       sha256: result.sha256,
       'result-count': result.resultCount ?? null,
+      rows: result.rows ?? null,
       'request-id': result.requestId ?? null
     }
     process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`)

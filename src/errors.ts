@@ -305,7 +305,7 @@ export class RedirectError extends ActionError {
     const target = to ? forLog(`${to.origin}${to.pathname}`, 512) : ''
     const host = from.host
     const why: Record<RedirectRefusal, string> = {
-      'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to 'base-url'`,
+      'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
       downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
       scheme: `${host} redirected to ${forLog(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
       'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,

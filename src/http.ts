@@ -156,8 +156,9 @@ function isCertificateError(code: string): boolean {
 }
 
 /**
- * Reads a small body (an API answer) into a string, with a size cap. Its deadline is the caller's
- * signal: aborting it destroys the body, and the read rejects with the signal's reason.
+ * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
+ * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
+ * signal's reason.
  */
 export async function readText(response: Response, operation: string, limitBytes = 4 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = []
@@ -172,7 +173,8 @@ export async function readText(response: Response, operation: string, limitBytes
     }
     return Buffer.concat(chunks).toString('utf8')
   } catch (error) {
-    response.close()
     throw networkError(error, operation)
+  } finally {
+    response.close()
   }
 }

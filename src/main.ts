@@ -54,6 +54,7 @@ export interface ExportResult {
 }
 
 const FAILURE_TITLE = 'CoreClaw export failed'
+const EXIT_BACKSTOP_MS = 3000
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
@@ -80,6 +81,10 @@ export async function run(): Promise<void> {
     await writeSummary(renderFailureSummary(error))
   } finally {
     cancellation.end()
+    // The process ends by itself once everything is closed. Node 24 can deadlock inside
+    // process.exit() (nodejs/node#54918), so this is only a backstop: unref'd, it fires only if
+    // something still holds the event loop seconds later.
+    setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref()
   }
 }
 
@@ -133,7 +138,9 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
 
   const finished = clock.now()
   const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started }
-  log.debug(`timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`)
+  log.debug(
+    `request ids: run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`
+  )
   return {
     runId,
     format: inputs.format,
