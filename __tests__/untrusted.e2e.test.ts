@@ -80,7 +80,7 @@ describe('server text stays data', () => {
     expect(result.summary).not.toContain('CoreClaw request id')
   })
 
-  test('a status that is not a word, and err_msg with commands, are escaped in the one line that shows them', async () => {
+  test('err_msg with commands and table breaks is escaped in the one line that shows it', async () => {
     sandbox.fail('run', detail({ status: 'failed', err_msg: 'proxy\n::error::forged\r\n| --- |' }))
     const result = await step()
     expect(result.code).toBe(1)
@@ -89,6 +89,15 @@ describe('server text stays data', () => {
       `run ${RUN} is failed, not succeeded: proxy\\n::error::forged\\r\\n| --- |; nothing was exported.`
     )
     expect(result.summary).toContain('proxy\\n::error::forged\\r\\n&#124; --- &#124;')
+  })
+
+  test('a status that is not a word is "unknown", a final state: never printed, nothing exported', async () => {
+    sandbox.fail('run', detail({ status: 'succeeded\n::error::forged' }))
+    const result = await step()
+    expect(result.code).toBe(1)
+    expectNoInjection(result)
+    expect(errorLine(result)).toContain(`run ${RUN} is unknown, not succeeded; nothing was exported.`)
+    expect(sandbox.seen('export')).toHaveLength(0)
   })
 
   test('a message that starts a line with :: cannot become a command, in the log or an annotation', async () => {

@@ -32317,7 +32317,8 @@ async function save(response, destination, options) {
         throw new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()));
     }
     const encoding = contentEncoding(headers['content-encoding']);
-    const expected = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+    const length = headers['content-length'];
+    const expected = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     const temporary = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(destination), `.${external_node_path_namespaceObject.basename(destination)}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
     const meter = new Meter(expected, options, () => response.close(TimeoutError.stalled('download', options.timeoutMs)));
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -32646,9 +32647,7 @@ class CsvRows extends Counter {
                 quote = s.indexOf('"', i);
                 continue;
             }
-            const end = feed < 0 ? s.length : feed;
-            // Anything but a lone CR is content.
-            if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13))
+            if (hasContent(s, i, feed < 0 ? s.length : feed))
                 this.content = true;
             if (feed < 0)
                 return;
@@ -32679,8 +32678,7 @@ class JsonLinesRows extends Counter {
         let i = 0;
         for (;;) {
             const feed = s.indexOf('\n', i);
-            const end = feed < 0 ? s.length : feed;
-            if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13))
+            if (hasContent(s, i, feed < 0 ? s.length : feed))
                 this.content = true;
             if (feed < 0)
                 return;
@@ -32779,6 +32777,10 @@ class JsonArrayRows extends Counter {
     preview(prefix) {
         return this.invalid ? undefined : objectsTable(firstElements(prefix, PREVIEW_ROWS));
     }
+}
+/** Whether s[from, end) holds anything but a lone CR: a line that is more than its line break. */
+function hasContent(s, from, end) {
+    return end - from > 1 || (end - from === 1 && s.charCodeAt(from) !== 13);
 }
 /** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
 function closingQuote(s, from) {

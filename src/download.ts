@@ -100,7 +100,8 @@ async function save(response: Response, destination: string, options: DownloadOp
     throw new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()))
   }
   const encoding = contentEncoding(headers['content-encoding'])
-  const expected = headers['content-length'] === undefined ? undefined : Number(headers['content-length'])
+  const length = headers['content-length']
+  const expected = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined
 
   const temporary = path.join(
     path.dirname(destination),

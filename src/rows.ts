@@ -100,9 +100,7 @@ class CsvRows extends Counter {
         quote = s.indexOf('"', i)
         continue
       }
-      const end = feed < 0 ? s.length : feed
-      // Anything but a lone CR is content.
-      if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13)) this.content = true
+      if (hasContent(s, i, feed < 0 ? s.length : feed)) this.content = true
       if (feed < 0) return
       if (this.content) this.records++
       this.content = false
@@ -133,8 +131,7 @@ class JsonLinesRows extends Counter {
     let i = 0
     for (;;) {
       const feed = s.indexOf('\n', i)
-      const end = feed < 0 ? s.length : feed
-      if (end - i > 1 || (end - i === 1 && s.charCodeAt(i) !== 13)) this.content = true
+      if (hasContent(s, i, feed < 0 ? s.length : feed)) this.content = true
       if (feed < 0) return
       if (this.content) this.lines++
       this.content = false
@@ -225,6 +222,11 @@ class JsonArrayRows extends Counter {
   protected preview(prefix: string): Preview | undefined {
     return this.invalid ? undefined : objectsTable(firstElements(prefix, PREVIEW_ROWS))
   }
+}
+
+/** Whether s[from, end) holds anything but a lone CR: a line that is more than its line break. */
+function hasContent(s: string, from: number, end: number): boolean {
+  return end - from > 1 || (end - from === 1 && s.charCodeAt(from) !== 13)
 }
 
 /** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
