@@ -23,6 +23,12 @@ let step: ReturnType<typeof stepAgainst>
 beforeEach(async () => ({ sandbox, step } = await sandboxWithRun()))
 afterEach(() => sandbox.close())
 
+/**
+ * POSIX only: `ulimit -f` is bash's, and on Windows kill() ends a process outright (there are no
+ * signals to handle; the runner cancels Windows steps by other means).
+ */
+const describePosix = process.platform === 'win32' ? describe.skip : describe
+
 /** A refusal must not send people to check their network. */
 const REACHABILITY = /reach the host|proxy settings/
 
@@ -130,8 +136,7 @@ describe('compressed storage answers are decoded into the format that was asked 
 })
 
 describe('a short write fails the step and keeps the previous file', () => {
-  const describeUnix = process.platform === 'win32' ? describe.skip : describe
-  describeUnix('under ulimit -f', () => {
+  describePosix('under ulimit -f', () => {
     test('a file-size limit below the export: EFBIG, no partial file, the previous file intact', async () => {
       sandbox.addRun({ slug: 'BIGRUN', size: 1024 * 1024 })
       const first = await step({ 'run-id': 'BIGRUN', path: 'data.csv' })
@@ -151,7 +156,7 @@ describe('a short write fails the step and keeps the previous file', () => {
   })
 })
 
-describe('cancellation: the runner sends SIGINT, then SIGTERM', () => {
+describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
   test.each(['SIGINT', 'SIGTERM'] as const)(
     '%s mid-download removes the temporary file, keeps the previous one, and ends promptly',
     async signal => {
