@@ -28668,9 +28668,6 @@ async function downloadFile(url, destination, options) {
         headers: { 'accept-encoding': 'gzip, deflate, br' },
         signal: options.signal
     });
-    // From here the stall watchdog (Meter) guards the body. http-client's socket timeout would only
-    // half-close the socket (socket.end()), which turns a stall into a cut connection or a hang.
-    response.body.socket?.setTimeout(0);
     try {
         return await save(response, destination, options);
     }
@@ -29280,6 +29277,10 @@ async function send(url, headers, options) {
     const timer = setTimeout(() => deadline.abort(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs)), timeoutMs);
     try {
         const { message } = await client.get(url.href, headers);
+        // http-client's socket timeout guards the head only. On a body it would just half-close the
+        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
+        // answers) or stall watchdog (downloads) guards the body instead.
+        message.socket?.setTimeout(0);
         const close = (reason) => {
             message.destroy(reason);
             client.dispose();
@@ -29315,8 +29316,6 @@ function networkError(error, operation, timeoutMs) {
     // http-client's own socket timeout says "Request timeout: <path and query>".
     if (message.startsWith('Request timeout:'))
         return _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs);
-    if (code === 'ABORT_ERR')
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc();
     const detail = message.replace(/\?\S*/g, '?…');
     if (isCertificateError(code))
         return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .TlsError */ .WM(operation, code, detail);

@@ -31885,6 +31885,10 @@ async function send(url, headers, options) {
     const timer = setTimeout(() => deadline.abort(TimeoutError.noAnswer(operation, timeoutMs)), timeoutMs);
     try {
         const { message } = await client.get(url.href, headers);
+        // http-client's socket timeout guards the head only. On a body it would just half-close the
+        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
+        // answers) or stall watchdog (downloads) guards the body instead.
+        message.socket?.setTimeout(0);
         const close = (reason) => {
             message.destroy(reason);
             client.dispose();
@@ -31920,8 +31924,6 @@ function networkError(error, operation, timeoutMs) {
     // http-client's own socket timeout says "Request timeout: <path and query>".
     if (message.startsWith('Request timeout:'))
         return TimeoutError.noAnswer(operation, timeoutMs);
-    if (code === 'ABORT_ERR')
-        return new CancelledError();
     const detail = message.replace(/\?\S*/g, '?…');
     if (isCertificateError(code))
         return new TlsError(operation, code, detail);
@@ -32297,9 +32299,6 @@ async function downloadFile(url, destination, options) {
         headers: { 'accept-encoding': 'gzip, deflate, br' },
         signal: options.signal
     });
-    // From here the stall watchdog (Meter) guards the body. http-client's socket timeout would only
-    // half-close the socket (socket.end()), which turns a stall into a cut connection or a hang.
-    response.body.socket?.setTimeout(0);
     try {
         return await save(response, destination, options);
     }

@@ -81,9 +81,6 @@ export async function downloadFile(
     headers: { 'accept-encoding': 'gzip, deflate, br' },
     signal: options.signal
   })
-  // From here the stall watchdog (Meter) guards the body. http-client's socket timeout would only
-  // half-close the socket (socket.end()), which turns a stall into a cut connection or a hang.
-  response.body.socket?.setTimeout(0)
   try {
     return await save(response, destination, options)
   } finally {

@@ -4,14 +4,15 @@
  *   https → http, at most 10 hops, and API calls stay on their origin;
  * - credentials are given per hop by `sign`, so nothing client-level is re-applied to a hop it
  *   should not reach;
- * - the answer's head must come within the timeout, and a cancelled step aborts the request;
+ * - the answer's head must come within the timeout (the caller guards the body), and a cancelled
+ *   step aborts the request;
  * - errors never carry a query string (it can hold `?token=` or a URL signature).
  * Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), TLS and framing are the library's and Node's.
  */
 import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
 import { HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import { ActionError, CancelledError, NetworkError, RedirectError, TimeoutError, TlsError } from './errors.js'
+import { ActionError, NetworkError, RedirectError, TimeoutError, TlsError } from './errors.js'
 
 export interface Signed {
   url: URL
@@ -109,6 +110,10 @@ async function send(url: URL, headers: Record<string, string>, options: GetOptio
   const timer = setTimeout(() => deadline.abort(TimeoutError.noAnswer(operation, timeoutMs)), timeoutMs)
   try {
     const { message } = await client.get(url.href, headers)
+    // http-client's socket timeout guards the head only. On a body it would just half-close the
+    // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
+    // answers) or stall watchdog (downloads) guards the body instead.
+    message.socket?.setTimeout(0)
     const close = (reason?: Error) => {
       message.destroy(reason)
       client.dispose()
@@ -142,7 +147,6 @@ export function networkError(error: unknown, operation: string, timeoutMs?: numb
   const message = error instanceof Error ? error.message : String(error)
   // http-client's own socket timeout says "Request timeout: <path and query>".
   if (message.startsWith('Request timeout:')) return TimeoutError.noAnswer(operation, timeoutMs)
-  if (code === 'ABORT_ERR') return new CancelledError()
   const detail = message.replace(/\?\S*/g, '?…')
   if (isCertificateError(code)) return new TlsError(operation, code, detail)
   return new NetworkError(operation, code, detail)

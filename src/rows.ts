@@ -252,7 +252,7 @@ function trailingBackslashes(s: string, floor: number): number {
 }
 
 /** Up to `limit` records of CSV text, each a list of fields. */
-export function parseCsv(text: string, limit: number): string[][] {
+function parseCsv(text: string, limit: number): string[][] {
   const records: string[][] = []
   let fields: string[] = []
   let field = ''
