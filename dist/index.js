@@ -33067,7 +33067,7 @@ async function waitForRun(client, runId, options) {
 
 
 const FAILURE_TITLE = 'CoreClaw export failed';
-const EXIT_BACKSTOP_MS = 3000;
+const EXIT_BACKSTOP_MS = 5000;
 /** The GitHub Action. */
 async function run() {
     const cancellation = cancelOnSignals(removeTemporaryFiles);

@@ -73,6 +73,9 @@ export async function startSandbox(options = {}) {
   let requestCounter = 0
 
   const api = http.createServer((req, res) => handleApi(req, res))
+  // Like a stuck server behind a load balancer, the API keeps a connection it has not answered
+  // even after the client half-closes it, so a client that only calls socket.end() stays stuck.
+  api.httpAllowHalfOpen = true
   const storage = options.storageTls
     ? https.createServer(
         { key: readFileSync(new URL('tls/key.pem', import.meta.url)), cert: readFileSync(SANDBOX_CA) },

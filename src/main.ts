@@ -54,7 +54,7 @@ export interface ExportResult {
 }
 
 const FAILURE_TITLE = 'CoreClaw export failed'
-const EXIT_BACKSTOP_MS = 3000
+const EXIT_BACKSTOP_MS = 5000
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
