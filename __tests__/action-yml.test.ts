@@ -4,7 +4,18 @@ import { parse } from 'yaml'
 import { DEFAULTS } from '../src/inputs.js'
 
 const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'))
-const OUTPUTS = ['path', 'url', 'run-id', 'format', 'size', 'sha256', 'result-count', 'rows', 'request-id']
+const OUTPUTS = [
+  'path',
+  'url',
+  'run-id',
+  'run-started',
+  'format',
+  'size',
+  'sha256',
+  'result-count',
+  'rows',
+  'request-id'
+]
 
 test('runs the committed bundle on node24', () => {
   expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })

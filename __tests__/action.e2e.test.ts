@@ -41,6 +41,7 @@ describe('exporting a succeeded run', () => {
           new RegExp(`^${sandbox.storageUrl}/export/exported_result_${format}_.*q-signature=`)
         ),
         'run-id': RUN,
+        'run-started': 'false',
         format,
         size: String(expected.length),
         sha256: sha256(expected),
@@ -247,7 +248,11 @@ describe('failures leave nothing behind and say what to do', () => {
     const result = await step({ 'max-attempts': '1', ...inputs })
     expect(result.code).toBe(1)
     expect(filesIn(result.workspace)).toEqual([])
-    expect(Object.keys(result.outputs).filter(name => name !== 'request-id')).toEqual([])
+    // Only what is known before anything is exported: which run, and whether this step started it.
+    expect(Object.keys(result.outputs).filter(name => name !== 'request-id' && name !== 'run-id')).toEqual([
+      'run-started'
+    ])
+    expect(result.outputs['run-started']).toBe('false')
     expect(result.summary).toMatch(/^### CoreClaw export failed\n/)
     expect(result.summary).toContain('| What to do |')
     expectSecretsKept(result)
@@ -351,7 +356,7 @@ describe('invalid inputs fail before any request', () => {
     [{ 'max-attempts': '0' }, /Input 'max-attempts' is '0'/],
     [{ timeout: 'x' }, /Input 'timeout' is 'x'/],
     [{ 'wait-timeout': '-5' }, /Input 'wait-timeout' is '-5'/],
-    [{ 'worker-id': 'nobody' }, /Input 'worker-id' is not a worker id/]
+    [{ 'worker-id': 'nobody/../x' }, /Input 'worker-id' is not valid: 'nobody\/\.\.\/x'/]
   ])('%p', async (inputs, message) => {
     const result = await step(inputs as Record<string, string>)
     expect(result.code).toBe(1)

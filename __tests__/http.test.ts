@@ -6,7 +6,7 @@ import * as http from 'node:http'
 import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { CancelledError, NetworkError, RedirectError, TimeoutError } from '../src/errors.js'
-import { get, readText, type GetOptions } from '../src/http.js'
+import { readText, request as get, type RequestOptions as GetOptions } from '../src/http.js'
 
 type Seen = { host: string; url: string; authorization?: string }
 let server: http.Server

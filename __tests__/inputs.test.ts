@@ -106,9 +106,13 @@ describe('inputs', () => {
     expect([inputs.maxAttempts, inputs.timeoutSeconds, inputs.waitTimeoutSeconds]).toEqual([3, 1.5, 0])
   })
 
-  test('worker-id must be owner/name', () => {
+  test('worker-id is owner/name or a worker slug', () => {
     expect(parse({ ...valid, 'run-id': 'last', 'worker-id': 'coreclaw/maps' }).workerId).toBe('coreclaw/maps')
-    rejects({ ...valid, 'worker-id': 'coreclaw' }, 'worker-id', /owner\/name/)
+    expect(parse({ ...valid, 'run-id': 'last', 'worker-id': 'google-maps-scraper' }).workerId).toBe(
+      'google-maps-scraper'
+    )
+    rejects({ ...valid, 'worker-id': 'coreclaw/maps/v2' }, 'worker-id', /owner\/name/)
+    rejects({ ...valid, 'worker-id': '../maps' }, 'worker-id', /owner\/name/)
   })
 
   test('a key spanning lines fails, since it could not be masked', () => {

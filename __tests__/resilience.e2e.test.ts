@@ -251,7 +251,8 @@ describe('waiting for the run', () => {
     sandbox.addRun({ slug: 'SLOWRUN', statuses: ['ready', 'succeeded'] })
     const result = await step({ 'run-id': 'SLOWRUN' })
     expect(result.code).toBe(0)
-    expect(routes()).toBe('run run export download')
+    // A run that is waited for shows its log: read after each status.
+    expect(routes()).toBe('run log run log export download')
     expect(result.stdout).toContain('Run SLOWRUN is ready, 1 rows so far; waited 0 s of 600 s.')
   })
 
@@ -268,7 +269,7 @@ describe('waiting for the run', () => {
     sandbox.addRun({ slug: 'ENDLESS', status: 'running' })
     const result = await step({ 'run-id': 'ENDLESS', 'wait-timeout': '0' })
     expect(result.code).toBe(1)
-    expect(routes()).toBe('run')
+    expect(routes()).toBe('run log')
     expect(errorLine(result)).toMatch(/still running after 0 s\. Set 'wait-timeout'/)
   })
 
@@ -316,7 +317,9 @@ describe('run-id: last', () => {
   test('worker-id with a concrete run id is ignored with a warning', async () => {
     const result = await step({ 'worker-id': 'coreclaw/google-maps' })
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain("::warning::'worker-id' is only used with 'run-id: last'; ignoring it.")
+    expect(result.stdout).toContain(
+      "::warning::'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it."
+    )
     expect(routes()).toBe('run export download')
   })
 

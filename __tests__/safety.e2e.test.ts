@@ -180,7 +180,9 @@ describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
       expect(Date.now() - signalled).toBeLessThan(5000)
       expect(filesIn(workspace)).toEqual([`${RUN}.csv`, 'SLOWRUN.csv'])
       expect(readFileSync(path.join(workspace, 'SLOWRUN.csv'), 'utf8')).toBe('the previous export')
-      expect(ended.stdout).toMatch(new RegExp(`^::error title=CoreClaw export failed::cancelled by ${signal}\\.`, 'm'))
+      expect(ended.stdout).toMatch(
+        new RegExp(`^::error title=CoreClaw export failed::Run SLOWRUN: cancelled by ${signal}\\.`, 'm')
+      )
       expect(existsSync(ended.outputs.path ?? '')).toBe(false)
     }
   )

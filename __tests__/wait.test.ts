@@ -24,6 +24,7 @@ function recordingLog(onInfo: (line: string) => void = () => undefined): Log & {
     lines,
     info: line => (lines.push(line), onInfo(line)),
     warning: line => void lines.push(`warning: ${line}`),
+    notice: line => void lines.push(`notice: ${line}`),
     debug: () => undefined,
     group: (_title, work) => work()
   }
@@ -108,7 +109,9 @@ test('`last` is pinned: a run started after it was resolved does not change what
   expect(sandbox.requests.map(r => r.path).filter(p => p.startsWith('/api'))).toEqual([
     '/api/v2/worker-runs/last',
     '/api/v2/worker-runs/FIRST',
+    '/api/v2/worker-runs/FIRST/log',
     '/api/v2/worker-runs/FIRST',
+    '/api/v2/worker-runs/FIRST/log',
     '/api/v2/worker-runs/FIRST/result/export'
   ])
 })

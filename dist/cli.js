@@ -28386,7 +28386,11 @@ module.exports = {
  */
 
 const SIGNALS = ['SIGINT', 'SIGTERM'];
-const GRACE_MS = 1500;
+/**
+ * Long enough for a step that started a run to send the abort (3 s at most, main.ts), short enough
+ * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
+ */
+const GRACE_MS = 5000;
 /** `cleanup` must be synchronous: it may be the last thing that runs. */
 function cancelOnSignals(cleanup) {
     const controller = new AbortController();
@@ -28428,7 +28432,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9860);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5213);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3389);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(311);
 /**
@@ -28444,13 +28448,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const HELP = `Usage: node dist/cli.js --run-id <slug|last> [options]
+const HELP = `Usage: node dist/cli.js --run-id <slug|last|new> [options]
 
-Exports a CoreClaw worker run's results to a file, like the GitHub Action does.
+Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
+--run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
 The API key is read from the CORECLAW_API_KEY environment variable.
 
 Options:
-  --run-id <slug|last>   run slug, or 'last' for the latest run (required)
+  --run-id <slug|last|new>  run slug, 'last' for the latest run, or 'new' to start one (required)
   --format <format>      csv, json, jsonl, xlsx, xls, xml, html, rss (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY.format})
   --filter-keys <keys>   field keys to keep, comma-separated (default: all)
   --out <path>           file or folder to write (default: ./<run-id>.<format>)
@@ -28460,11 +28465,18 @@ Options:
   --max-attempts <n>     attempts per request, the first included (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['max-attempts']})
   --timeout <s>          seconds without progress before a request fails (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY.timeout})
   --wait-timeout <s>     seconds to wait for a running run; 0 = don't wait (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['wait-timeout']})
-  --worker-id <id>       with --run-id last: the latest run of this worker (owner/name)
+  --worker-id <id>       with last: the latest run of this worker; with new: the worker to start
+                         (owner/name or a worker slug)
+  --task-id <slug>       with new: start this saved task (it carries its own input)
+  --worker-version <v>   with new and --worker-id: start this version (default: the worker's own)
+  --input <json>         with new and --worker-id: the worker's input, a JSON object
+  --input-file <path>    with new and --worker-id: the worker's input from a JSON file (max 1 MiB)
+  --abort-on-stop <bool> abort a run started here when stopped before it finished (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['abort-on-stop']})
+  --show-log <bool>      show the run's log while waiting for it (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['show-log']})
   -h, --help             show this help
   -v, --version          show the version
 
-Prints the outputs (path, url, run-id, format, size, sha256, result-count, rows, request-id) as JSON
+Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`;
 /** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
 const FLAGS = {
@@ -28478,11 +28490,18 @@ const FLAGS = {
     'max-attempts': 'max-attempts',
     timeout: 'timeout',
     'wait-timeout': 'wait-timeout',
-    'worker-id': 'worker-id'
+    'worker-id': 'worker-id',
+    'task-id': 'task-id',
+    'worker-version': 'worker-version',
+    input: 'input',
+    'input-file': 'input-file',
+    'abort-on-stop': 'abort-on-stop',
+    'show-log': 'show-log'
 };
 const stderrLog = {
     info: message => process.stderr.write(`${message}\n`),
     warning: message => process.stderr.write(`warning: ${message}\n`),
+    notice: message => process.stderr.write(`notice: ${message}\n`),
     debug: message => void (process.env.CORECLAW_DEBUG && process.stderr.write(`debug: ${message}\n`)),
     group: (title, work) => {
         process.stderr.write(`${title}\n`);
@@ -28516,7 +28535,7 @@ async function main(argv, signal) {
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .exportRun */ .q)(inputs, {
+        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .exportRun */ .qQ)(inputs, {
             log: stderrLog,
             clock: _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .realClock */ .dQ,
             workspace: process.cwd(),
@@ -28527,6 +28546,7 @@ async function main(argv, signal) {
             path: result.path,
             url: result.url,
             'run-id': result.runId,
+            'run-started': result.run.started !== undefined,
             format: result.format,
             size: result.size,
             sha256: result.sha256,
@@ -28660,7 +28680,7 @@ async function downloadFile(url, destination, options) {
         throw new errors/* FileSystemError */.ic(folder, error);
     }
     // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
-    const response = await (0,http/* get */.Jt)(new URL(url), {
+    const response = await (0,http/* request */.Em)(new URL(url), {
         operation: 'download',
         userAgent: options.userAgent,
         timeoutMs: options.timeoutMs,
@@ -28817,9 +28837,12 @@ async function moveIntoPlace(temporary, destination, overwrite) {
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   em: () => (/* binding */ sentence),
+/* harmony export */   ff: () => (/* binding */ describeTarget),
 /* harmony export */   ic: () => (/* binding */ FileSystemError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   nV: () => (/* binding */ DownloadError),
+/* harmony export */   w1: () => (/* binding */ StartUncertainError),
+/* harmony export */   yj: () => (/* binding */ InputSchemaError),
 /* harmony export */   z6: () => (/* binding */ asActionError)
 /* harmony export */ });
 /* unused harmony exports STEP_INPUTS, APP_CODES, codeName, isRetryableStatus, UnexpectedError */
@@ -28892,11 +28915,11 @@ const CODE_ADVICE = {
     14000: () => 'CoreClaw had a database error; run the job again later.',
     16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
     30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-    30003: () => "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
+    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
     50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
     50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
     50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-    60001: () => 'The task was not found in CoreClaw: check the run in the CoreClaw console.',
+    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
     70001: notFound,
     70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 };
@@ -29049,7 +29072,8 @@ class RedirectError extends ActionError {
             downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
             scheme: `${host} redirected to ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
             'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
-            unparseable: `${host} sent a redirect whose Location is not a URL`
+            unparseable: `${host} sent a redirect whose Location is not a URL`,
+            post: `${host} redirected a POST request; a POST is never sent again elsewhere`
         };
         super(`${operation} refused a redirect: ${why[kind]}`);
         this.operation = operation;
@@ -29157,6 +29181,53 @@ class AttemptsExhaustedError extends ActionError {
         return this.last.advice(say);
     }
 }
+function describeTarget(target) {
+    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
+}
+/**
+ * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
+ * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
+ * second run.
+ */
+class StartUncertainError extends ActionError {
+    target;
+    sentAt;
+    cause;
+    name = 'StartUncertainError';
+    requestId;
+    constructor(target, sentAt, cause) {
+        super(`the start request for ${describeTarget(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
+        this.target = target;
+        this.sentAt = sentAt;
+        this.cause = cause;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        const last = 'workerId' in this.target
+            ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
+            : say.set('run-id', 'last');
+        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${describeTarget(this.target)} started at that time; to export it, use ${last}.`;
+    }
+}
+function utc(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** The input does not match the worker's own input schema: nothing was started. */
+class InputSchemaError extends InputError {
+    workerId;
+    violations;
+    name = 'InputSchemaError';
+    static SHOWN = 20;
+    constructor(input, workerId, violations) {
+        const shown = violations
+            .slice(0, InputSchemaError.SHOWN)
+            .map(({ path, message }) => `${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(path || '/', 256)} ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(message, 256)}`);
+        const more = violations.length - shown.length;
+        super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
+        this.workerId = workerId;
+        this.violations = violations;
+    }
+}
 /** Wraps anything unexpected so it can be reported the same way. */
 function asActionError(error) {
     if (error instanceof ActionError)
@@ -29207,7 +29278,7 @@ class FileSystemError extends ActionError {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jt: () => (/* binding */ get),
+/* harmony export */   Em: () => (/* binding */ request),
 /* harmony export */   oM: () => (/* binding */ loggable),
 /* harmony export */   x6: () => (/* binding */ networkError),
 /* harmony export */   yR: () => (/* binding */ readText)
@@ -29224,7 +29295,7 @@ function loggable(url) {
     const parsed = typeof url === 'string' ? new URL(url) : url;
     return `${parsed.origin}${parsed.pathname}`;
 }
-async function get(url, options) {
+async function request(url, options) {
     let current = url;
     for (let hop = 0;; hop++) {
         const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
@@ -29236,6 +29307,8 @@ async function get(url, options) {
         if (!REDIRECTS.has(response.status) || !location)
             return { ...response, url: current };
         response.close();
+        if (options.method === 'POST')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RedirectError */ .Lx({ operation: options.operation, kind: 'post', from: current });
         current = nextHop(url, current, location, hop, options);
     }
 }
@@ -29276,7 +29349,7 @@ async function send(url, headers, options) {
     });
     const timer = setTimeout(() => deadline.abort(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs)), timeoutMs);
     try {
-        const { message } = await client.get(url.href, headers);
+        const { message } = await client.request(options.method ?? 'GET', url.href, options.body ?? null, headers);
         // http-client's socket timeout guards the head only. On a body it would just half-close the
         // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
         // answers) or stall watchdog (downloads) guards the body instead.
@@ -29360,6 +29433,7 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   XL: () => (/* binding */ isRunSlug),
+/* harmony export */   dy: () => (/* binding */ NEW),
 /* harmony export */   xo: () => (/* binding */ LAST),
 /* harmony export */   zY: () => (/* binding */ DEFAULTS)
 /* harmony export */ });
@@ -29374,6 +29448,8 @@ const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
 const AUTH_METHODS = ['bearer', 'header', 'query'];
 /** `last` is resolved to a concrete slug before anything else is done with it. */
 const LAST = 'last';
+/** `new` starts a run: a billed action the user asks for in so many words. */
+const NEW = 'new';
 const DEFAULTS = {
     'run-id': '',
     'api-key': '',
@@ -29386,11 +29462,20 @@ const DEFAULTS = {
     'max-attempts': '5',
     timeout: '60',
     'wait-timeout': '600',
-    'worker-id': ''
+    'worker-id': '',
+    'worker-version': '',
+    'task-id': '',
+    input: '',
+    'input-file': '',
+    'abort-on-stop': 'true',
+    'show-log': 'true'
 };
 /** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** owner/name, or a worker's slug. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', or 'new' to start a run";
 function isRunSlug(text) {
     return RUN_ID.test(text);
 }
@@ -29404,17 +29489,27 @@ function parseInputs(read) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
     const runId = value('run-id');
     if (!runId)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', 'is missing', "a run slug such as 01KKDXV2G26BT7NH4ZQR2R4NPZ, or 'last'");
-    const isLast = runId.toLowerCase() === LAST;
-    if (!isLast && !isRunSlug(runId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, "letters, digits, '-' and '_' (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), or 'last'");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
+    const special = [LAST, NEW].find(word => word === runId.toLowerCase());
+    if (!special && !isRunSlug(runId)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
     }
-    const workerId = read('worker-id').trim() || undefined;
-    if (workerId !== undefined && !WORKER_ID.test(workerId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('worker-id', `is not a worker id: '${workerId}'`, 'owner/name, e.g. coreclaw/google-maps-scraper');
+    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
+    const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
+    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
+    const input = runInput(read);
+    if (special === NEW)
+        checkStart({ workerId, taskId, workerVersion, input });
+    else {
+        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
+        // workflow never believes it configured a run that nothing starts.
+        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (onlyForNew) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+        }
     }
     return {
-        runId: isLast ? LAST : runId,
+        runId: special ?? runId,
         apiKey,
         format: oneOf('format', value('format').toLowerCase(), FORMATS),
         filterKeys: parseFilterKeys(read('filter-keys')),
@@ -29425,8 +29520,48 @@ function parseInputs(read) {
         maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
         timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
         waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
-        workerId
+        workerId,
+        taskId,
+        workerVersion,
+        input,
+        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
+        showLog: parseBoolean('show-log', value('show-log'))
     };
+}
+function optional(read, name, shape, accepted) {
+    const given = read(name).trim();
+    if (!given)
+        return undefined;
+    if (!shape.test(given))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
+    return given;
+}
+/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
+function runInput(read) {
+    const text = read('input').trim();
+    const file = read('input-file').trim();
+    if (text && file) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+    }
+    if (text)
+        return { text };
+    if (file)
+        return { file };
+    return undefined;
+}
+/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
+function checkStart(given) {
+    const { workerId, taskId, workerVersion, input } = given;
+    if (!workerId === !taskId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+    }
+    if (taskId && input) {
+        const name = 'text' in input ? 'input' : 'input-file';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+    }
+    if (taskId && workerVersion) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+    }
 }
 /** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
 function parseFilterKeys(raw) {
@@ -29479,16 +29614,16 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 5213:
+/***/ 3389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* binding */ exportRun)
+  qQ: () => (/* binding */ exportRun)
 });
 
-// UNUSED EXPORTS: run
+// UNUSED EXPORTS: namingRun, run
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -31549,7 +31684,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31649,11 +31784,14 @@ var cancellation = __nccwpck_require__(4632);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/http.ts
 var http = __nccwpck_require__(6803);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 // EXTERNAL MODULE: ./src/retry.ts
 var src_retry = __nccwpck_require__(9809);
 // EXTERNAL MODULE: ./src/server-text.ts
 var server_text = __nccwpck_require__(2086);
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
+
 
 
 
@@ -31669,16 +31807,60 @@ class CoreClawClient {
     }
     /** The account's latest run, or the latest run of `workerId` (owner/name). */
     async getLastRun(workerId) {
-        const path = workerId ? `workers/${encodeURIComponent(workerId.replace('/', '~'))}/runs/last` : 'worker-runs/last';
+        const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last';
         const answer = await this.call('latest run request', path, { workerId });
         return { ...answer, data: runDetail(answer.data) };
+    }
+    /** Starts a run; the caller's rule decides what may be retried. Returns the new run's slug. */
+    async startRun(start, rule) {
+        const [operation, path, subject] = start.kind === 'worker'
+            ? ['start request', `workers/${workerPath(start.workerId)}/runs`, { workerId: start.workerId }]
+            : ['start request', `worker-tasks/${encodeURIComponent(start.taskId)}/runs`, { taskId: start.taskId }];
+        const answer = await this.call(operation, path, subject, { method: 'POST', body: start.body, rule });
+        const slug = field(answer.data, 'run_slug');
+        if (typeof slug !== 'string' || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
+            throw new errors/* CoreClawError */.Be({
+                operation,
+                status: answer.status,
+                appCode: 0,
+                requestId: answer.requestId,
+                problem: 'the answer has no valid data.run_slug',
+                subject
+            });
+        }
+        return { ...answer, data: slug };
+    }
+    /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
+    async getInputSchema(workerId) {
+        const answer = await this.call('input schema request', `workers/${workerPath(workerId)}/input-schema`, { workerId }, { rule: 'once' });
+        const schema = field(answer.data, 'input_schema');
+        const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema);
+        return { ...answer, data: usable ? schema : undefined };
+    }
+    /** The run's log entries, in order. One attempt: the log is shown, never needed. */
+    async getLog(runId) {
+        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once' });
+        const list = field(answer.data, 'list');
+        return Array.isArray(list) ? list.flatMap(logEntry) : [];
+    }
+    /**
+     * Asks CoreClaw to abort a run. One attempt with its own short timeout and no step signal: it is
+     * sent while the step is being cancelled. Success means "accepted"; the run then shows `aborting`.
+     */
+    async abortRun(runId, timeoutMs) {
+        return this.call('abort request', `worker-runs/${encodeURIComponent(runId)}/abort`, { runId }, {
+            method: 'POST',
+            rule: 'once',
+            timeoutMs,
+            signal: null
+        });
     }
     async requestExport(runId, format, filterKeys) {
         const query = new URLSearchParams({ format });
         if (filterKeys.length > 0)
             query.set('filter_keys', filterKeys.join(','));
         const operation = 'export request';
-        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, { runId }, query);
+        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, { runId }, { query });
         const downloadUrl = (0,server_text/* downloadUrlOf */.n2)(field(answer.data, 'download_url'));
         if (!downloadUrl) {
             throw new errors/* CoreClawError */.Be({
@@ -31692,23 +31874,28 @@ class CoreClawClient {
         }
         return { downloadUrl, requestId: answer.requestId };
     }
-    call(operation, path, subject, query) {
-        const { baseUrl, timeoutMs, userAgent, retry, signal } = this.options;
+    call(operation, path, subject, options = {}) {
+        const { baseUrl, userAgent, retry } = this.options;
+        const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+        const signal = options.signal === null ? undefined : (options.signal ?? this.options.signal);
         const prefix = baseUrl.pathname.replace(/\/+$/, '');
         const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin);
-        if (query)
-            url.search = query.toString();
-        return retry.run(operation, async () => {
+        if (options.query)
+            url.search = options.query.toString();
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const attempt = async () => {
             // An answer is small: all of it, redirects included, must arrive within the timeout.
             const deadline = new AbortController();
             const timer = setTimeout(() => deadline.abort(errors/* TimeoutError */.MU.incomplete(operation, timeoutMs)), timeoutMs);
             try {
-                const response = await (0,http/* get */.Jt)(url, {
+                const response = await (0,http/* request */.Em)(url, {
                     operation,
+                    method: options.method,
+                    body,
                     userAgent,
                     timeoutMs,
                     sameOriginOnly: true,
-                    headers: { accept: 'application/json' },
+                    headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
                     sign: hop => this.sign(hop),
                     signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
                 });
@@ -31718,7 +31905,10 @@ class CoreClawClient {
             finally {
                 clearTimeout(timer);
             }
-        });
+        };
+        if (options.rule === 'once')
+            return attempt();
+        return retry.run(operation, attempt, options.rule ?? src_retry/* BY_ERROR */.JQ);
     }
     /** Credentials for one request to the API origin; `sameOriginOnly` keeps them there. */
     sign(url) {
@@ -31783,15 +31973,40 @@ function parseEnvelope(operation, status, headers, text, subject = {}) {
 function field(data, name) {
     return data && typeof data === 'object' ? data[name] : undefined;
 }
+/** Worker ids `owner/name` travel as `owner~name` (a `%2F` fails); a slug travels as it is. */
+function workerPath(workerId) {
+    return encodeURIComponent(workerId.replace('/', '~'));
+}
 /** The run detail's fields we use, each checked by type. */
 function runDetail(data) {
     const slug = field(data, 'slug');
+    const duration = field(data, 'duration');
+    const usage = field(data, 'usage');
     return {
         slug: typeof slug === 'string' ? slug : undefined,
         status: (0,server_text/* wordOf */.aG)(field(data, 'status')) ?? 'unknown',
         results: (0,server_text/* countOf */.pq)(field(data, 'results')),
-        errMsg: (0,server_text/* textOf */.b6)(field(data, 'err_msg'))
+        errMsg: (0,server_text/* textOf */.b6)(field(data, 'err_msg')),
+        durationSeconds: typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+        usage: usageOf(usage)
     };
+}
+/** A cost: a decimal number, as a string ("1.00") or a number; anything else is unknown. */
+function usageOf(value) {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+        return String(value);
+    return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
+}
+/** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
+function logEntry(item) {
+    if (typeof item === 'string')
+        return [{ content: item }];
+    const content = field(item, 'content');
+    if (typeof content !== 'string')
+        return [];
+    const timestamp = field(item, 'timestamp');
+    const valid = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp > 0;
+    return [{ content, timestampMs: valid ? timestamp : undefined }];
 }
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
 function firstHeader(value) {
@@ -31845,8 +32060,6 @@ function existingDirectory(path) {
 
 // EXTERNAL MODULE: ./src/download.ts + 2 modules
 var download = __nccwpck_require__(9860);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
@@ -31856,6 +32069,7 @@ var src_inputs = __nccwpck_require__(8422);
 const log_actionLog = {
     info: message => info(message),
     warning: (message, title) => warning(message, title ? { title } : {}),
+    notice: (message, title) => notice(message, title ? { title } : {}),
     debug: message => core_debug(message),
     group: (title, work) => group(title, work)
 };
@@ -31883,6 +32097,168 @@ function progressReporter(say, everyMs, clock) {
         const share = total ? ` of ${progress_formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
         say(`Downloaded ${progress_formatBytes(bytes)}${share}`);
     };
+}
+
+;// CONCATENATED MODULE: ./src/run-input.ts
+/**
+ * The worker's input for `run-id: new`: JSON text from `input`, or a JSON file from `input-file`,
+ * read and parsed before any request. It may hold the scraped site's credentials, so no message
+ * here ever quotes it: errors say where the JSON breaks, never what it says.
+ */
+
+
+
+/** A worker's input is a form's worth of settings; a larger file is a mistake, not an input. */
+const MAX_INPUT_BYTES = 1024 * 1024;
+function readWorkerInput(given, workspace) {
+    if ('text' in given)
+        return parseObject(given.text, 'input', 'the JSON text');
+    const file = external_node_path_.resolve(workspace, given.file);
+    return parseObject(readSmallFile(file, given.file), 'input-file', given.file);
+}
+function readSmallFile(file, shown) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+    }
+    catch (error) {
+        const code = error.code;
+        const problem = code === 'ENOENT' ? `names a file that does not exist: ${shown}` : `could not be read (${code}): ${shown}`;
+        throw new errors/* InputError */.dz('input-file', problem, 'a path to a JSON file, relative to the workspace (check out the repository first)');
+    }
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile())
+            throw new errors/* InputError */.dz('input-file', `is not a file: ${shown}`, 'a path to a JSON file, relative to the workspace');
+        if (stats.size > MAX_INPUT_BYTES) {
+            throw new errors/* InputError */.dz('input-file', `is ${stats.size} bytes: ${shown}`, `a JSON file of at most ${MAX_INPUT_BYTES} bytes (1 MiB)`);
+        }
+        const bytes = Buffer.alloc(stats.size);
+        let read = 0;
+        while (read < bytes.length) {
+            const n = (0,external_node_fs_.readSync)(fd, bytes, read, bytes.length - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
+        return bytes
+            .subarray(0, read)
+            .toString('utf8')
+            .replace(/^\uFEFF/, '');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function parseObject(text, input, what) {
+    if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
+        throw new errors/* InputError */.dz(input, 'is larger than 1 MiB', "JSON of at most 1 MiB; use 'input-file' for a file in the repository");
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        const { line, column } = whereItBreaks(text, error.message);
+        throw new errors/* InputError */.dz(input, `is not valid JSON: ${what} breaks at line ${line}, column ${column}`, 'a JSON object, e.g. {"parameters": {"custom": {"keywords": ["coffee"]}}}');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+        throw new errors/* InputError */.dz(input, `is JSON ${kind}, not an object`, 'a JSON object, e.g. {"parameters": {"custom": {"keywords": ["coffee"]}}}');
+    }
+    return parsed;
+}
+/**
+ * Line and column (1-based) of a JSON syntax error. V8 names the offset ("at position 12"); where
+ * it names none, the text ended too early.
+ */
+function whereItBreaks(text, message) {
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+    return { line, column };
+}
+
+;// CONCATENATED MODULE: ./src/run-log.ts
+
+/** Enough to follow a run; a worker that logs more is summarised, not copied. */
+const MAX_LOG_LINES = 3000;
+/** How far back an overlap is looked for: a tail longer than this is compared by its end only. */
+const REMEMBERED = 2000;
+class RunLogFollower {
+    client;
+    runId;
+    log;
+    cap;
+    previous = [];
+    shown = 0;
+    leftOut = 0;
+    constructor(client, runId, log, cap = MAX_LOG_LINES) {
+        this.client = client;
+        this.runId = runId;
+        this.log = log;
+        this.cap = cap;
+    }
+    /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
+    async poll() {
+        let entries;
+        try {
+            entries = await this.client.getLog(this.runId);
+        }
+        catch (error) {
+            this.log.debug(`could not read the log of run ${this.runId}: ${error.message}`);
+            return;
+        }
+        for (const entry of this.fresh(entries))
+            this.print(entry);
+    }
+    get lines() {
+        return { shown: this.shown, leftOut: this.leftOut };
+    }
+    /** Says how many entries were left out, if any. */
+    finish() {
+        if (this.leftOut > 0) {
+            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.cap}); the whole log is in the CoreClaw console.`);
+        }
+    }
+    /** The entries after the longest run that ends the previous list and starts this one. */
+    fresh(entries) {
+        // An empty answer is a glitch or a log not started yet: keep what we know.
+        if (entries.length === 0)
+            return [];
+        const keys = entries.map(key);
+        const overlap = longestOverlap(this.previous, keys);
+        this.previous = keys.slice(-REMEMBERED);
+        return entries.slice(overlap);
+    }
+    print(entry) {
+        if (this.shown >= this.cap) {
+            this.leftOut++;
+            return;
+        }
+        this.shown++;
+        const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `;
+        // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+        for (const line of entry.content.split(/\r?\n/))
+            this.log.info(`| ${time}${(0,server_text/* forLog */.Ig)(line, 1024)}`);
+    }
+}
+function key(entry) {
+    return `${entry.timestampMs ?? ''}\u0000${entry.content}`;
+}
+/** The largest k such that the last k of `before` equal the first k of `now`. */
+function longestOverlap(before, now) {
+    for (let k = Math.min(before.length, now.length); k > 0; k--) {
+        let same = true;
+        for (let i = 0; i < k && same; i++)
+            same = before[before.length - k + i] === now[i];
+        if (same)
+            return k;
+    }
+    return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/rows.ts
@@ -32224,6 +32600,102 @@ function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
 }
 
+;// CONCATENATED MODULE: ./src/input-schema.ts
+
+
+async function checkInputSchema(client, workerId, input, inputName, log) {
+    const skip = (why) => log.notice(`The input was not checked against worker ${workerId}'s input schema: ${why}. The run starts anyway.`, 'Input not checked');
+    let schema;
+    try {
+        schema = (await client.getInputSchema(workerId)).data;
+    }
+    catch (error) {
+        return skip(`reading it failed (${error.message})`);
+    }
+    if (!schema)
+        return skip('CoreClaw sent no schema object');
+    const whole = isObject(schema.properties) && 'parameters' in schema.properties;
+    const target = whole ? input : custom(input);
+    let violations;
+    try {
+        violations = await validate(schema, target);
+    }
+    catch (error) {
+        return skip(`it is not a schema the validator can use (${(0,server_text/* forLog */.Ig)(error.message, 256)})`);
+    }
+    if (violations.length === 0) {
+        log.info(`The input matches worker ${workerId}'s input schema${whole ? '' : ' (input.parameters.custom)'}.`);
+        return;
+    }
+    const prefix = whole ? '' : '/parameters/custom';
+    throw new errors/* InputSchemaError */.yj(inputName, workerId, violations.map(v => ({ ...v, path: `${prefix}${v.path}` })));
+}
+/** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
+function custom(input) {
+    const parameters = input.parameters;
+    return isObject(parameters) && 'custom' in parameters ? parameters.custom : {};
+}
+async function validate(schema, value) {
+    const loaded = (await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2463, 23)));
+    const Ajv = 'default' in loaded.default ? loaded.default.default : loaded.default;
+    // Lenient about the schema (unknown keywords and formats are CoreClaw's business), strict about the input.
+    const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false });
+    // ajv's default draft is 07; a $schema naming another draft would only make it refuse the schema.
+    const check = ajv.compile({ ...schema, $schema: undefined });
+    if (check(value))
+        return [];
+    return (check.errors ?? []).map(describe);
+}
+function describe(error) {
+    const extra = error.keyword === 'additionalProperties'
+        ? ` ('${String(error.params.additionalProperty)}')`
+        : '';
+    return { path: error.instancePath, message: `${error.message ?? 'is not valid'}${extra}` };
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/start.ts
+
+
+
+async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) {
+    const { workerId, taskId, workerVersion } = inputs;
+    let target;
+    let start;
+    if (workerId) {
+        target = { workerId };
+        if (workerInput && inputs.input) {
+            await checkInputSchema(client, workerId, workerInput, 'text' in inputs.input ? 'input' : 'input-file', log);
+        }
+        const body = {
+            is_async: true,
+            ...(workerInput && { input: workerInput }),
+            ...(workerVersion && { version: workerVersion })
+        };
+        start = { kind: 'worker', workerId, body };
+    }
+    else {
+        target = { taskId: taskId };
+        start = { kind: 'task', taskId: taskId, body: { is_async: true } };
+    }
+    log.info(`Starting a run of ${(0,errors/* describeTarget */.ff)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
+    const sentAt = new Date(clock.now());
+    try {
+        const { data: runId, requestId } = await client.startRun(start, (0,src_retry/* startRule */.$v)(waitUntilMs));
+        log.info(`Started run ${runId} of ${(0,errors/* describeTarget */.ff)(target)}.`);
+        return { runId, target, requestId };
+    }
+    catch (thrown) {
+        const error = (0,errors/* asActionError */.z6)(thrown);
+        // A cancellation can cut the request after it was sent: like a lost answer, it proves nothing.
+        if ((0,src_retry/* provablyNotStarted */.Ww)(error))
+            throw error;
+        throw new errors/* StartUncertainError */.w1(target, sentAt, error);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
  * The job summary: what was exported, a preview of the first rows, and a collapsible block with
@@ -32234,9 +32706,15 @@ function cut(text) {
 
 
 
+
 function summary_renderSummary(result) {
+    const { started, durationSeconds, usage, logLines } = result.run;
     const rows = [
         ['Run', code(result.runId)],
+        ...(started ? [['Started by this step', `yes, ${forCell(describeTarget(started))}`]] : []),
+        ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`]] : []),
+        ...(usage !== undefined ? [['Usage (cost)', code(usage)]] : []),
+        ...(logLines ? [['Run log lines shown', logLinesText(logLines)]] : []),
         ['Format', code(result.format)],
         ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
         ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
@@ -32247,6 +32725,7 @@ function summary_renderSummary(result) {
     ];
     const { timings, retries, requestIds, freshLink } = result.details;
     const detail = [
+        ...(requestIds.start ? [['Start request id', code(requestIds.start)]] : []),
         ['Run detail request id', requestIds.run ? code(requestIds.run) : '–'],
         ['Export request id', requestIds.export ? code(requestIds.export) : '–'],
         ['Waited for the run', seconds(timings.waitMs)],
@@ -32289,15 +32768,22 @@ function previewSection({ columns, rows, moreColumns }) {
             : [])
     ];
 }
-/** On failure: what happened and what to do, where people look first. */
-function summary_renderFailureSummary(error) {
+/** On failure: which run, what happened and what to do, where people look first. */
+function summary_renderFailureSummary(error, known) {
     const rows = [
+        ...(known ? [['Run', code(known.runId)]] : []),
+        ...(known?.started
+            ? [['Started by this step', `yes, ${forCell(describeTarget(known.started))}`]]
+            : []),
         ['What happened', forCell(error.message, 4096)],
         ['What to do', forCell(error.hint, 1024)]
     ];
     if (error.requestId)
         rows.push(['CoreClaw request id', code(error.requestId)]);
     return ['### CoreClaw export failed', '', summary_table(rows), ''].join('\n');
+}
+function logLinesText({ shown, leftOut }) {
+    return leftOut > 0 ? `${shown} (${leftOut} more left out)` : String(shown);
 }
 function summary_table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
@@ -32322,13 +32808,18 @@ const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000];
 /** A progress line at most this often, so long waits don't flood the log. */
 const PROGRESS_EVERY_MS = 15_000;
 async function waitForRun(client, runId, options) {
-    const { clock, log, waitTimeoutSeconds } = options;
-    const started = clock.now();
+    const { clock, log, waitTimeoutSeconds, follower } = options;
+    const started = options.since ?? clock.now();
     const deadline = started + waitTimeoutSeconds * 1000;
     let lastProgress = -Infinity;
+    let following = false;
     for (let poll = 0;; poll++) {
         const { data: run, requestId } = await client.getRun(runId);
         const status = run.status;
+        following ||= follower !== undefined && (options.startedHere === true || status === 'ready' || status === 'running');
+        // Read after the status, so that a finished run's last entries are shown too.
+        if (following)
+            await follower?.poll();
         const now = clock.now();
         if (status === 'succeeded')
             return { run, requestId, waitedMs: now - started };
@@ -32349,7 +32840,7 @@ async function waitForRun(client, runId, options) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The action, as a story: inputs → run status → export → download → outputs and summary.
+ * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
 
@@ -32368,11 +32859,17 @@ async function waitForRun(client, runId, options) {
 
 
 
+
+
+
 const FAILURE_TITLE = 'CoreClaw export failed';
 const EXIT_BACKSTOP_MS = 5000;
+/** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
+const ABORT_TIMEOUT_MS = 3000;
 /** The GitHub Action. */
 async function run() {
     const cancellation = cancelOnSignals(removeTemporaryFiles);
+    let known;
     try {
         // Masked before anything, a validation error included, could print it.
         const apiKey = core.getInput('api-key');
@@ -32384,7 +32881,14 @@ async function run() {
             clock: realClock,
             workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             progressEveryMs: 10_000,
-            signal: cancellation.signal
+            signal: cancellation.signal,
+            onRun: run => {
+                known = run;
+                // Written the moment the run is known, so that an `if: failure()` or `if: cancelled()`
+                // step can name a run this step started even when the step goes no further.
+                core.setOutput('run-id', run.runId);
+                core.setOutput('run-started', String(run.started !== undefined));
+            }
         });
         setOutputs(result);
         await writeSummary(renderSummary(result));
@@ -32393,9 +32897,11 @@ async function run() {
         const error = asActionError(thrown);
         if (error.requestId)
             core.setOutput('request-id', error.requestId);
-        core.error(`${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE });
+        if (!known)
+            core.setOutput('run-started', 'false');
+        core.error(`${namingRun(error, known)}${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE });
         process.exitCode = 1;
-        await writeSummary(renderFailureSummary(error));
+        await writeSummary(renderFailureSummary(error, known));
     }
     finally {
         cancellation.end();
@@ -32404,6 +32910,10 @@ async function run() {
         // something still holds the event loop seconds later.
         setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
     }
+}
+/** "Run X: " before a message that does not name the run already. */
+function namingRun(error, known) {
+    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
 }
 /** Everything between validated inputs and a verified file on disk. */
 async function exportRun(inputs, host) {
@@ -32424,14 +32934,43 @@ async function exportRun(inputs, host) {
         retry,
         signal
     });
-    if (inputs.workerId && inputs.runId !== src_inputs/* LAST */.xo) {
-        log.warning("'worker-id' is only used with 'run-id: last'; ignoring it.");
+    if (inputs.workerId && inputs.runId !== src_inputs/* LAST */.xo && inputs.runId !== src_inputs/* NEW */.dy) {
+        log.warning("'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it.");
     }
-    const runId = inputs.runId === src_inputs/* LAST */.xo ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId;
-    const destination = resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
+    // Everything a bad input can break is read before the first request.
+    const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined;
+    const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
+    if (inputs.runId === src_inputs/* NEW */.dy)
+        refuseExistingBeforeStart(inputs, destinationOf);
+    const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
+    const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
+    const runId = begun?.runId ?? (inputs.runId === src_inputs/* LAST */.xo ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId);
+    host.onRun?.({ runId, started: begun?.target });
+    const destination = destinationOf(runId);
     if (!inputs.overwrite && (0,external_node_fs_.existsSync)(destination))
         throw new errors/* DestinationExistsError */.F1(destination);
-    const ready = await log.group(`Run ${runId}`, () => waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log, signal }));
+    const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined;
+    const ready = await log.group(`Run ${runId}`, async () => {
+        try {
+            return await waitForRun(client, runId, {
+                waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+                since: started,
+                clock,
+                log,
+                signal,
+                follower,
+                startedHere: begun !== undefined
+            });
+        }
+        catch (error) {
+            if (begun && stillRunning(error))
+                await stopRun(client, runId, inputs.abortOnStop, log);
+            throw error;
+        }
+        finally {
+            follower?.finish();
+        }
+    });
     log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`);
     const exportStarted = clock.now();
     const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, destination, inputs, host }));
@@ -32459,8 +32998,14 @@ async function exportRun(inputs, host) {
         rows: rows.rows,
         preview: rows.preview,
         requestId: link.requestId,
+        run: {
+            started: begun?.target,
+            durationSeconds: ready.run.durationSeconds,
+            usage: ready.run.usage,
+            logLines: follower?.lines
+        },
         details: {
-            requestIds: { run: ready.requestId, export: link.requestId },
+            requestIds: { start: begun?.requestId, run: ready.requestId, export: link.requestId },
             retries: Object.fromEntries(retry.retries),
             timings,
             freshLink
@@ -32499,6 +33044,37 @@ function main_download(link, { retry, destination, inputs, host }) {
         return { file, rows: counter?.finish() ?? {} };
     });
 }
+/**
+ * With `overwrite: false` and a `path` that names the file whatever the run (not `<run-id>.<format>`),
+ * an existing file is refused before a billed run starts, not after it finished.
+ */
+function refuseExistingBeforeStart(inputs, destinationOf) {
+    const fixed = destinationOf('A') === destinationOf('B');
+    if (!inputs.overwrite && fixed && (0,external_node_fs_.existsSync)(destinationOf('A')))
+        throw new errors/* DestinationExistsError */.F1(destinationOf('A'));
+}
+/** Whether the wait ended with the run still going: anything but the run reaching a final state. */
+function stillRunning(error) {
+    return !(error instanceof errors/* RunStateError */.D4 && error.problem === 'not-exportable');
+}
+/**
+ * The step ends before the run it started finished (cancelled, `wait-timeout`, a failure while
+ * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the
+ * step did not start. A failed abort is a warning: the step's own error is the one to report.
+ */
+async function stopRun(client, runId, abortOnStop, log) {
+    if (!abortOnStop) {
+        log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
+        return;
+    }
+    try {
+        await client.abortRun(runId, ABORT_TIMEOUT_MS);
+        log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
+    }
+    catch (error) {
+        log.warning(`Could not abort run ${runId}, which this step started: ${error.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
+    }
+}
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client, workerId, log) {
     const { data, requestId, status } = await client.getLastRun(workerId);
@@ -32519,6 +33095,7 @@ function setOutputs(result) {
     core.setOutput('path', result.path);
     core.setOutput('url', result.url);
     core.setOutput('run-id', result.runId);
+    core.setOutput('run-started', String(result.run.started !== undefined));
     core.setOutput('format', result.format);
     core.setOutput('size', String(result.size));
     core.setOutput('sha256', result.sha256);
@@ -32532,8 +33109,12 @@ async function writeSummary(markdown) {
         return;
     await core.summary.addRaw(markdown).write();
 }
-function describeRetry({ attempt, maxAttempts, delayMs, error }) {
-    return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${(delayMs / 1000).toFixed(1)} s.`;
+function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
+    const delay = `${(delayMs / 1000).toFixed(1)} s`;
+    if (waiting) {
+        return `${error.message}. Waiting for a free slot: trying again in ${delay} (until 'wait-timeout' runs out).`;
+    }
+    return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`;
 }
 
 
@@ -32543,6 +33124,9 @@ function describeRetry({ attempt, maxAttempts, delayMs, error }) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ startRule),
+/* harmony export */   JQ: () => (/* binding */ BY_ERROR),
+/* harmony export */   Ww: () => (/* binding */ provablyNotStarted),
 /* harmony export */   dQ: () => (/* binding */ realClock),
 /* harmony export */   fU: () => (/* binding */ RetryPolicy),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter)
@@ -32550,9 +33134,9 @@ function describeRetry({ attempt, maxAttempts, delayMs, error }) {
 /* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
- * The one retry policy for every request the action makes: run detail, export and download.
- * What is retried is decided by the error itself (`retryable`), so this module only decides
- * how often and how long to wait.
+ * The one retry policy for every request the action makes. For reads and the download, what is
+ * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
+ * it costs money and has no idempotency key: `START` retries only what provably started nothing.
  */
 
 const realClock = {
@@ -32571,6 +33155,58 @@ const realClock = {
         signal?.addEventListener('abort', onAbort, { once: true });
     })
 };
+/** Reads and downloads: the error says whether another attempt can help. */
+const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
+/** Failures that happen before a request leaves the machine: DNS, a refused connection, no route. */
+const NOT_SENT = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_FAIL',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL'
+]);
+/**
+ * Whether a failed start request provably started no run. Only then may it be retried, or reported
+ * as a plain failure. Proof is: the request never left (connection refused, DNS, TLS handshake),
+ * or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan limit,
+ * 30001 balance, 50001 no such worker, …). A timeout or reset after sending, any 5xx, a gateway
+ * page or an unreadable answer proves nothing: the run may exist.
+ */
+function provablyNotStarted(error) {
+    const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
+    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be) {
+        if (last.status === 429)
+            return true;
+        return (!last.notEnvelope &&
+            last.appCode !== undefined &&
+            last.appCode !== 0 &&
+            last.status !== undefined &&
+            last.status >= 400 &&
+            last.status < 500);
+    }
+    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr) {
+        // The TLS handshake comes before the request is written.
+        return NOT_SENT.has(last.code) || last.name === 'TlsError' || /^ERR_(SSL|TLS)_/.test(last.code);
+    }
+    return false;
+}
+/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
+function startRule(waitUntilMs) {
+    return {
+        waitUntilMs,
+        verdict(error) {
+            if (!provablyNotStarted(error))
+                return 'final';
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && error.appCode === 30003)
+                return 'wait';
+            const rateLimited = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && (error.status === 429 || error.appCode === 13000);
+            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.retryable;
+            return rateLimited || neverSent ? 'retry' : 'final';
+        }
+    };
+}
 /** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
@@ -32587,9 +33223,10 @@ class RetryPolicy {
         this.options = options;
         this.random = options.random ?? Math.random;
     }
-    async run(operation, attempt) {
+    async run(operation, attempt, rule = BY_ERROR) {
         const { maxAttempts, clock, onRetry, signal } = this.options;
-        for (let n = 1;; n++) {
+        let waits = 0;
+        for (let n = 1;;) {
             signal?.throwIfAborted();
             this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
             try {
@@ -32597,13 +33234,25 @@ class RetryPolicy {
             }
             catch (thrown) {
                 const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .asActionError */ .z6)(thrown);
-                if (!error.retryable)
+                const verdict = rule.verdict(error);
+                if (verdict === 'final')
                     throw error;
-                if (n >= maxAttempts)
-                    throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
-                const delayMs = this.delayBefore(n, error);
+                let delayMs;
+                if (verdict === 'wait') {
+                    delayMs = this.delayBefore(++waits, error);
+                    const untilMs = rule.waitUntilMs ?? 0;
+                    if (clock.now() + delayMs > untilMs)
+                        throw error;
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
+                }
+                else {
+                    if (n >= maxAttempts)
+                        throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
+                    delayMs = this.delayBefore(n, error);
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
+                    n++;
+                }
                 this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
-                onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
                 await clock.sleep(delayMs, signal);
             }
         }
@@ -33780,6 +34429,9 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -33907,6 +34559,28 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -33921,6 +34595,69 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -12,6 +12,21 @@ import * as XLSX from 'xlsx'
 
 export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
 
+/** The worker and the saved task a sandbox offers unless a test gives its own. */
+export const DEMO_WORKER = { id: 'coreclaw/google-maps-scraper', slug: 'google-maps-scraper' }
+export const DEMO_TASK = '01KKTASK0COFFEE0NEWYORK0001'
+
+/** The demo worker's input schema: it describes input.parameters.custom, as CoreClaw's form fields. */
+export const DEMO_SCHEMA = {
+  type: 'object',
+  properties: {
+    keywords: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    base_location: { type: 'string' },
+    max_results: { type: 'integer', minimum: 1, maximum: 500 }
+  },
+  required: ['keywords']
+}
+
 /** The rows a run returns unless a test gives its own. */
 export const SAMPLE_ROWS = [
   { title: 'Blue Bottle Coffee', address: '1 Ferry Building, San Francisco', rating: 4.6, reviews: 2381 },
@@ -31,7 +46,10 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
 
 /**
  * @typedef {{ slug: string, statuses?: string[], status?: string, results?: number, rows?: object[],
- *   size?: number, distinct?: boolean, errMsg?: string, worker?: string }} RunSpec
+ *   size?: number, distinct?: boolean, errMsg?: string, worker?: string, startedAtMs?: number,
+ *   durationMs?: number, aborted?: boolean, log?: Array<string | object>, logTail?: number,
+ *   logObjects?: boolean, input?: unknown, task?: string, version?: string }} RunSpec
+ *   startedAtMs/durationMs: a run started through the API, whose status follows the clock.
  *   `statuses` are served one per run-detail request; the last one then stays.
  *   `size` makes the export a generated CSV of exactly that many bytes (for big files); `distinct`
  *   numbers each of its 1 MiB pieces.
@@ -47,15 +65,25 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   compressed; any other name is sent as a label on the plain bytes);
  *   chunked: send the download without Content-Length (chunked);
  *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send.
- * @typedef {'run' | 'last' | 'export' | 'download'} Route
+ *   startsRun: with a start-route fault, the run is created first and the fault is the answer (a
+ *   502 after the run exists, or a reset after the request was read): the lost-answer cases.
+ * @typedef {'run' | 'last' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
- *   headers: http.IncomingHttpHeaders, route: Route | 'unknown' }} Seen
+ *   headers: http.IncomingHttpHeaders, route: Route | 'unknown', body?: string, at: number }} Seen
+ * @typedef {{ id: string, slug?: string, schema?: object | null, rows?: object[], durationMs?: number,
+ *   log?: Array<string | object>, logTail?: number, logObjects?: boolean }} WorkerSpec
+ *   A worker runs can be started on: `id` is owner/name, `slug` another name for it. Its runs go
+ *   ready → running → succeeded over `durationMs` (default: the sandbox's runDurationMs), their log
+ *   growing entry by entry; `logTail` serves only the last that many entries (a moving tail),
+ *   `logObjects` serves entries as {type, group, content, timestamp}. `schema` is its input
+ *   schema (null: the answer has none).
  */
 
 /**
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
  *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean,
- *   storageBytesPerSecond?: number }} [options]
+ *   storageBytesPerSecond?: number, workers?: WorkerSpec[], tasks?: Array<{ id: string, worker: string }>,
+ *   runDurationMs?: number }} [options]
  *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
  *   storageBytesPerSecond: storage sends no faster than this, like a runner's real link (benchmarks).
  */
@@ -66,7 +94,16 @@ export async function startSandbox(options = {}) {
   /** @type {Map<string, { slug: string, format: string, keys: string[], signature: string, dead: boolean }>} */
   const links = new Map()
   /** @type {Record<Route, Fault[]>} */
-  const faults = { run: [], last: [], export: [], download: [] }
+  const faults = { run: [], last: [], export: [], download: [], start: [], schema: [], log: [], abort: [] }
+  /** @type {Map<string, WorkerSpec>} */
+  const workers = new Map()
+  for (const worker of options.workers ?? [DEMO_WORKER]) {
+    workers.set(worker.id, worker)
+    if (worker.slug) workers.set(worker.slug, worker)
+  }
+  const tasks = new Map((options.tasks ?? [{ id: DEMO_TASK, worker: DEMO_WORKER.id }]).map(task => [task.id, task]))
+  /** Start bodies the OpenAPI check refused, for a test to see that the check fires. */
+  const refusedBodies = []
   /** @type {Seen[]} */
   const requests = []
   const sockets = new Set()
@@ -101,8 +138,27 @@ export async function startSandbox(options = {}) {
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   function handleApi(req, res) {
     const url = new URL(req.url ?? '/', 'http://sandbox')
-    const { route, rest } = apiRoute(url.pathname.split('/').filter(Boolean).map(decodeURIComponent))
-    record('api', req, url, route)
+    const { route, rest } = apiRoute(
+      req.method ?? 'GET',
+      url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
+    )
+    const seen = record('api', req, url, route)
+    if (route === 'start') {
+      // The body is read before anything is answered, as a real server does: a fault that cuts
+      // the connection then comes after CoreClaw could have acted on the request.
+      const chunks = []
+      req.on('data', chunk => chunks.push(chunk))
+      req.on('end', () => {
+        seen.body = Buffer.concat(chunks).toString('utf8')
+        answerApi(req, res, url, route, rest, seen.body)
+      })
+      return
+    }
+    req.resume()
+    answerApi(req, res, url, route, rest, undefined)
+  }
+
+  function answerApi(req, res, url, route, rest, body) {
     const requestId = `req-sandbox-${++requestCounter}`
     const reply = (status, body, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers })
@@ -111,12 +167,49 @@ export async function startSandbox(options = {}) {
     const fail = (status, code, message, details = null) => reply(status, { code, message, details })
     const ok = data => reply(200, { code: 0, data, message: 'success' })
 
-    if (route === 'unknown') return fail(404, 11004, `no such API path: ${url.pathname}`)
-    if (applyFault(route, req, res, requestId)) return
+    if (route === 'unknown') return fail(404, 11004, `no such API path: ${req.method} ${url.pathname}`)
+    const fault = faults[route].shift()
+    if (fault && !fault.startsRun && serveFault(fault, req, res, requestId)) return
 
     const given = credentials(req, url)
-    if (given.length === 0) return fail(400, 12001, 'missing api key')
+    // The input schema is public (security: [] in the OpenAPI); a key sent anyway must be right.
+    if (given.length === 0 && route !== 'schema') return fail(400, 12001, 'missing api key')
     if (given.some(key => key !== apiKey)) return fail(401, 12002, 'invalid token')
+
+    if (route === 'schema') {
+      const worker = workers.get(rest[1].replace('~', '/'))
+      if (!worker) return fail(404, 50001, 'worker not found')
+      return ok(worker.schema === null ? {} : { input_schema: worker.schema ?? DEMO_SCHEMA })
+    }
+    if (route === 'start') {
+      const isTask = rest[0] === 'worker-tasks'
+      const problems = startBodyProblems(body, isTask, req.headers['content-type'])
+      if (problems.length) {
+        refusedBodies.push(body)
+        return fail(400, 11000, 'invalid argument', problems)
+      }
+      const task = isTask ? tasks.get(rest[1]) : undefined
+      if (isTask && !task) return fail(404, 60001, 'task not found')
+      const worker = workers.get(isTask ? task.worker : rest[1].replace('~', '/'))
+      if (!worker) return fail(404, 50001, 'worker not found')
+      const slug = newRunSlug()
+      const parsed = JSON.parse(body)
+      addRun({
+        slug,
+        worker: worker.id,
+        rows: worker.rows,
+        startedAtMs: Date.now(),
+        durationMs: worker.durationMs ?? options.runDurationMs ?? 1500,
+        log: worker.log,
+        logTail: worker.logTail,
+        logObjects: worker.logObjects,
+        input: isTask ? 'task' : parsed.input,
+        task: task?.id,
+        version: parsed.version
+      })
+      if (fault?.startsRun && serveFault(fault, req, res, requestId)) return
+      return ok({ run_slug: slug })
+    }
 
     if (route === 'last') {
       // Worker ids travel as owner~name.
@@ -130,6 +223,13 @@ export async function startSandbox(options = {}) {
     if (route === 'run') {
       run.polls++
       return ok(detail(run))
+    }
+    if (route === 'log') return ok(logOf(run, storageUrl))
+    if (route === 'abort') {
+      const status = currentStatus(run)
+      if (status !== 'ready' && status !== 'running') return fail(400, 70002, `run is ${status}, not running`)
+      run.aborted = true
+      return ok({})
     }
     // export
     const format = (url.searchParams.get('format') ?? 'csv').toLowerCase()
@@ -197,13 +297,6 @@ export async function startSandbox(options = {}) {
     })
   }
 
-  /** @returns {boolean} whether the fault answered the request */
-  function applyFault(/** @type {Route} */ route, req, res, requestId) {
-    const fault = faults[route].shift()
-    if (!fault) return false
-    return serveFault(fault, req, res, requestId)
-  }
-
   function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
     if (fault.envelope) {
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', ...fault.headers })
@@ -238,14 +331,17 @@ export async function startSandbox(options = {}) {
   }
 
   function record(server, req, url, route) {
-    requests.push({
+    const seen = {
       server,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      route
-    })
+      route,
+      at: Date.now()
+    }
+    requests.push(seen)
+    return seen
   }
 
   return {
@@ -262,6 +358,10 @@ export async function startSandbox(options = {}) {
     fail(/** @type {Route} */ route, /** @type {Fault[]} */ ...queued) {
       faults[route].push(...queued)
     },
+    /** Runs the sandbox holds, started ones included, by slug. */
+    runs,
+    /** Start bodies that the OpenAPI check refused. */
+    refusedBodies,
     /** Requests to one route, e.g. seen('export'). */
     seen(/** @type {Route | 'unknown'} */ route) {
       return requests.filter(r => r.route === route)
@@ -290,22 +390,95 @@ const CONTENT_TYPES = {
   rss: 'application/rss+xml'
 }
 
-/** Maps `/api/v2/...` path segments to a route and the segments after `/api/v2`. */
-function apiRoute(segments) {
+/** Maps a method and `/api/v2/...` path segments to a route and the segments after `/api/v2`. */
+function apiRoute(method, segments) {
   const [api, version, ...rest] = segments
-  const route =
-    api !== 'api' || version !== 'v2'
-      ? 'unknown'
-      : rest[0] === 'worker-runs' && rest[1] === 'last' && rest.length === 2
-        ? 'last'
-        : rest[0] === 'workers' && rest[2] === 'runs' && rest[3] === 'last' && rest.length === 4
-          ? 'last'
-          : rest[0] === 'worker-runs' && rest.length === 2
-            ? 'run'
-            : rest[0] === 'worker-runs' && rest[2] === 'result' && rest[3] === 'export' && rest.length === 4
-              ? 'export'
-              : 'unknown'
+  const [first, , third, fourth] = rest
+  const get = method === 'GET'
+  const post = method === 'POST'
+  let route = 'unknown'
+  if (api !== 'api' || version !== 'v2') route = 'unknown'
+  else if (get && first === 'worker-runs' && rest[1] === 'last' && rest.length === 2) route = 'last'
+  else if (get && first === 'workers' && third === 'runs' && fourth === 'last' && rest.length === 4) route = 'last'
+  else if (get && first === 'worker-runs' && rest.length === 2) route = 'run'
+  else if (get && first === 'worker-runs' && third === 'result' && fourth === 'export' && rest.length === 4)
+    route = 'export'
+  else if (get && first === 'worker-runs' && third === 'log' && rest.length === 3) route = 'log'
+  else if (post && first === 'worker-runs' && third === 'abort' && rest.length === 3) route = 'abort'
+  else if (get && first === 'workers' && third === 'input-schema' && rest.length === 3) route = 'schema'
+  else if (post && (first === 'workers' || first === 'worker-tasks') && third === 'runs' && rest.length === 3)
+    route = 'start'
   return { route, rest }
+}
+
+/**
+ * What CoreClaw's OpenAPI refuses in a start body: RunWorkerRequest and RunTaskRequest are JSON
+ * objects with `additionalProperties: false`; a task takes no `input` and no `version`.
+ */
+function startBodyProblems(body, isTask, contentType) {
+  if (!/^application\/json\b/.test(contentType ?? ''))
+    return [{ field: 'body', reason: 'Content-Type must be application/json' }]
+  let parsed
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return [{ field: 'body', reason: 'not JSON' }]
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    return [{ field: 'body', reason: 'not an object' }]
+  const types = {
+    callback_url: v => typeof v === 'string',
+    is_async: v => typeof v === 'boolean',
+    limit: v => Number.isInteger(v) && v >= 1 && v <= 100,
+    offset: v => Number.isInteger(v) && v >= 0,
+    ...(!isTask && { input: () => true, version: v => typeof v === 'string' })
+  }
+  return Object.entries(parsed).flatMap(([field, value]) =>
+    !(field in types)
+      ? [{ field, reason: 'additional property not allowed' }]
+      : !types[field](value)
+        ? [{ field, reason: 'wrong type or range' }]
+        : []
+  )
+}
+
+/** ULID-like, like CoreClaw's run slugs. */
+function newRunSlug() {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+  return Array.from(randomBytes(26), byte => alphabet[byte % 32]).join('')
+}
+
+/** Log entries a started run writes, one after another over its run time. */
+const DEFAULT_LOG = [
+  'Worker started',
+  'Opening the search page',
+  'Found 3 places, reading their details',
+  'Saved 3 results',
+  'Worker finished'
+]
+
+/** The run's log as CoreClaw serves it: what has been written so far, or its tail. */
+function logOf(run, storageUrl) {
+  const all = run.log ?? DEFAULT_LOG
+  const written = run.startedAtMs === undefined ? all.length : Math.ceil(all.length * progressOf(run))
+  const visible = all
+    .slice(0, Math.max(1, written))
+    .map((entry, index) =>
+      run.logObjects && typeof entry === 'string'
+        ? { type: 'info', group: 'worker', content: entry, timestamp: 1764300000000 + index * 1000 }
+        : entry
+    )
+  return {
+    list: run.logTail ? visible.slice(-run.logTail) : visible,
+    result_count: detail(run).results,
+    // Signed, like a download link: the action must never print or follow it.
+    all_logs_url: `${storageUrl}/logs/${run.slug}.log?q-signature=logsignature`
+  }
+}
+
+/** How far a started run has come, 0 to 1, by the time since it started. */
+function progressOf(run) {
+  return Math.min(1, (Date.now() - run.startedAtMs) / run.durationMs)
 }
 
 function credentials(req, url) {
@@ -318,6 +491,11 @@ function credentials(req, url) {
 }
 
 function currentStatus(run) {
+  if (run.aborted) return 'aborting'
+  if (run.startedAtMs !== undefined) {
+    const progress = progressOf(run)
+    return progress >= 1 ? 'succeeded' : progress < 0.1 ? 'ready' : 'running'
+  }
   if (run.statuses?.length) return run.statuses[Math.min(run.polls, run.statuses.length) - 1] ?? run.statuses[0]
   return run.status ?? 'succeeded'
 }
@@ -330,13 +508,19 @@ function detail(run) {
     scraper_title: 'Google Maps Scraper',
     version: '1.4.2',
     status,
-    results: status === 'succeeded' ? run.results : Math.floor((run.results ?? 0) / 2),
-    usage: 0.12,
+    results:
+      status === 'succeeded'
+        ? run.results
+        : run.startedAtMs !== undefined
+          ? Math.floor((run.results ?? 0) * progressOf(run))
+          : Math.floor((run.results ?? 0) / 2),
+    usage: '0.12',
     traffic: 1048576,
     origin: 'api',
     started_at: 1764300000,
     finished_at: status === 'succeeded' ? 1764300420 : 0,
-    duration: 420,
+    duration:
+      run.startedAtMs === undefined ? 420 : Math.round(Math.min(Date.now() - run.startedAtMs, run.durationMs) / 1000),
     ...(run.errMsg && { err_msg: run.errMsg })
   }
 }

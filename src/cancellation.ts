@@ -8,7 +8,11 @@
 import { CancelledError } from './errors.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
-const GRACE_MS = 1500
+/**
+ * Long enough for a step that started a run to send the abort (3 s at most, main.ts), short enough
+ * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
+ */
+const GRACE_MS = 5000
 
 export interface Cancellation {
   readonly signal: AbortSignal

@@ -13,13 +13,14 @@ import { exportRun } from './main.js'
 import { realClock } from './retry.js'
 import { VERSION } from './version.js'
 
-const HELP = `Usage: node dist/cli.js --run-id <slug|last> [options]
+const HELP = `Usage: node dist/cli.js --run-id <slug|last|new> [options]
 
-Exports a CoreClaw worker run's results to a file, like the GitHub Action does.
+Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
+--run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
 The API key is read from the CORECLAW_API_KEY environment variable.
 
 Options:
-  --run-id <slug|last>   run slug, or 'last' for the latest run (required)
+  --run-id <slug|last|new>  run slug, 'last' for the latest run, or 'new' to start one (required)
   --format <format>      csv, json, jsonl, xlsx, xls, xml, html, rss (default: ${DEFAULTS.format})
   --filter-keys <keys>   field keys to keep, comma-separated (default: all)
   --out <path>           file or folder to write (default: ./<run-id>.<format>)
@@ -29,11 +30,18 @@ Options:
   --max-attempts <n>     attempts per request, the first included (default: ${DEFAULTS['max-attempts']})
   --timeout <s>          seconds without progress before a request fails (default: ${DEFAULTS.timeout})
   --wait-timeout <s>     seconds to wait for a running run; 0 = don't wait (default: ${DEFAULTS['wait-timeout']})
-  --worker-id <id>       with --run-id last: the latest run of this worker (owner/name)
+  --worker-id <id>       with last: the latest run of this worker; with new: the worker to start
+                         (owner/name or a worker slug)
+  --task-id <slug>       with new: start this saved task (it carries its own input)
+  --worker-version <v>   with new and --worker-id: start this version (default: the worker's own)
+  --input <json>         with new and --worker-id: the worker's input, a JSON object
+  --input-file <path>    with new and --worker-id: the worker's input from a JSON file (max 1 MiB)
+  --abort-on-stop <bool> abort a run started here when stopped before it finished (default: ${DEFAULTS['abort-on-stop']})
+  --show-log <bool>      show the run's log while waiting for it (default: ${DEFAULTS['show-log']})
   -h, --help             show this help
   -v, --version          show the version
 
-Prints the outputs (path, url, run-id, format, size, sha256, result-count, rows, request-id) as JSON
+Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
 
 /** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
@@ -48,12 +56,19 @@ const FLAGS: Record<string, InputName> = {
   'max-attempts': 'max-attempts',
   timeout: 'timeout',
   'wait-timeout': 'wait-timeout',
-  'worker-id': 'worker-id'
+  'worker-id': 'worker-id',
+  'task-id': 'task-id',
+  'worker-version': 'worker-version',
+  input: 'input',
+  'input-file': 'input-file',
+  'abort-on-stop': 'abort-on-stop',
+  'show-log': 'show-log'
 }
 
 const stderrLog: Log = {
   info: message => process.stderr.write(`${message}\n`),
   warning: message => process.stderr.write(`warning: ${message}\n`),
+  notice: message => process.stderr.write(`notice: ${message}\n`),
   debug: message => void (process.env.CORECLAW_DEBUG && process.stderr.write(`debug: ${message}\n`)),
   group: (title, work) => {
     process.stderr.write(`${title}\n`)
@@ -101,6 +116,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       path: result.path,
       url: result.url,
       'run-id': result.runId,
+      'run-started': result.run.started !== undefined,
       format: result.format,
       size: result.size,
       sha256: result.sha256,

@@ -1,12 +1,14 @@
 /**
- * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the three
- * calls the action needs. Every call goes through the shared retry policy.
+ * CoreClaw API v2: credentials, the `{code, data, message, request_id}` envelope, and the calls
+ * the action makes: read, start, watch and abort a run, and export it. Every call goes through the
+ * shared retry policy, under the rule that fits it.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { CoreClawError, TimeoutError, type Subject } from './errors.js'
-import { get, readText, type Signed } from './http.js'
+import { readText, request, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
-import { parseRetryAfter, type RetryPolicy } from './retry.js'
+import { isRunSlug } from './inputs.js'
+import { BY_ERROR, parseRetryAfter, type RetryPolicy, type RetryRule } from './retry.js'
 import { countOf, downloadUrlOf, requestIdOf, textOf, wordOf } from './server-text.js'
 
 export interface ClientOptions {
@@ -29,6 +31,33 @@ export interface RunDetail {
   /** The row count, when it is a non-negative whole number. */
   results?: number
   errMsg?: string
+  /** How long the run took or has taken, in seconds, when it is a non-negative number. */
+  durationSeconds?: number
+  /** What the run cost, as CoreClaw reports it (a decimal such as "1.00"). */
+  usage?: string
+}
+
+/** One entry of a run's log: CoreClaw sends plain strings or `{content, timestamp (ms), …}`. */
+export interface LogEntry {
+  content: string
+  timestampMs?: number
+}
+
+/** The body of a start request, exactly as CoreClaw's OpenAPI allows it (`additionalProperties: false`). */
+export type StartRequest =
+  | { kind: 'worker'; workerId: string; body: { is_async: true; input?: unknown; version?: string } }
+  | { kind: 'task'; taskId: string; body: { is_async: true } }
+
+interface CallOptions {
+  query?: URLSearchParams
+  method?: 'GET' | 'POST'
+  body?: unknown
+  /** The retry rule; `once` makes a single attempt (decorations such as the log, and the abort). */
+  rule?: RetryRule | 'once'
+  /** Overrides the client's timeout. */
+  timeoutMs?: number
+  /** Overrides the step's signal: an abort must still go out after the step was cancelled. */
+  signal?: AbortSignal | null
 }
 
 export interface Answer<T> {
@@ -53,9 +82,73 @@ export class CoreClawClient {
 
   /** The account's latest run, or the latest run of `workerId` (owner/name). */
   async getLastRun(workerId?: string): Promise<Answer<RunDetail>> {
-    const path = workerId ? `workers/${encodeURIComponent(workerId.replace('/', '~'))}/runs/last` : 'worker-runs/last'
+    const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last'
     const answer = await this.call('latest run request', path, { workerId })
     return { ...answer, data: runDetail(answer.data) }
+  }
+
+  /** Starts a run; the caller's rule decides what may be retried. Returns the new run's slug. */
+  async startRun(start: StartRequest, rule: RetryRule): Promise<Answer<string>> {
+    const [operation, path, subject] =
+      start.kind === 'worker'
+        ? ['start request', `workers/${workerPath(start.workerId)}/runs`, { workerId: start.workerId }]
+        : ['start request', `worker-tasks/${encodeURIComponent(start.taskId)}/runs`, { taskId: start.taskId }]
+    const answer = await this.call(operation, path, subject, { method: 'POST', body: start.body, rule })
+    const slug = field(answer.data, 'run_slug')
+    if (typeof slug !== 'string' || !isRunSlug(slug)) {
+      throw new CoreClawError({
+        operation,
+        status: answer.status,
+        appCode: 0,
+        requestId: answer.requestId,
+        problem: 'the answer has no valid data.run_slug',
+        subject
+      })
+    }
+    return { ...answer, data: slug }
+  }
+
+  /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
+  async getInputSchema(workerId: string): Promise<Answer<Record<string, unknown> | undefined>> {
+    const answer = await this.call(
+      'input schema request',
+      `workers/${workerPath(workerId)}/input-schema`,
+      { workerId },
+      { rule: 'once' }
+    )
+    const schema = field(answer.data, 'input_schema')
+    const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema)
+    return { ...answer, data: usable ? (schema as Record<string, unknown>) : undefined }
+  }
+
+  /** The run's log entries, in order. One attempt: the log is shown, never needed. */
+  async getLog(runId: string): Promise<LogEntry[]> {
+    const answer = await this.call(
+      'log request',
+      `worker-runs/${encodeURIComponent(runId)}/log`,
+      { runId },
+      { rule: 'once' }
+    )
+    const list = field(answer.data, 'list')
+    return Array.isArray(list) ? list.flatMap(logEntry) : []
+  }
+
+  /**
+   * Asks CoreClaw to abort a run. One attempt with its own short timeout and no step signal: it is
+   * sent while the step is being cancelled. Success means "accepted"; the run then shows `aborting`.
+   */
+  async abortRun(runId: string, timeoutMs: number): Promise<Answer<unknown>> {
+    return this.call(
+      'abort request',
+      `worker-runs/${encodeURIComponent(runId)}/abort`,
+      { runId },
+      {
+        method: 'POST',
+        rule: 'once',
+        timeoutMs,
+        signal: null
+      }
+    )
   }
 
   async requestExport(runId: string, format: Format, filterKeys: string[]): Promise<ExportLink> {
@@ -66,7 +159,7 @@ export class CoreClawClient {
       operation,
       `worker-runs/${encodeURIComponent(runId)}/result/export`,
       { runId },
-      query
+      { query }
     )
     const downloadUrl = downloadUrlOf(field(answer.data, 'download_url'))
     if (!downloadUrl) {
@@ -82,22 +175,27 @@ export class CoreClawClient {
     return { downloadUrl, requestId: answer.requestId }
   }
 
-  private call(operation: string, path: string, subject: Subject, query?: URLSearchParams): Promise<Answer<unknown>> {
-    const { baseUrl, timeoutMs, userAgent, retry, signal } = this.options
+  private call(operation: string, path: string, subject: Subject, options: CallOptions = {}): Promise<Answer<unknown>> {
+    const { baseUrl, userAgent, retry } = this.options
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs
+    const signal = options.signal === null ? undefined : (options.signal ?? this.options.signal)
     const prefix = baseUrl.pathname.replace(/\/+$/, '')
     const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin)
-    if (query) url.search = query.toString()
-    return retry.run(operation, async () => {
+    if (options.query) url.search = options.query.toString()
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const attempt = async () => {
       // An answer is small: all of it, redirects included, must arrive within the timeout.
       const deadline = new AbortController()
       const timer = setTimeout(() => deadline.abort(TimeoutError.incomplete(operation, timeoutMs)), timeoutMs)
       try {
-        const response = await get(url, {
+        const response = await request(url, {
           operation,
+          method: options.method,
+          body,
           userAgent,
           timeoutMs,
           sameOriginOnly: true,
-          headers: { accept: 'application/json' },
+          headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
           sign: hop => this.sign(hop),
           signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
         })
@@ -106,7 +204,9 @@ export class CoreClawClient {
       } finally {
         clearTimeout(timer)
       }
-    })
+    }
+    if (options.rule === 'once') return attempt()
+    return retry.run(operation, attempt, options.rule ?? BY_ERROR)
   }
 
   /** Credentials for one request to the API origin; `sameOriginOnly` keeps them there. */
@@ -186,15 +286,40 @@ function field(data: unknown, name: string): unknown {
   return data && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined
 }
 
+/** Worker ids `owner/name` travel as `owner~name` (a `%2F` fails); a slug travels as it is. */
+function workerPath(workerId: string): string {
+  return encodeURIComponent(workerId.replace('/', '~'))
+}
+
 /** The run detail's fields we use, each checked by type. */
 function runDetail(data: unknown): RunDetail {
   const slug = field(data, 'slug')
+  const duration = field(data, 'duration')
+  const usage = field(data, 'usage')
   return {
     slug: typeof slug === 'string' ? slug : undefined,
     status: wordOf(field(data, 'status')) ?? 'unknown',
     results: countOf(field(data, 'results')),
-    errMsg: textOf(field(data, 'err_msg'))
+    errMsg: textOf(field(data, 'err_msg')),
+    durationSeconds: typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+    usage: usageOf(usage)
   }
+}
+
+/** A cost: a decimal number, as a string ("1.00") or a number; anything else is unknown. */
+function usageOf(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return String(value)
+  return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined
+}
+
+/** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
+function logEntry(item: unknown): LogEntry[] {
+  if (typeof item === 'string') return [{ content: item }]
+  const content = field(item, 'content')
+  if (typeof content !== 'string') return []
+  const timestamp = field(item, 'timestamp')
+  const valid = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp > 0
+  return [{ content, timestampMs: valid ? timestamp : undefined }]
 }
 
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */

@@ -17,7 +17,7 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import { ActionError, DestinationExistsError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
-import { get, loggable, networkError, type Response } from './http.js'
+import { loggable, networkError, request, type Response } from './http.js'
 import { parseRetryAfter } from './retry.js'
 
 export interface DownloadOptions {
@@ -73,7 +73,7 @@ export async function downloadFile(
     throw new FileSystemError(folder, error as NodeJS.ErrnoException)
   }
   // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
-  const response = await get(new URL(url), {
+  const response = await request(new URL(url), {
     operation: 'download',
     userAgent: options.userAgent,
     timeoutMs: options.timeoutMs,

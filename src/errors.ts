@@ -93,6 +93,7 @@ export const APP_CODES: ReadonlyArray<[number, string]> = Object.entries(CODE_NA
 export interface Subject {
   runId?: string
   workerId?: string
+  taskId?: string
 }
 
 type Advice = (say: Vocabulary, subject: Subject) => string
@@ -112,12 +113,14 @@ const CODE_ADVICE: Record<number, Advice> = {
   14000: () => 'CoreClaw had a database error; run the job again later.',
   16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
   30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-  30003: () => "The plan's concurrency limit is reached: wait for other runs, or upgrade the plan.",
+  30003: say =>
+    `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
   50001: (say, { workerId }) =>
     `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
   50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
   50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-  60001: () => 'The task was not found in CoreClaw: check the run in the CoreClaw console.',
+  60001: (say, { taskId }) =>
+    `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
   70001: notFound,
   70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 }
@@ -279,7 +282,7 @@ export class TlsError extends NetworkError {
   }
 }
 
-export type RedirectRefusal = 'cross-origin' | 'downgrade' | 'scheme' | 'too-many' | 'unparseable'
+export type RedirectRefusal = 'cross-origin' | 'downgrade' | 'scheme' | 'too-many' | 'unparseable' | 'post'
 
 export interface RedirectErrorFields {
   operation: string
@@ -309,7 +312,8 @@ export class RedirectError extends ActionError {
       downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
       scheme: `${host} redirected to ${forLog(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
       'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
-      unparseable: `${host} sent a redirect whose Location is not a URL`
+      unparseable: `${host} sent a redirect whose Location is not a URL`,
+      post: `${host} redirected a POST request; a POST is never sent again elsewhere`
     }
     super(`${operation} refused a redirect: ${why[kind]}`)
     this.operation = operation
@@ -419,6 +423,72 @@ export class AttemptsExhaustedError extends ActionError {
 
   advice(say: Vocabulary): string {
     return this.last.advice(say)
+  }
+}
+
+/** What a start request asked for: a worker or a saved task. */
+export type StartTarget = { workerId: string } | { taskId: string }
+
+export function describeTarget(target: StartTarget): string {
+  return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`
+}
+
+/**
+ * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
+ * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
+ * second run.
+ */
+export class StartUncertainError extends ActionError {
+  override readonly name: string = 'StartUncertainError'
+  override readonly requestId?: string
+  constructor(
+    readonly target: StartTarget,
+    readonly sentAt: Date,
+    override readonly cause: ActionError
+  ) {
+    super(
+      `the start request for ${describeTarget(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`
+    )
+    this.requestId = cause.requestId
+  }
+
+  advice(say: Vocabulary): string {
+    const last =
+      'workerId' in this.target
+        ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
+        : say.set('run-id', 'last')
+    return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${describeTarget(this.target)} started at that time; to export it, use ${last}.`
+  }
+}
+
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** One way the input breaks the worker's input schema: where (a JSON pointer) and the schema's words. */
+export interface Violation {
+  path: string
+  message: string
+}
+
+/** The input does not match the worker's own input schema: nothing was started. */
+export class InputSchemaError extends InputError {
+  override readonly name: string = 'InputSchemaError'
+  static readonly SHOWN = 20
+  constructor(
+    input: 'input' | 'input-file',
+    readonly workerId: string,
+    readonly violations: Violation[]
+  ) {
+    const shown = violations
+      .slice(0, InputSchemaError.SHOWN)
+      .map(({ path, message }) => `${forLog(path || '/', 256)} ${forLog(message, 256)}`)
+    const more = violations.length - shown.length
+    super(
+      input,
+      `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+      `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`
+    )
   }
 }
 

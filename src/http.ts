@@ -1,7 +1,8 @@
 /**
- * One GET on @actions/http-client, with our rules on top of it:
+ * One request on @actions/http-client, with our rules on top of it:
  * - redirects are judged hop by hop here (http-client's own following is off): only http(s), never
- *   https → http, at most 10 hops, and API calls stay on their origin;
+ *   https → http, at most 10 hops, and API calls stay on their origin; a POST is never redirected,
+ *   since sending it again elsewhere could start a second run;
  * - credentials are given per hop by `sign`, so nothing client-level is re-applied to a hop it
  *   should not reach;
  * - the answer's head must come within the timeout (the caller guards the body), and a cancelled
@@ -9,7 +10,7 @@
  * - errors never carry a query string (it can hold `?token=` or a URL signature).
  * Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), TLS and framing are the library's and Node's.
  */
-import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions as NodeRequestOptions } from 'node:http'
 import { HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { ActionError, NetworkError, RedirectError, TimeoutError, TlsError } from './errors.js'
@@ -19,9 +20,12 @@ export interface Signed {
   headers: Record<string, string>
 }
 
-export interface GetOptions {
+export interface RequestOptions {
   /** Names the request in errors and logs, e.g. "export request". */
   operation: string
+  /** GET unless said; a POST carries `body`. */
+  method?: 'GET' | 'POST'
+  body?: string
   userAgent: string
   /** How long the head of each answer may take: connecting, the proxy, TLS and the server's wait. */
   timeoutMs: number
@@ -57,7 +61,7 @@ export function loggable(url: URL | string): string {
   return `${parsed.origin}${parsed.pathname}`
 }
 
-export async function get(url: URL, options: GetOptions): Promise<Response> {
+export async function request(url: URL, options: RequestOptions): Promise<Response> {
   let current = url
   for (let hop = 0; ; hop++) {
     const signed = options.sign ? options.sign(current) : { url: current, headers: {} }
@@ -68,12 +72,14 @@ export async function get(url: URL, options: GetOptions): Promise<Response> {
     const location = response.headers.location
     if (!REDIRECTS.has(response.status) || !location) return { ...response, url: current }
     response.close()
+    if (options.method === 'POST')
+      throw new RedirectError({ operation: options.operation, kind: 'post', from: current })
     current = nextHop(url, current, location, hop, options)
   }
 }
 
 /** Where a redirect may go: every refusal is final, since asking again gets the same answer. */
-function nextHop(first: URL, current: URL, location: string, hop: number, options: GetOptions): URL {
+function nextHop(first: URL, current: URL, location: string, hop: number, options: RequestOptions): URL {
   const { operation } = options
   let next: URL
   try {
@@ -97,7 +103,11 @@ function nextHop(first: URL, current: URL, location: string, hop: number, option
 }
 
 /** One request, one client: nothing pooled outlives it, and no agent serves two origins. */
-async function send(url: URL, headers: Record<string, string>, options: GetOptions): Promise<Omit<Response, 'url'>> {
+async function send(
+  url: URL,
+  headers: Record<string, string>,
+  options: RequestOptions
+): Promise<Omit<Response, 'url'>> {
   const { operation, timeoutMs } = options
   const deadline = new AbortController()
   const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal
@@ -109,7 +119,7 @@ async function send(url: URL, headers: Record<string, string>, options: GetOptio
   })
   const timer = setTimeout(() => deadline.abort(TimeoutError.noAnswer(operation, timeoutMs)), timeoutMs)
   try {
-    const { message } = await client.get(url.href, headers)
+    const { message } = await client.request(options.method ?? 'GET', url.href, options.body ?? null, headers)
     // http-client's socket timeout guards the head only. On a body it would just half-close the
     // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
     // answers) or stall watchdog (downloads) guards the body instead.
@@ -134,7 +144,7 @@ async function send(url: URL, headers: Record<string, string>, options: GetOptio
 /** http-client passes every request's options through its handlers: the one place to add a signal. */
 function abortedBy(signal: AbortSignal): RequestHandler {
   return {
-    prepareRequest: (options: RequestOptions) => void (options.signal = signal),
+    prepareRequest: (options: NodeRequestOptions) => void (options.signal = signal),
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not supported'))
   }

@@ -12,6 +12,8 @@ export type AuthMethod = (typeof AUTH_METHODS)[number]
 
 /** `last` is resolved to a concrete slug before anything else is done with it. */
 export const LAST = 'last'
+/** `new` starts a run: a billed action the user asks for in so many words. */
+export const NEW = 'new'
 
 export interface Inputs {
   runId: string
@@ -26,7 +28,18 @@ export interface Inputs {
   maxAttempts: number
   timeoutSeconds: number
   waitTimeoutSeconds: number
+  /** owner/name or a worker slug: with `last`, whose latest run; with `new`, which worker to start. */
   workerId?: string
+  /** With `new`: a saved task to start instead of a worker. */
+  taskId?: string
+  /** With `new` and `worker-id`: the worker version to start; omitted from the request when not set. */
+  workerVersion?: string
+  /** With `new` and `worker-id`: the worker's input, as given (see run-input.ts). */
+  input?: { text: string } | { file: string }
+  /** Abort a run this step started when the step ends before the run finished. */
+  abortOnStop: boolean
+  /** Print the run's own log while waiting for it. */
+  showLog: boolean
 }
 
 /** Input names, exactly as in action.yml. */
@@ -43,6 +56,12 @@ export type InputName =
   | 'timeout'
   | 'wait-timeout'
   | 'worker-id'
+  | 'worker-version'
+  | 'task-id'
+  | 'input'
+  | 'input-file'
+  | 'abort-on-stop'
+  | 'show-log'
 
 export const DEFAULTS: Record<InputName, string> = {
   'run-id': '',
@@ -56,12 +75,22 @@ export const DEFAULTS: Record<InputName, string> = {
   'max-attempts': '5',
   timeout: '60',
   'wait-timeout': '600',
-  'worker-id': ''
+  'worker-id': '',
+  'worker-version': '',
+  'task-id': '',
+  input: '',
+  'input-file': '',
+  'abort-on-stop': 'true',
+  'show-log': 'true'
 }
 
 /** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/
+/** owner/name, or a worker's slug. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/
+const RUN_ID_ACCEPTED =
+  "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', or 'new' to start a run"
 
 export function isRunSlug(text: string): boolean {
   return RUN_ID.test(text)
@@ -77,27 +106,37 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
   if (/[\r\n]/.test(apiKey)) throw new InputError('api-key', 'spans several lines', 'a single-line CoreClaw API key')
 
   const runId = value('run-id')
-  if (!runId) throw new InputError('run-id', 'is missing', "a run slug such as 01KKDXV2G26BT7NH4ZQR2R4NPZ, or 'last'")
-  const isLast = runId.toLowerCase() === LAST
-  if (!isLast && !isRunSlug(runId)) {
-    throw new InputError(
-      'run-id',
-      `is not a run slug: '${runId}'`,
-      "letters, digits, '-' and '_' (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), or 'last'"
-    )
+  if (!runId) throw new InputError('run-id', 'is missing', RUN_ID_ACCEPTED)
+  const special = [LAST, NEW].find(word => word === runId.toLowerCase())
+  if (!special && !isRunSlug(runId)) {
+    throw new InputError('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED)
   }
 
-  const workerId = read('worker-id').trim() || undefined
-  if (workerId !== undefined && !WORKER_ID.test(workerId)) {
-    throw new InputError(
-      'worker-id',
-      `is not a worker id: '${workerId}'`,
-      'owner/name, e.g. coreclaw/google-maps-scraper'
-    )
+  const workerId = optional(
+    read,
+    'worker-id',
+    WORKER_ID,
+    'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug'
+  )
+  const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks")
+  const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0')
+  const input = runInput(read)
+  if (special === NEW) checkStart({ workerId, taskId, workerVersion, input })
+  else {
+    // Everything that only makes sense for a run this step starts is refused elsewhere, so a
+    // workflow never believes it configured a run that nothing starts.
+    const onlyForNew = (['task-id', 'worker-version', 'input', 'input-file'] as const).find(name => read(name).trim())
+    if (onlyForNew) {
+      throw new InputError(
+        onlyForNew,
+        "is only used with 'run-id: new'",
+        `set 'run-id: new' to start a run, or remove '${onlyForNew}'`
+      )
+    }
   }
 
   return {
-    runId: isLast ? LAST : runId,
+    runId: special ?? runId,
     apiKey,
     format: oneOf('format', value('format').toLowerCase(), FORMATS),
     filterKeys: parseFilterKeys(read('filter-keys')),
@@ -108,7 +147,63 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
     timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
     waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
-    workerId
+    workerId,
+    taskId,
+    workerVersion,
+    input,
+    abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
+    showLog: parseBoolean('show-log', value('show-log'))
+  }
+}
+
+function optional(
+  read: (name: InputName) => string,
+  name: InputName,
+  shape: RegExp,
+  accepted: string
+): string | undefined {
+  const given = read(name).trim()
+  if (!given) return undefined
+  if (!shape.test(given)) throw new InputError(name, `is not valid: '${given}'`, accepted)
+  return given
+}
+
+/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
+function runInput(read: (name: InputName) => string): Inputs['input'] {
+  const text = read('input').trim()
+  const file = read('input-file').trim()
+  if (text && file) {
+    throw new InputError(
+      'input',
+      "is given together with 'input-file'",
+      "one of them: 'input' for JSON text, or 'input-file' for a JSON file"
+    )
+  }
+  if (text) return { text }
+  if (file) return { file }
+  return undefined
+}
+
+/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
+function checkStart(given: Pick<Inputs, 'workerId' | 'taskId' | 'workerVersion' | 'input'>): void {
+  const { workerId, taskId, workerVersion, input } = given
+  if (!workerId === !taskId) {
+    throw new InputError(
+      workerId ? 'task-id' : 'worker-id',
+      workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'",
+      "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)"
+    )
+  }
+  if (taskId && input) {
+    const name = 'text' in input ? 'input' : 'input-file'
+    throw new InputError(
+      name,
+      "is given together with 'task-id'",
+      "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own"
+    )
+  }
+  if (taskId && workerVersion) {
+    throw new InputError('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'")
   }
 }
 

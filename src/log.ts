@@ -7,6 +7,8 @@ import * as core from '@actions/core'
 export interface Log {
   info(message: string): void
   warning(message: string, title?: string): void
+  /** Something worth seeing that is not a problem with the step. */
+  notice(message: string, title?: string): void
   /** Shown only when the workflow runs with debug logging (ACTIONS_STEP_DEBUG). */
   debug(message: string): void
   group<T>(title: string, work: () => Promise<T>): Promise<T>
@@ -15,6 +17,7 @@ export interface Log {
 export const actionLog: Log = {
   info: message => core.info(message),
   warning: (message, title) => core.warning(message, title ? { title } : {}),
+  notice: (message, title) => core.notice(message, title ? { title } : {}),
   debug: message => core.debug(message),
   group: (title, work) => core.group(title, work)
 }

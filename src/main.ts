@@ -1,5 +1,5 @@
 /**
- * The action, as a story: inputs → run status → export → download → outputs and summary.
+ * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
 import { existsSync } from 'node:fs'
@@ -8,13 +8,25 @@ import { cancelOnSignals } from './cancellation.js'
 import { CoreClawClient, type ExportLink } from './coreclaw.js'
 import { resolveDestination } from './destination.js'
 import { downloadFile, removeTemporaryFiles, type DownloadedFile } from './download.js'
-import { asActionError, CoreClawError, DestinationExistsError, DownloadError, sentence } from './errors.js'
+import {
+  asActionError,
+  CoreClawError,
+  DestinationExistsError,
+  DownloadError,
+  RunStateError,
+  sentence,
+  type ActionError,
+  type StartTarget
+} from './errors.js'
 import { loggable } from './http.js'
-import { isRunSlug, LAST, parseInputs, type Inputs } from './inputs.js'
+import { isRunSlug, LAST, NEW, parseInputs, type Inputs } from './inputs.js'
 import { actionLog, type Log } from './log.js'
 import { progressReporter } from './progress.js'
+import { readWorkerInput } from './run-input.js'
+import { RunLogFollower, type LogLines } from './run-log.js'
 import { rowCounterFor, type Preview, type RowsReport } from './rows.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
+import { startRun } from './start.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
 import { waitForRun } from './wait.js'
@@ -28,6 +40,15 @@ export interface Host {
   progressEveryMs: number
   /** The step's cancellation. */
   signal?: AbortSignal
+  /** Called once the run is known (given, resolved from `last`, or started here), before any waiting. */
+  onRun?: (run: KnownRun) => void
+}
+
+/** The run the step is about, as soon as it is known. */
+export interface KnownRun {
+  runId: string
+  /** Set when this step started the run. */
+  started?: StartTarget
 }
 
 export interface ExportResult {
@@ -44,8 +65,15 @@ export interface ExportResult {
   rows?: number
   preview?: Preview
   requestId?: string
+  /** The run's own story: who started it, how long it took, what it cost, how much of its log was shown. */
+  run: {
+    started?: StartTarget
+    durationSeconds?: number
+    usage?: string
+    logLines?: LogLines
+  }
   details: {
-    requestIds: { run?: string; export?: string }
+    requestIds: { start?: string; run?: string; export?: string }
     /** Retries after failures, per operation. */
     retries: Record<string, number>
     timings: { waitMs: number; exportMs: number; totalMs: number }
@@ -55,10 +83,13 @@ export interface ExportResult {
 
 const FAILURE_TITLE = 'CoreClaw export failed'
 const EXIT_BACKSTOP_MS = 5000
+/** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
+const ABORT_TIMEOUT_MS = 3000
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
   const cancellation = cancelOnSignals(removeTemporaryFiles)
+  let known: KnownRun | undefined
   try {
     // Masked before anything, a validation error included, could print it.
     const apiKey = core.getInput('api-key')
@@ -69,16 +100,24 @@ export async function run(): Promise<void> {
       clock: realClock,
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       progressEveryMs: 10_000,
-      signal: cancellation.signal
+      signal: cancellation.signal,
+      onRun: run => {
+        known = run
+        // Written the moment the run is known, so that an `if: failure()` or `if: cancelled()`
+        // step can name a run this step started even when the step goes no further.
+        core.setOutput('run-id', run.runId)
+        core.setOutput('run-started', String(run.started !== undefined))
+      }
     })
     setOutputs(result)
     await writeSummary(renderSummary(result))
   } catch (thrown) {
     const error = asActionError(thrown)
     if (error.requestId) core.setOutput('request-id', error.requestId)
-    core.error(`${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE })
+    if (!known) core.setOutput('run-started', 'false')
+    core.error(`${namingRun(error, known)}${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE })
     process.exitCode = 1
-    await writeSummary(renderFailureSummary(error))
+    await writeSummary(renderFailureSummary(error, known))
   } finally {
     cancellation.end()
     // The process ends by itself once everything is closed. Node 24 can deadlock inside
@@ -86,6 +125,11 @@ export async function run(): Promise<void> {
     // something still holds the event loop seconds later.
     setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref()
   }
+}
+
+/** "Run X: " before a message that does not name the run already. */
+export function namingRun(error: ActionError, known: KnownRun | undefined): string {
+  return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : ''
 }
 
 /** Everything between validated inputs and a verified file on disk. */
@@ -108,17 +152,44 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     signal
   })
 
-  if (inputs.workerId && inputs.runId !== LAST) {
-    log.warning("'worker-id' is only used with 'run-id: last'; ignoring it.")
+  if (inputs.workerId && inputs.runId !== LAST && inputs.runId !== NEW) {
+    log.warning("'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it.")
   }
-  const runId = inputs.runId === LAST ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId
+  // Everything a bad input can break is read before the first request.
+  const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined
+  const destinationOf = (runId: string) =>
+    resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
+  if (inputs.runId === NEW) refuseExistingBeforeStart(inputs, destinationOf)
 
-  const destination = resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
+  const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000
+  const begun =
+    inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined
+  const runId =
+    begun?.runId ?? (inputs.runId === LAST ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId)
+  host.onRun?.({ runId, started: begun?.target })
+
+  const destination = destinationOf(runId)
   if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
 
-  const ready = await log.group(`Run ${runId}`, () =>
-    waitForRun(client, runId, { waitTimeoutSeconds: inputs.waitTimeoutSeconds, clock, log, signal })
-  )
+  const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined
+  const ready = await log.group(`Run ${runId}`, async () => {
+    try {
+      return await waitForRun(client, runId, {
+        waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+        since: started,
+        clock,
+        log,
+        signal,
+        follower,
+        startedHere: begun !== undefined
+      })
+    } catch (error) {
+      if (begun && stillRunning(error)) await stopRun(client, runId, inputs.abortOnStop, log)
+      throw error
+    } finally {
+      follower?.finish()
+    }
+  })
   log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
 
   const exportStarted = clock.now()
@@ -153,8 +224,14 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     rows: rows.rows,
     preview: rows.preview,
     requestId: link.requestId,
+    run: {
+      started: begun?.target,
+      durationSeconds: ready.run.durationSeconds,
+      usage: ready.run.usage,
+      logLines: follower?.lines
+    },
     details: {
-      requestIds: { run: ready.requestId, export: link.requestId },
+      requestIds: { start: begun?.requestId, run: ready.requestId, export: link.requestId },
       retries: Object.fromEntries(retry.retries),
       timings,
       freshLink
@@ -208,6 +285,41 @@ function download(link: ExportLink, { retry, destination, inputs, host }: Export
   })
 }
 
+/**
+ * With `overwrite: false` and a `path` that names the file whatever the run (not `<run-id>.<format>`),
+ * an existing file is refused before a billed run starts, not after it finished.
+ */
+function refuseExistingBeforeStart(inputs: Inputs, destinationOf: (runId: string) => string): void {
+  const fixed = destinationOf('A') === destinationOf('B')
+  if (!inputs.overwrite && fixed && existsSync(destinationOf('A'))) throw new DestinationExistsError(destinationOf('A'))
+}
+
+/** Whether the wait ended with the run still going: anything but the run reaching a final state. */
+function stillRunning(error: unknown): boolean {
+  return !(error instanceof RunStateError && error.problem === 'not-exportable')
+}
+
+/**
+ * The step ends before the run it started finished (cancelled, `wait-timeout`, a failure while
+ * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the
+ * step did not start. A failed abort is a warning: the step's own error is the one to report.
+ */
+async function stopRun(client: CoreClawClient, runId: string, abortOnStop: boolean, log: Log): Promise<void> {
+  if (!abortOnStop) {
+    log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`)
+    return
+  }
+  try {
+    await client.abortRun(runId, ABORT_TIMEOUT_MS)
+    log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`)
+  } catch (error) {
+    log.warning(
+      `Could not abort run ${runId}, which this step started: ${(error as Error).message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`,
+      'Run not aborted'
+    )
+  }
+}
+
 /** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
 async function resolveLastRun(client: CoreClawClient, workerId: string | undefined, log: Log): Promise<string> {
   const { data, requestId, status } = await client.getLastRun(workerId)
@@ -229,6 +341,7 @@ function setOutputs(result: ExportResult): void {
   core.setOutput('path', result.path)
   core.setOutput('url', result.url)
   core.setOutput('run-id', result.runId)
+  core.setOutput('run-started', String(result.run.started !== undefined))
   core.setOutput('format', result.format)
   core.setOutput('size', String(result.size))
   core.setOutput('sha256', result.sha256)
@@ -243,6 +356,10 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown).write()
 }
 
-function describeRetry({ attempt, maxAttempts, delayMs, error }: RetryNotice): string {
-  return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${(delayMs / 1000).toFixed(1)} s.`
+function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }: RetryNotice): string {
+  const delay = `${(delayMs / 1000).toFixed(1)} s`
+  if (waiting) {
+    return `${error.message}. Waiting for a free slot: trying again in ${delay} (until 'wait-timeout' runs out).`
+  }
+  return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`
 }

@@ -1,9 +1,9 @@
 /**
- * The one retry policy for every request the action makes: run detail, export and download.
- * What is retried is decided by the error itself (`retryable`), so this module only decides
- * how often and how long to wait.
+ * The one retry policy for every request the action makes. For reads and the download, what is
+ * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
+ * it costs money and has no idempotency key: `START` retries only what provably started nothing.
  */
-import { ActionError, AttemptsExhaustedError, asActionError } from './errors.js'
+import { ActionError, AttemptsExhaustedError, asActionError, CoreClawError, NetworkError } from './errors.js'
 
 export interface Clock {
   now(): number
@@ -34,6 +34,72 @@ export interface RetryNotice {
   maxAttempts: number
   delayMs: number
   error: ActionError
+  /** A 'wait' verdict: the server asked us to come back later, and we wait up to a deadline. */
+  waiting?: { untilMs: number }
+}
+
+/** After a failed attempt: try again (counts against max-attempts), wait for the server (until a deadline), or stop. */
+export type Verdict = 'retry' | 'wait' | 'final'
+
+export interface RetryRule {
+  verdict(error: ActionError): Verdict
+  /** 'wait' verdicts are retried until this time (clock ms), without counting against max-attempts. */
+  waitUntilMs?: number
+}
+
+/** Reads and downloads: the error says whether another attempt can help. */
+export const BY_ERROR: RetryRule = { verdict: error => (error.retryable ? 'retry' : 'final') }
+
+/** Failures that happen before a request leaves the machine: DNS, a refused connection, no route. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL'
+])
+
+/**
+ * Whether a failed start request provably started no run. Only then may it be retried, or reported
+ * as a plain failure. Proof is: the request never left (connection refused, DNS, TLS handshake),
+ * or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan limit,
+ * 30001 balance, 50001 no such worker, …). A timeout or reset after sending, any 5xx, a gateway
+ * page or an unreadable answer proves nothing: the run may exist.
+ */
+export function provablyNotStarted(error: ActionError): boolean {
+  const last = error instanceof AttemptsExhaustedError ? error.last : error
+  if (last instanceof CoreClawError) {
+    if (last.status === 429) return true
+    return (
+      !last.notEnvelope &&
+      last.appCode !== undefined &&
+      last.appCode !== 0 &&
+      last.status !== undefined &&
+      last.status >= 400 &&
+      last.status < 500
+    )
+  }
+  if (last instanceof NetworkError) {
+    // The TLS handshake comes before the request is written.
+    return NOT_SENT.has(last.code) || last.name === 'TlsError' || /^ERR_(SSL|TLS)_/.test(last.code)
+  }
+  return false
+}
+
+/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
+export function startRule(waitUntilMs: number): RetryRule {
+  return {
+    waitUntilMs,
+    verdict(error) {
+      if (!provablyNotStarted(error)) return 'final'
+      if (error instanceof CoreClawError && error.appCode === 30003) return 'wait'
+      const rateLimited = error instanceof CoreClawError && (error.status === 429 || error.appCode === 13000)
+      const neverSent = error instanceof NetworkError && error.retryable
+      return rateLimited || neverSent ? 'retry' : 'final'
+    }
+  }
 }
 
 export interface RetryOptions {
@@ -63,20 +129,31 @@ export class RetryPolicy {
     this.random = options.random ?? Math.random
   }
 
-  async run<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+  async run<T>(operation: string, attempt: () => Promise<T>, rule: RetryRule = BY_ERROR): Promise<T> {
     const { maxAttempts, clock, onRetry, signal } = this.options
-    for (let n = 1; ; n++) {
+    let waits = 0
+    for (let n = 1; ;) {
       signal?.throwIfAborted()
       this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1)
       try {
         return await attempt()
       } catch (thrown) {
         const error = asActionError(thrown)
-        if (!error.retryable) throw error
-        if (n >= maxAttempts) throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error
-        const delayMs = this.delayBefore(n, error)
+        const verdict = rule.verdict(error)
+        if (verdict === 'final') throw error
+        let delayMs: number
+        if (verdict === 'wait') {
+          delayMs = this.delayBefore(++waits, error)
+          const untilMs = rule.waitUntilMs ?? 0
+          if (clock.now() + delayMs > untilMs) throw error
+          onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } })
+        } else {
+          if (n >= maxAttempts) throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error
+          delayMs = this.delayBefore(n, error)
+          onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error })
+          n++
+        }
         this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1)
-        onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error })
         await clock.sleep(delayMs, signal)
       }
     }

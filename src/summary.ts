@@ -5,15 +5,20 @@
  * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
  */
 import * as path from 'node:path'
-import type { ActionError } from './errors.js'
-import type { ExportResult } from './main.js'
+import { describeTarget, type ActionError } from './errors.js'
+import type { ExportResult, KnownRun } from './main.js'
 import { formatBytes } from './progress.js'
 import type { Preview } from './rows.js'
 import { forCell } from './server-text.js'
 
 export function renderSummary(result: ExportResult): string {
+  const { started, durationSeconds, usage, logLines } = result.run
   const rows: Array<[string, string]> = [
     ['Run', code(result.runId)],
+    ...(started ? [['Started by this step', `yes, ${forCell(describeTarget(started))}`] as [string, string]] : []),
+    ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`] as [string, string]] : []),
+    ...(usage !== undefined ? [['Usage (cost)', code(usage)] as [string, string]] : []),
+    ...(logLines ? [['Run log lines shown', logLinesText(logLines)] as [string, string]] : []),
     ['Format', code(result.format)],
     ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
     ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
@@ -24,6 +29,7 @@ export function renderSummary(result: ExportResult): string {
   ]
   const { timings, retries, requestIds, freshLink } = result.details
   const detail: Array<[string, string]> = [
+    ...(requestIds.start ? [['Start request id', code(requestIds.start)] as [string, string]] : []),
     ['Run detail request id', requestIds.run ? code(requestIds.run) : '–'],
     ['Export request id', requestIds.export ? code(requestIds.export) : '–'],
     ['Waited for the run', seconds(timings.waitMs)],
@@ -68,14 +74,22 @@ function previewSection({ columns, rows, moreColumns }: Preview): string[] {
   ]
 }
 
-/** On failure: what happened and what to do, where people look first. */
-export function renderFailureSummary(error: ActionError): string {
+/** On failure: which run, what happened and what to do, where people look first. */
+export function renderFailureSummary(error: ActionError, known?: KnownRun): string {
   const rows: Array<[string, string]> = [
+    ...(known ? [['Run', code(known.runId)] as [string, string]] : []),
+    ...(known?.started
+      ? [['Started by this step', `yes, ${forCell(describeTarget(known.started))}`] as [string, string]]
+      : []),
     ['What happened', forCell(error.message, 4096)],
     ['What to do', forCell(error.hint, 1024)]
   ]
   if (error.requestId) rows.push(['CoreClaw request id', code(error.requestId)])
   return ['### CoreClaw export failed', '', table(rows), ''].join('\n')
+}
+
+function logLinesText({ shown, leftOut }: { shown: number; leftOut: number }): string {
+  return leftOut > 0 ? `${shown} (${leftOut} more left out)` : String(shown)
 }
 
 function table(rows: Array<[string, string]>): string {

@@ -1,11 +1,13 @@
 /**
  * Waiting for a run to become exportable. Only `succeeded` runs are exported; `ready` and
  * `running` are waited for (up to `wait-timeout`); everything else is final and fails at once.
+ * While it waits, the run's own log is shown when a follower is given.
  */
 import type { CoreClawClient, RunDetail } from './coreclaw.js'
 import { RunStateError } from './errors.js'
 import type { Clock } from './retry.js'
 import type { Log } from './log.js'
+import type { RunLogFollower } from './run-log.js'
 
 /** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
 export const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000]
@@ -14,9 +16,17 @@ export const PROGRESS_EVERY_MS = 15_000
 
 export interface WaitOptions {
   waitTimeoutSeconds: number
+  /** When the step began waiting (clock ms): a wait for a free slot to start the run counts too. */
+  since?: number
   clock: Clock
   log: Log
   signal?: AbortSignal
+  /**
+   * Shows the run's log. Only for a run this step started or one it really waits for: an export of
+   * a run that had finished long ago gets no log dump and no extra request.
+   */
+  follower?: RunLogFollower
+  startedHere?: boolean
 }
 
 export interface ReadyRun {
@@ -26,13 +36,17 @@ export interface ReadyRun {
 }
 
 export async function waitForRun(client: CoreClawClient, runId: string, options: WaitOptions): Promise<ReadyRun> {
-  const { clock, log, waitTimeoutSeconds } = options
-  const started = clock.now()
+  const { clock, log, waitTimeoutSeconds, follower } = options
+  const started = options.since ?? clock.now()
   const deadline = started + waitTimeoutSeconds * 1000
   let lastProgress = -Infinity
+  let following = false
   for (let poll = 0; ; poll++) {
     const { data: run, requestId } = await client.getRun(runId)
     const status = run.status
+    following ||= follower !== undefined && (options.startedHere === true || status === 'ready' || status === 'running')
+    // Read after the status, so that a finished run's last entries are shown too.
+    if (following) await follower?.poll()
     const now = clock.now()
     if (status === 'succeeded') return { run, requestId, waitedMs: now - started }
     if (status !== 'ready' && status !== 'running') {

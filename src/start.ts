@@ -1,0 +1,65 @@
+/**
+ * `run-id: new`: checks the input, then starts one run of a worker or a saved task. A start costs
+ * money and has no idempotency key, so only what provably started nothing is retried
+ * (`startRule`, retry.ts); a start whose answer was lost is never retried but reported, with what
+ * the user needs to find the run it may have started.
+ */
+import type { CoreClawClient, StartRequest } from './coreclaw.js'
+import { asActionError, describeTarget, StartUncertainError, type StartTarget } from './errors.js'
+import { checkInputSchema } from './input-schema.js'
+import type { Inputs } from './inputs.js'
+import type { Log } from './log.js'
+import { provablyNotStarted, startRule, type Clock } from './retry.js'
+import type { WorkerInput } from './run-input.js'
+
+export interface StartedRun {
+  runId: string
+  target: StartTarget
+  requestId?: string
+}
+
+export interface StartOptions {
+  log: Log
+  clock: Clock
+  /** A full plan (30003) is waited for until this time (clock ms): the end of `wait-timeout`. */
+  waitUntilMs: number
+}
+
+export async function startRun(
+  client: CoreClawClient,
+  inputs: Inputs,
+  workerInput: WorkerInput | undefined,
+  { log, clock, waitUntilMs }: StartOptions
+): Promise<StartedRun> {
+  const { workerId, taskId, workerVersion } = inputs
+  let target: StartTarget
+  let start: StartRequest
+  if (workerId) {
+    target = { workerId }
+    if (workerInput && inputs.input) {
+      await checkInputSchema(client, workerId, workerInput, 'text' in inputs.input ? 'input' : 'input-file', log)
+    }
+    const body = {
+      is_async: true as const,
+      ...(workerInput && { input: workerInput }),
+      ...(workerVersion && { version: workerVersion })
+    }
+    start = { kind: 'worker', workerId, body }
+  } else {
+    target = { taskId: taskId as string }
+    start = { kind: 'task', taskId: taskId as string, body: { is_async: true } }
+  }
+
+  log.info(`Starting a run of ${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`)
+  const sentAt = new Date(clock.now())
+  try {
+    const { data: runId, requestId } = await client.startRun(start, startRule(waitUntilMs))
+    log.info(`Started run ${runId} of ${describeTarget(target)}.`)
+    return { runId, target, requestId }
+  } catch (thrown) {
+    const error = asActionError(thrown)
+    // A cancellation can cut the request after it was sent: like a lost answer, it proves nothing.
+    if (provablyNotStarted(error)) throw error
+    throw new StartUncertainError(target, sentAt, error)
+  }
+}
