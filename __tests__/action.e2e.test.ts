@@ -262,7 +262,7 @@ describe('failures leave nothing behind and say what to do', () => {
   test('a wrong key: 401 / 12002, with the request id and a hint about the secret', async () => {
     const result = await failing({ 'api-key': 'cc_wrong_key' })
     expect(errorLine(result)).toMatch(
-      /^::error title=CoreClaw export failed::run detail request failed: HTTP 401: app code 12002 \(invalid token\): invalid token \[request_id: req-sandbox-1\]\. .*new key/
+      /^::error title=CoreClaw export failed::Run 01KKDXV2G26BT7NH4ZQR2R4NPZ: run detail request failed: HTTP 401: app code 12002 \(invalid token\): invalid token \[request_id: req-sandbox-1\]\. .*new key/
     )
     expect(result.outputs['request-id']).toBe('req-sandbox-1')
     expect(result.summary).toContain('| CoreClaw request id | `req-sandbox-1` |')

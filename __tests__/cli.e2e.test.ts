@@ -1,8 +1,9 @@
 // The local CLI (dist/cli.js): the same export from a terminal, tested end to end against the
 // sandbox. The key comes from CORECLAW_API_KEY; outputs are JSON on stdout, progress on stderr.
-import { readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { startSandbox } from '../sandbox/coreclaw.js'
+import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
 import { baseEnv, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
 import { RUN, type Sandbox } from './helpers.js'
 
@@ -123,6 +124,58 @@ test('an export failure is exit 1 with the app code, request id and hint', async
   const result = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl])
   expect(result.code).toBe(1)
   expect(result.stderr).toMatch(
-    /error: export request failed: HTTP 400: app code 30001 \(insufficient balance\).*\[request_id: req-sandbox-2\]\. .*balance/
+    /error: Run 01KKDXV2G26BT7NH4ZQR2R4NPZ: export request failed: HTTP 400: app code 30001 \(insufficient balance\).*\[request_id: req-sandbox-2\]\. .*balance/
   )
+})
+
+describe('--run-id new', () => {
+  test('starts a run of a worker with --input-file, shows its log, exports it', async () => {
+    const cwd = makeTempDir('coreclaw-cli-')
+    writeFileSync(path.join(cwd, 'input.json'), '{"parameters": {"custom": {"keywords": ["coffee"]}}}')
+    const node = process.env.ACTION_NODE ?? process.execPath
+    const args = ['--run-id', 'new', '--worker-id', DEMO_WORKER.id, '--input-file', 'input.json']
+    const result = await spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args, '--base-url', sandbox.apiUrl], {
+      cwd,
+      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey }
+    })
+    expect(result.code).toBe(0)
+    const outputs = JSON.parse(result.stdout)
+    expect(outputs['run-started']).toBe(true)
+    expect(sandbox.seen('start')).toHaveLength(1)
+    expect(JSON.parse(sandbox.seen('start')[0].body ?? '')).toEqual({
+      is_async: true,
+      input: { parameters: { custom: { keywords: ['coffee'] } } }
+    })
+    expect(result.stderr).toContain(`Started run ${outputs['run-id']} of worker ${DEMO_WORKER.id}.`)
+    expect(result.stderr).toMatch(/^\| Worker started$/m)
+  })
+
+  const posix = process.platform === 'win32' ? test.skip : test
+  posix('Ctrl-C aborts the run it started, and only that one', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ runs: [{ slug: RUN }], runDurationMs: 60_000 })
+    const cwd = makeTempDir('coreclaw-cli-')
+    const node = process.env.ACTION_NODE ?? process.execPath
+    const args = ['--run-id', 'new', '--task-id', DEMO_TASK, '--base-url', sandbox.apiUrl]
+    const child = spawn(node, [path.join(ROOT, 'dist/cli.js'), ...args], {
+      cwd,
+      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    await new Promise<void>(resolve =>
+      child.stderr.on('data', chunk => {
+        stderr += chunk
+        if (/is (ready|running)/.test(stderr)) resolve()
+      })
+    )
+    child.kill('SIGINT')
+    const [code, signal] = await new Promise<[number | null, string | null]>(resolve =>
+      child.once('close', (c, s) => resolve([c, s]))
+    )
+    expect(code === null ? signal : code).toBe('SIGINT')
+    const started = [...sandbox.runs.values()].find(run => run.startedAtMs !== undefined)
+    expect(sandbox.seen('abort').map(r => r.path)).toEqual([`/api/v2/worker-runs/${started?.slug}/abort`])
+    expect(stderr).toMatch(/error: Run \w+: cancelled by SIGINT/)
+  })
 })

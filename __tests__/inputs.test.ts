@@ -133,3 +133,47 @@ describe('filter-keys', () => {
     expect(parseFilterKeys('  \n , ')).toEqual([])
   })
 })
+
+describe('run-id: new and what goes with it', () => {
+  const base = { 'api-key': 'cc_key', 'run-id': 'new' }
+
+  test('a worker with input text, a version, and the defaults for abort-on-stop and show-log', () => {
+    const inputs = parse({ ...base, 'worker-id': 'coreclaw/maps', input: '{"a":1}', 'worker-version': '1.2.0' })
+    expect(inputs).toMatchObject({
+      runId: 'new',
+      workerId: 'coreclaw/maps',
+      workerVersion: '1.2.0',
+      input: { text: '{"a":1}' },
+      abortOnStop: true,
+      showLog: true
+    })
+  })
+
+  test('a task, NEW in any case', () => {
+    expect(parse({ ...base, 'run-id': 'NEW', 'task-id': 'TASK1' })).toMatchObject({ runId: 'new', taskId: 'TASK1' })
+  })
+
+  test('exactly one of worker-id and task-id', () => {
+    rejects(base, 'worker-id', /exactly one of 'worker-id'/)
+    rejects({ ...base, 'worker-id': 'a/b', 'task-id': 'T' }, 'task-id', /exactly one of/)
+  })
+
+  test('input and input-file exclude each other, and a task takes neither, nor a version', () => {
+    rejects({ ...base, 'worker-id': 'a/b', input: '{}', 'input-file': 'x.json' }, 'input', /one of them/)
+    rejects({ ...base, 'task-id': 'T', input: '{}' }, 'input', /no input with a task/)
+    rejects({ ...base, 'task-id': 'T', 'input-file': 'x.json' }, 'input-file', /no input with a task/)
+    rejects({ ...base, 'task-id': 'T', 'worker-version': '1' }, 'worker-version', /only with 'worker-id'/)
+  })
+
+  test.each(['input', 'input-file', 'task-id', 'worker-version'] as const)('%s without run-id new is refused', name => {
+    rejects({ ...valid, [name]: name === 'input' ? '{}' : 'x' }, name, /set 'run-id: new'/)
+  })
+
+  test('abort-on-stop and show-log take YAML booleans', () => {
+    expect(parse({ ...valid, 'abort-on-stop': 'false', 'show-log': 'False' })).toMatchObject({
+      abortOnStop: false,
+      showLog: false
+    })
+    rejects({ ...valid, 'abort-on-stop': 'no' }, 'abort-on-stop', /true or false/)
+  })
+})

@@ -1,5 +1,21 @@
-import { CoreClawError, DownloadError, NetworkError, AttemptsExhaustedError } from '../src/errors.js'
-import { MAX_DELAY_MS, parseRetryAfter, RetryPolicy, type Clock, type RetryNotice } from '../src/retry.js'
+import {
+  AttemptsExhaustedError,
+  CancelledError,
+  CoreClawError,
+  DownloadError,
+  NetworkError,
+  TimeoutError,
+  TlsError
+} from '../src/errors.js'
+import {
+  MAX_DELAY_MS,
+  parseRetryAfter,
+  provablyNotStarted,
+  RetryPolicy,
+  startRule,
+  type Clock,
+  type RetryNotice
+} from '../src/retry.js'
 
 /** A clock that never waits: it records the sleeps and moves time forward. */
 function fakeClock(): Clock & { sleeps: number[] } {
@@ -109,4 +125,62 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.now())).toBe(0))
   test('garbage is ignored', () => expect(parseRetryAfter('soon', 0)).toBeUndefined())
   test('absent', () => expect(parseRetryAfter(undefined, 0)).toBeUndefined())
+})
+
+describe('starting a run: retried only when CoreClaw provably started nothing', () => {
+  const refusal = (status: number, appCode: number) =>
+    new CoreClawError({ operation: 'start request', status, appCode })
+  const notEnvelope = (status: number) => new CoreClawError({ operation: 'start request', status, notEnvelope: true })
+
+  test.each<[string, Error, boolean]>([
+    ['429 / 13000 rate limited', refusal(429, 13000), true],
+    ['a 429 gateway page', notEnvelope(429), true],
+    ['400 / 30003 plan concurrency limit', refusal(400, 30003), true],
+    ['400 / 30001 balance too low', refusal(400, 30001), true],
+    ['404 / 50001 no such worker', refusal(404, 50001), true],
+    ['connection refused', new NetworkError('start request', 'ECONNREFUSED', ''), true],
+    ['no DNS answer', new NetworkError('start request', 'ENOTFOUND', ''), true],
+    ['an untrusted certificate', new TlsError('start request', 'SELF_SIGNED_CERT_IN_CHAIN', ''), true],
+    ['a reset after sending', new NetworkError('start request', 'ECONNRESET', ''), false],
+    ['a timeout', TimeoutError.noAnswer('start request', 1000), false],
+    ['500 / 10000', refusal(500, 10000), false],
+    ['a 502 gateway page', notEnvelope(502), false],
+    ['a 400 page that is not an envelope', notEnvelope(400), false],
+    ['code 0 without a run slug', new CoreClawError({ operation: 'start request', status: 200, appCode: 0 }), false],
+    ['cancelled mid-request', new CancelledError('SIGINT'), false]
+  ])('%s: provably nothing started = %s', (_, error, expected) => {
+    expect(provablyNotStarted(error as never)).toBe(expected)
+  })
+
+  test('verdicts: 30003 waits, 429 and a refused connection retry, business refusals and anything unclear are final', () => {
+    const { verdict } = startRule(0)
+    expect(verdict(refusal(400, 30003))).toBe('wait')
+    expect(verdict(refusal(429, 13000))).toBe('retry')
+    expect(verdict(new NetworkError('start request', 'ECONNREFUSED', ''))).toBe('retry')
+    expect(verdict(refusal(400, 30001))).toBe('final')
+    expect(verdict(new TlsError('start request', 'CERT_HAS_EXPIRED', ''))).toBe('final')
+    expect(verdict(notEnvelope(502))).toBe('final')
+    expect(verdict(TimeoutError.noAnswer('start request', 1000))).toBe('final')
+  })
+
+  test("'wait' is retried until the deadline without counting attempts, then the refusal is the error", async () => {
+    const clock = fakeClock()
+    const notices: RetryNotice[] = []
+    const policy = new RetryPolicy({ maxAttempts: 2, clock, random: () => 0.5, onRetry: n => notices.push(n) })
+    let calls = 0
+    const outcome = await policy
+      .run(
+        'start request',
+        async () => {
+          calls++
+          throw refusal(400, 30003)
+        },
+        startRule(60_000)
+      )
+      .catch((error: Error) => error)
+    expect(outcome).toBeInstanceOf(CoreClawError)
+    expect(calls).toBeGreaterThan(2)
+    expect(clock.now()).toBeLessThanOrEqual(60_000)
+    expect(notices.every(notice => notice.waiting?.untilMs === 60_000)).toBe(true)
+  })
 })

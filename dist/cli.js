@@ -28533,6 +28533,7 @@ async function main(argv, signal) {
     }
     const given = new Map(Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')]));
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
+    let known;
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
         const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .exportRun */ .qQ)(inputs, {
@@ -28540,7 +28541,8 @@ async function main(argv, signal) {
             clock: _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .realClock */ .dQ,
             workspace: process.cwd(),
             progressEveryMs: 1000,
-            signal
+            signal,
+            onRun: run => (known = run)
         });
         const outputs = {
             path: result.path,
@@ -28559,7 +28561,7 @@ async function main(argv, signal) {
     }
     catch (thrown) {
         const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .asActionError */ .z6)(thrown);
-        process.stderr.write(`error: ${describe(error)}\n`);
+        process.stderr.write(`error: ${(0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz ? 2 : 1;
     }
 }
@@ -29620,10 +29622,11 @@ function parseBaseUrl(raw) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  qQ: () => (/* binding */ exportRun)
+  qQ: () => (/* binding */ exportRun),
+  gM: () => (/* binding */ namingRun)
 });
 
-// UNUSED EXPORTS: namingRun, run
+// UNUSED EXPORTS: run
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);

@@ -1,17 +1,21 @@
 // `npm run demo`: the real bundled action, end to end, against the CoreClaw sandbox on loopback.
-// It starts the sandbox, runs dist/index.js exactly as the runner would, prints the outputs and
-// the first lines of the file, and cleans up. Nothing in the repository is touched.
+// It starts the sandbox, runs dist/index.js exactly as the runner would with `run-id: new`: the
+// action checks the input against the worker's schema, starts a run, shows its log while it
+// runs, exports it and writes the summary. The demo prints the outputs and the first lines of the
+// file, and cleans up. Nothing in the repository is touched.
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { startSandbox } from '../sandbox/coreclaw.js'
+import { DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
 import { removeTempDirs, runAction } from '../sandbox/runner.js'
 
-const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
-const sandbox = await startSandbox({ runs: [{ slug: RUN, statuses: ['running', 'succeeded'] }] })
+const sandbox = await startSandbox({ runDurationMs: 4000 })
 console.log(`CoreClaw sandbox: API ${sandbox.apiUrl}, storage ${sandbox.storageUrl}\n`)
 
 const step = {
-  'run-id': RUN,
+  'run-id': 'new',
+  'worker-id': DEMO_WORKER.id,
+  input:
+    '{\n  "parameters": {\n    "custom": { "keywords": ["coffee"], "base_location": "New York,USA", "max_results": 3 }\n  }\n}',
   'api-key': sandbox.apiKey,
   format: 'csv',
   'filter-keys': 'title, address',
@@ -19,11 +23,15 @@ const step = {
   path: 'exports/'
 }
 console.log('with:')
-for (const [name, value] of Object.entries(step)) console.log(`  ${name}: ${name === 'api-key' ? '***' : value}`)
+for (const [name, value] of Object.entries(step)) {
+  const shown = name === 'api-key' ? '***' : value.includes('\n') ? `|\n    ${value.split('\n').join('\n    ')}` : value
+  console.log(`  ${name}: ${shown}`)
+}
 
 const result = await runAction({ inputs: step })
 await sandbox.close()
 console.log(`\n--- the action's log (exit code ${result.code}) ---`)
+console.log('(the runner consumes the ::add-mask:: line: it hides the key, and never shows the line itself)')
 process.stdout.write(result.stdout + result.stderr)
 console.log('--- outputs ---')
 for (const [name, value] of Object.entries(result.outputs)) {

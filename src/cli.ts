@@ -9,7 +9,7 @@ import { removeTemporaryFiles } from './download.js'
 import { ActionError, asActionError, InputError, sentence, type Vocabulary } from './errors.js'
 import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
-import { exportRun } from './main.js'
+import { exportRun, namingRun, type KnownRun } from './main.js'
 import { realClock } from './retry.js'
 import { VERSION } from './version.js'
 
@@ -103,6 +103,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')])
   )
   given.set('api-key', process.env.CORECLAW_API_KEY ?? '')
+  let known: KnownRun | undefined
   try {
     const inputs = parseInputs(name => given.get(name) ?? '')
     const result = await exportRun(inputs, {
@@ -110,7 +111,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       clock: realClock,
       workspace: process.cwd(),
       progressEveryMs: 1000,
-      signal
+      signal,
+      onRun: run => (known = run)
     })
     const outputs = {
       path: result.path,
@@ -128,7 +130,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     return 0
   } catch (thrown) {
     const error = asActionError(thrown)
-    process.stderr.write(`error: ${describe(error)}\n`)
+    process.stderr.write(`error: ${namingRun(error, known)}${describe(error)}\n`)
     return error instanceof InputError ? 2 : 1
   }
 }

@@ -210,7 +210,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   const finished = clock.now()
   const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started }
   log.debug(
-    `request ids: run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`
+    `request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`
   )
   return {
     runId,

@@ -1,0 +1,84 @@
+// The run's log is shown entry by entry, each once, whether CoreClaw sends the whole log or a
+// moving tail, and never more than the cap.
+import type { CoreClawClient, LogEntry } from '../src/coreclaw.js'
+import type { Log } from '../src/log.js'
+import { longestOverlap, RunLogFollower } from '../src/run-log.js'
+
+function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
+  const lines: string[] = []
+  const debug: string[] = []
+  const log: Log = {
+    info: line => void lines.push(line),
+    warning: () => undefined,
+    notice: () => undefined,
+    debug: line => void debug.push(line),
+    group: (_title, work) => work()
+  }
+  let call = 0
+  const client = {
+    getLog: async () => {
+      const answer = answers[Math.min(call++, answers.length - 1)]
+      if (answer instanceof Error) throw answer
+      return answer
+    }
+  } as unknown as CoreClawClient
+  return { follow: new RunLogFollower(client, 'RUN', log, cap), lines, debug }
+}
+
+const entries = (...contents: string[]) => contents.map(content => ({ content }))
+
+test('the whole log, growing: each entry once', async () => {
+  const { follow, lines } = follower([
+    entries('a'),
+    entries('a', 'b', 'c'),
+    entries('a', 'b', 'c'),
+    entries('a', 'b', 'c', 'd')
+  ])
+  for (let i = 0; i < 4; i++) await follow.poll()
+  expect(lines).toEqual(['| a', '| b', '| c', '| d'])
+  expect(follow.lines).toEqual({ shown: 4, leftOut: 0 })
+})
+
+test('a moving tail: what follows the overlap, even with repeated lines', async () => {
+  const { follow, lines } = follower([entries('x', 'x', 'y'), entries('x', 'y', 'x'), entries('y', 'x', 'z')])
+  for (let i = 0; i < 3; i++) await follow.poll()
+  expect(lines).toEqual(['| x', '| x', '| y', '| x', '| z'])
+})
+
+test('an empty answer between two full ones prints nothing twice', async () => {
+  const { follow, lines } = follower([entries('a', 'b'), [], entries('a', 'b', 'c')])
+  for (let i = 0; i < 3; i++) await follow.poll()
+  expect(lines).toEqual(['| a', '| b', '| c'])
+})
+
+test('objects with timestamps show the time; several lines in one entry are several log lines, each escaped', async () => {
+  const { follow, lines } = follower([
+    [{ content: 'one\n::warning::two', timestampMs: Date.UTC(2026, 10, 30, 7, 8, 9) }]
+  ])
+  await follow.poll()
+  expect(lines).toEqual(['| 07:08:09 one', '| 07:08:09 \\::warning::two'])
+})
+
+test('the cap: entries past it are counted, and finish() says how many', async () => {
+  const { follow, lines } = follower([entries('1', '2', '3', '4', '5')], 3)
+  await follow.poll()
+  follow.finish()
+  expect(lines.slice(0, 3)).toEqual(['| 1', '| 2', '| 3'])
+  expect(lines[3]).toMatch(/^… 2 more log lines were left out \(the step shows at most 3\)/)
+  expect(follow.lines).toEqual({ shown: 3, leftOut: 2 })
+})
+
+test('a failed read is a debug line, never an error', async () => {
+  const { follow, lines, debug } = follower([new Error('boom'), entries('a')])
+  await follow.poll()
+  await follow.poll()
+  expect(lines).toEqual(['| a'])
+  expect(debug[0]).toMatch(/could not read the log of run RUN: boom/)
+})
+
+test('longestOverlap', () => {
+  expect(longestOverlap([], ['a'])).toBe(0)
+  expect(longestOverlap(['a', 'b'], ['a', 'b', 'c'])).toBe(2)
+  expect(longestOverlap(['a', 'b', 'c'], ['b', 'c', 'd'])).toBe(2)
+  expect(longestOverlap(['a', 'b'], ['c', 'd'])).toBe(0)
+})
