@@ -1,6 +1,7 @@
-// The README is part of the interface: its app-code table is the one errors.ts knows, and its
-// outputs table lists what action.yml declares.
-import { readFileSync } from 'node:fs'
+// The README is part of the interface: its app-code table is the one errors.ts knows, its outputs
+// table lists what action.yml declares, and its links, like those of the other pages, lead somewhere.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import * as path from 'node:path'
 import { parse } from 'yaml'
 import { APP_CODES } from '../src/errors.js'
 
@@ -16,4 +17,39 @@ test('the outputs table lists every output of action.yml, in order', () => {
   const section = readme.slice(readme.indexOf('### Outputs'), readme.indexOf('### The job summary'))
   const names = [...section.matchAll(/^\| `([a-z0-9-]+)` +\|/gm)].map(([, name]) => name)
   expect(names).toEqual(Object.keys(action.outputs))
+})
+
+test('relative links between the README, CONTRIBUTING.md and docs/ point at files and headings that exist', () => {
+  const pages = [
+    'README.md',
+    'CONTRIBUTING.md',
+    'SECURITY.md',
+    ...readdirSync(new URL('../docs/', import.meta.url)).map(name => `docs/${name}`)
+  ]
+  const slug = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-')
+  const broken: string[] = []
+  for (const page of pages) {
+    const text = readFileSync(new URL(`../${page}`, import.meta.url), 'utf8')
+    for (const [, target] of text.matchAll(/\]\((?!https?:|mailto:)([^)\s]+)\)/g)) {
+      const [file, anchor] = target.split('#')
+      const resolved = file ? path.posix.join(path.posix.dirname(page), file) : page
+      const url = new URL(`../${resolved}`, import.meta.url)
+      if (!existsSync(url)) {
+        broken.push(`${page}: ${target}`)
+        continue
+      }
+      if (!anchor) continue
+      const headings = [...readFileSync(url, 'utf8').matchAll(/^#+ (.+)$/gm)].map(([, heading]) => slug(heading))
+      if (!headings.includes(anchor)) broken.push(`${page}: ${target}`)
+    }
+  }
+  expect(broken).toEqual([])
+})
+
+test('the README is for users: at most 300 lines', () => {
+  expect(readme.split('\n').length).toBeLessThanOrEqual(300)
 })

@@ -32988,7 +32988,7 @@ async function exportRun(inputs, host) {
     }
     const finished = clock.now();
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`request ids: run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
         runId,
         format: inputs.format,
@@ -33372,7 +33372,7 @@ function downloadUrlOf(value) {
 /* harmony export */   x: () => (/* binding */ VERSION)
 /* harmony export */ });
 /** Kept equal to package.json's version by a test. */
-const VERSION = '1.2.0';
+const VERSION = '1.3.0';
 const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
 
 

@@ -33541,7 +33541,7 @@ function summary_seconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test. */
-const version_VERSION = '1.2.0';
+const version_VERSION = '1.3.0';
 const USER_AGENT = `coreclaw-export-action/${version_VERSION} node/${process.versions.node}`;
 
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -33728,7 +33728,7 @@ async function exportRun(inputs, host) {
     }
     const finished = clock.now();
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`request ids: run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
         runId,
         format: inputs.format,
