@@ -1,6 +1,7 @@
 // action.yml is the contract users read on the Marketplace: it must match what the code does.
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { describeInput, INPUT_NAMES, INPUT_TABLE } from '../src/input-table.js'
 import { DEFAULTS } from '../src/inputs.js'
 
 const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'))
@@ -26,6 +27,19 @@ test('has a name, description, author and branding', () => {
   expect(action.description).toBeTruthy()
   expect(action.author).toBeTruthy()
   expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+})
+
+test('inputs are exactly the table in src/input-table.ts: names, order, required, defaults and descriptions', () => {
+  expect(Object.keys(action.inputs)).toEqual(INPUT_NAMES)
+  for (const name of INPUT_NAMES) {
+    const spec = INPUT_TABLE[name] as { required?: true; default: string }
+    expect({ name, ...action.inputs[name] }).toEqual({
+      name,
+      description: describeInput(name),
+      required: spec.required === true,
+      ...(!spec.required && { default: spec.default })
+    })
+  }
 })
 
 test('inputs and their defaults are exactly the ones the code parses', () => {

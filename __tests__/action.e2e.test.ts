@@ -103,15 +103,33 @@ describe('exporting a succeeded run', () => {
     expect(result.code).toBe(0)
     expect(result.outputs.size).toBe('0')
     expect(result.outputs.sha256).toBe(sha256(Buffer.alloc(0)))
-    expect(result.stdout).toMatch(/^::warning::The export of run EMPTYRUN is empty \(0 bytes\)/m)
+    expect(result.stdout).toMatch(
+      /^::warning title=Empty export::The export of run EMPTYRUN is empty: CoreClaw reports 0 results for it\./m
+    )
     expect(readFileSync(result.outputs.path)).toHaveLength(0)
   })
 
-  test('log groups wrap the run and the export', async () => {
+  test('a run that had succeeded gets no empty group: one group, the export; status lines stay outside', async () => {
     const result = await step()
-    expect(result.stdout).toContain(`::group::Run ${RUN}`)
+    expect(result.stdout).not.toContain('::group::Run')
+    expect(result.stdout).toMatch(/^Run 01KKDXV2G26BT7NH4ZQR2R4NPZ succeeded with 3 rows\.$/m)
     expect(result.stdout).toMatch(/::group::Export csv to /)
-    expect(result.stdout.match(/::endgroup::/g)).toHaveLength(2)
+    expect(result.stdout.match(/::endgroup::/g)).toHaveLength(1)
+  })
+
+  test("a long wait shows its progress outside any group; the run's log comes in groups of its own", async () => {
+    sandbox.addRun({ slug: 'SLOWRUN', statuses: ['ready', 'running', 'succeeded'] })
+    const result = await step({ 'run-id': 'SLOWRUN' })
+    const lines = result.stdout.split('\n')
+    let depth = 0
+    const outside: string[] = []
+    for (const line of lines) {
+      if (line.startsWith('::group::')) depth++
+      else if (line.startsWith('::endgroup::')) depth--
+      else if (depth === 0) outside.push(line)
+    }
+    expect(outside).toContain('Run SLOWRUN is ready, 1 row so far; waited 0 s of 600 s.')
+    expect(lines).toContain('::group::Log of run SLOWRUN: entries 1–5')
   })
 })
 
@@ -347,7 +365,7 @@ describe('failures leave nothing behind and say what to do', () => {
 describe('invalid inputs fail before any request', () => {
   test.each([
     [{ format: 'ndjson' }, /Input 'format' is 'ndjson'\. Accepted: csv, json, jsonl, xlsx, xls, xml, html, rss/],
-    [{ 'api-key': '' }, /Input 'api-key' is missing/],
+    [{ 'api-key': '' }, /Input 'api-key' is empty. Usually the secret is not set .*forks.*Dependabot/],
     [{ 'run-id': '' }, /Input 'run-id' is missing/],
     [{ 'run-id': '../etc' }, /Input 'run-id' is not a run slug/],
     [{ 'auth-method': 'basic' }, /Input 'auth-method' is 'basic'\. Accepted: bearer, header, query/],

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { parse } from 'yaml'
 import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
 import { baseEnv, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
 import { RUN, type Sandbox } from './helpers.js'
@@ -51,25 +52,41 @@ test('shows progress on stderr for long downloads', async () => {
   expect(result.stderr).toMatch(/^Downloaded \d+\.\d MiB of 4\.0 MiB \(\d+%\)$/m)
 })
 
-test('--help describes every option and the key variable', async () => {
+test("--help has every input of action.yml, with action.yml's words and default; the key only as CORECLAW_API_KEY", async () => {
   const result = await cli(['--help'], {})
   expect(result.code).toBe(0)
-  for (const flag of [
-    '--run-id',
-    '--format',
-    '--filter-keys',
-    '--out',
-    '--overwrite',
-    '--base-url',
-    '--auth-method',
-    '--max-attempts',
-    '--timeout',
-    '--wait-timeout',
-    '--worker-id'
-  ]) {
-    expect(result.stdout).toContain(flag)
+  const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'))
+  for (const [name, spec] of Object.entries(action.inputs) as Array<[string, Record<string, unknown>]>) {
+    if (name === 'api-key') continue
+    const flag = name === 'path' ? 'out' : name
+    const line = result.stdout.split('\n').find(l => l.startsWith(`  --${flag} <`)) ?? `no line for --${flag}`
+    const description = String(spec.description).replace(/^Required\. /, '')
+    const summary = /^\s+--\S+ <[^>]+>\s+(.*?)(?: \((?:required|default: .*)\))?$/.exec(line)?.[1] ?? line
+    expect(description.startsWith(summary)).toBe(true)
+    if (spec.required) expect(line).toContain('(required)')
+    else if (spec.default !== '') expect(line).toContain(`(default: ${spec.default})`)
   }
+  expect(result.stdout).not.toContain('--api-key')
   expect(result.stdout).toContain('CORECLAW_API_KEY')
+})
+
+test('a missing --run-id is told before a missing key', async () => {
+  const result = await cli(['--base-url', sandbox.apiUrl], {})
+  expect(result.code).toBe(2)
+  expect(result.stderr).toMatch(/^error: --run-id is missing/)
+})
+
+test.each([
+  ['--runid', '--run-id'],
+  ['--Run-Id', '--run-id'],
+  ['--fromat', '--format'],
+  ['--wait_timeout', '--wait-timeout']
+])('%s: did you mean %s?', async (typo, meant) => {
+  const result = await cli([typo, RUN])
+  expect(result.code).toBe(2)
+  expect(result.stderr).toBe(
+    `error: Unknown option ${typo} (did you mean ${meant}?)\nRun with --help for the options.\n`
+  )
 })
 
 test('a missing key is a usage error (exit 2) that names CORECLAW_API_KEY, and nothing is requested', async () => {

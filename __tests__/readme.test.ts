@@ -13,6 +13,19 @@ test('the troubleshooting table has every app code errors.ts knows, with the sam
   expect(rows).toEqual(APP_CODES)
 })
 
+test('the "All inputs" block lists every input of action.yml, in order, each commented, with its default', () => {
+  const section = readme.slice(readme.indexOf('### All inputs'), readme.indexOf('### Outputs'))
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+  const [step] = parse(block) as Array<{ with: Record<string, unknown> }>
+  expect(Object.keys(step.with)).toEqual(Object.keys(action.inputs))
+  for (const [name, spec] of Object.entries(action.inputs) as Array<
+    [string, { required: boolean; default?: string }]
+  >) {
+    if (!spec.required) expect({ name, value: String(step.with[name]) }).toEqual({ name, value: spec.default })
+    expect(block).toMatch(new RegExp(`# .*\\n    ${name}:`))
+  }
+})
+
 test('the outputs table lists every output of action.yml, in order', () => {
   const section = readme.slice(readme.indexOf('### Outputs'), readme.indexOf('### The job summary'))
   const names = [...section.matchAll(/^\| `([a-z0-9-]+)` +\|/gm)].map(([, name]) => name)

@@ -253,7 +253,7 @@ describe('waiting for the run', () => {
     expect(result.code).toBe(0)
     // A run that is waited for shows its log: read after each status.
     expect(routes()).toBe('run log run log export download')
-    expect(result.stdout).toContain('Run SLOWRUN is ready, 1 rows so far; waited 0 s of 600 s.')
+    expect(result.stdout).toContain('Run SLOWRUN is ready, 1 row so far; waited 0 s of 600 s.')
   })
 
   test('a run still running after wait-timeout fails and says how to wait longer', async () => {
@@ -318,7 +318,7 @@ describe('run-id: last', () => {
     const result = await step({ 'worker-id': 'coreclaw/google-maps' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(
-      "::warning::'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it."
+      "::warning::'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it."
     )
     expect(routes()).toBe('run export download')
   })

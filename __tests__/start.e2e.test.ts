@@ -397,6 +397,23 @@ describe('stopping the run when the step stops', () => {
     expect(result.outputs['run-started']).toBe('true')
   })
 
+  test('an abort CoreClaw refuses is a warning that says what to do; the step fails for its own reason', async () => {
+    await sandboxWith({ runDurationMs: LONG })
+    sandbox.fail('abort', { status: 500, code: 10000, message: 'abort failed' })
+    const result = await start({ 'wait-timeout': '1' })
+    expect(result.code).toBe(1)
+    const [run] = runsCreated()
+    expect(sandbox.seen('abort')).toHaveLength(1)
+    expect(sandbox.seen('abort')[0].headers.authorization).toBe(`Bearer ${sandbox.apiKey}`)
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^::warning title=Run not aborted::Could not abort run ${run.slug}, which this step started: .*Abort it in the CoreClaw console`,
+        'm'
+      )
+    )
+    expect(errorLine(result)).toContain(`run ${run.slug} is still`)
+  })
+
   test('wait-timeout with abort-on-stop: false: the run keeps running, and the log says so', async () => {
     await sandboxWith({ runDurationMs: LONG })
     const result = await start({ 'wait-timeout': '1', 'abort-on-stop': 'false' })

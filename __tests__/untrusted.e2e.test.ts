@@ -145,6 +145,12 @@ describe('server text stays data', () => {
     expect(result.summary).toContain('| &lt;img src=x onerror=alert(1)&gt;&#124;&#96;x&#96; | a b |')
     expect(result.summary).not.toContain('<img')
   })
+
+  test('a column without a name is called by its number, not rendered as a blank bar', async () => {
+    sandbox.addRun({ slug: 'NONAMERUN', rows: [{ '': 'x', b: 'y' }] })
+    const result = await step({ 'run-id': 'NONAMERUN' })
+    expect(result.summary).toContain('| column 1 | b |\n|---|---|\n| x | y |')
+  })
 })
 
 describe('errors say exactly what happened', () => {
@@ -221,8 +227,17 @@ describe('rows in the file', () => {
     expect(result.outputs.rows).toBe('3')
     expect(result.outputs['result-count']).toBe('5')
     expect(result.stdout).toMatch(
-      /^::warning title=Row count differs::The file has 3 rows, but CoreClaw reports 5 for run SHORTRUN\./m
+      /^::warning title=Row count differs::The file has 3 rows, fewer than the 5 CoreClaw reports for run SHORTRUN: the export may be incomplete\./m
     )
+  })
+
+  test('more rows than CoreClaw reports says so, and does not call the file incomplete', async () => {
+    sandbox.addRun({ slug: 'LONGRUN', results: 2 })
+    const result = await step({ 'run-id': 'LONGRUN', format: 'csv' })
+    expect(result.stdout).toMatch(
+      /^::warning title=Row count differs::The file has 3 rows, more than the 2 CoreClaw reports for run LONGRUN: CoreClaw's count may lag/m
+    )
+    expect(result.stdout).not.toContain('incomplete')
   })
 
   test('matching counts raise no warning', async () => {

@@ -65,12 +65,12 @@ describe('waitForRun', () => {
     await waitForRun(client(clock), 'R2', { waitTimeoutSeconds: 600, clock, log })
     expect(clock.sleeps).toEqual([2000, 5000, 10000, 15000, 15000, 15000, 15000, 15000])
     expect(log.lines).toEqual([
-      'Run R2 is running, 1 rows so far; waited 0 s of 600 s.',
-      'Run R2 is running, 1 rows so far; waited 17 s of 600 s.',
-      'Run R2 is running, 1 rows so far; waited 32 s of 600 s.',
-      'Run R2 is running, 1 rows so far; waited 47 s of 600 s.',
-      'Run R2 is running, 1 rows so far; waited 62 s of 600 s.',
-      'Run R2 is running, 1 rows so far; waited 77 s of 600 s.'
+      'Run R2 is running, 1 row so far; waited 0 s of 600 s.',
+      'Run R2 is running, 1 row so far; waited 17 s of 600 s.',
+      'Run R2 is running, 1 row so far; waited 32 s of 600 s.',
+      'Run R2 is running, 1 row so far; waited 47 s of 600 s.',
+      'Run R2 is running, 1 row so far; waited 62 s of 600 s.',
+      'Run R2 is running, 1 row so far; waited 77 s of 600 s.'
     ])
   })
 

@@ -28431,10 +28431,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4632);
 /* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9860);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3389);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(311);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6914);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8826);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1013);
 /**
  * The same export from a terminal: `node dist/cli.js --run-id … --format xlsx --out results.xlsx`.
  * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
@@ -28448,56 +28449,33 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const HELP = `Usage: node dist/cli.js --run-id <slug|last|new> [options]
+
+/** Every input is an option of the same name, but two: the file is `--out`, and the key is never an option. */
+const RENAMED = { path: 'out' };
+const FLAGS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_NAMES */ .Qh.filter(name => name !== 'api-key').map(name => [RENAMED[name] ?? name, name]));
+/** Generated from input-table.ts, the same table action.yml is held to, so the two can't drift. */
+function help() {
+    const rows = Object.entries(FLAGS).map(([flag, name]) => {
+        const spec = _input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_TABLE */ .g$[name];
+        const fallback = spec.required ? 'required' : spec.default === '' ? '' : `default: ${spec.default}`;
+        return [`--${flag} <${spec.value}>`, `${spec.summary}${fallback ? ` (${fallback})` : ''}`];
+    });
+    rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.']);
+    const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+    return `Usage: node dist/cli.js --run-id <slug|last|new> [options]
 
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
-The API key is read from the CORECLAW_API_KEY environment variable.
+The API key is read from the CORECLAW_API_KEY environment variable, never from an option.
+The options are the action's inputs; the action's 'path' is --out here.
 
 Options:
-  --run-id <slug|last|new>  run slug, 'last' for the latest run, or 'new' to start one (required)
-  --format <format>      csv, json, jsonl, xlsx, xls, xml, html, rss (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY.format})
-  --filter-keys <keys>   field keys to keep, comma-separated (default: all)
-  --out <path>           file or folder to write (default: ./<run-id>.<format>)
-  --overwrite <bool>     replace an existing file (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY.overwrite})
-  --base-url <url>       API base for private deployments (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['base-url']})
-  --auth-method <m>      bearer, header or query (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['auth-method']})
-  --max-attempts <n>     attempts per request, the first included (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['max-attempts']})
-  --timeout <s>          seconds without progress before a request fails (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY.timeout})
-  --wait-timeout <s>     seconds to wait for a running run; 0 = don't wait (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['wait-timeout']})
-  --worker-id <id>       with last: the latest run of this worker; with new: the worker to start
-                         (owner/name or a worker slug)
-  --task-id <slug>       with new: start this saved task (it carries its own input)
-  --worker-version <v>   with new and --worker-id: start this version (default: the worker's own)
-  --input <json>         with new and --worker-id: the worker's input, a JSON object
-  --input-file <path>    with new and --worker-id: the worker's input from a JSON file (max 1 MiB)
-  --abort-on-stop <bool> abort a run started here when stopped before it finished (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['abort-on-stop']})
-  --show-log <bool>      show the run's log while waiting for it (default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULTS */ .zY['show-log']})
-  -h, --help             show this help
-  -v, --version          show the version
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 
 Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
-on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`;
-/** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
-const FLAGS = {
-    'run-id': 'run-id',
-    format: 'format',
-    'filter-keys': 'filter-keys',
-    out: 'path',
-    overwrite: 'overwrite',
-    'base-url': 'base-url',
-    'auth-method': 'auth-method',
-    'max-attempts': 'max-attempts',
-    timeout: 'timeout',
-    'wait-timeout': 'wait-timeout',
-    'worker-id': 'worker-id',
-    'task-id': 'task-id',
-    'worker-version': 'worker-version',
-    input: 'input',
-    'input-file': 'input-file',
-    'abort-on-stop': 'abort-on-stop',
-    'show-log': 'show-log'
-};
+on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
+Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`;
+}
 const stderrLog = {
     info: message => process.stderr.write(`${message}\n`),
     warning: message => process.stderr.write(`warning: ${message}\n`),
@@ -28524,21 +28502,21 @@ async function main(argv, signal) {
         return 2;
     }
     if (values.help) {
-        process.stdout.write(`${HELP}\n`);
+        process.stdout.write(`${help()}\n`);
         return 0;
     }
     if (values.version) {
-        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}\n`);
+        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}\n`);
         return 0;
     }
     const given = new Map(Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')]));
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
     let known;
     try {
-        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .exportRun */ .qQ)(inputs, {
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
+        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_6__/* .exportRun */ .qQ)(inputs, {
             log: stderrLog,
-            clock: _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .realClock */ .dQ,
+            clock: _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .realClock */ .dQ,
             workspace: process.cwd(),
             progressEveryMs: 1000,
             signal,
@@ -28561,7 +28539,7 @@ async function main(argv, signal) {
     }
     catch (thrown) {
         const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .asActionError */ .z6)(thrown);
-        process.stderr.write(`error: ${(0,_main_js__WEBPACK_IMPORTED_MODULE_5__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
+        process.stderr.write(`error: ${(0,_main_js__WEBPACK_IMPORTED_MODULE_6__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz ? 2 : 1;
     }
 }
@@ -28583,13 +28561,31 @@ function describe(error) {
 }
 /** Names an option people reach for by the action's input name, or by habit. */
 const SUGGESTIONS = { path: 'out', output: 'out', o: 'out', 'api-key': 'CORECLAW_API_KEY' };
+/** A flag that differs from `name` only by dashes and case, or by at most two letters: `--runid`, `--fromat`. */
+function closestFlag(name) {
+    const plain = (text) => text.toLowerCase().replace(/[-_]/g, '');
+    const flags = [...Object.keys(FLAGS), 'help', 'version'];
+    return (flags.find(flag => plain(flag) === plain(name)) ??
+        flags.find(flag => name.length > 3 && editDistance(plain(flag), plain(name)) <= 2));
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
 /** node:util's parse error, as one line that says what to use instead. */
 function usageProblem(error) {
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(error.message);
     if (!unknown)
         return error.message.split('\n')[0];
     const [, dashes, name] = unknown;
-    const instead = SUGGESTIONS[name];
+    const instead = SUGGESTIONS[name] ?? closestFlag(name);
     if (!instead)
         return `Unknown option ${dashes}${name}.`;
     const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`;
@@ -28725,6 +28721,7 @@ async function save(response, destination, options) {
         if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
             throw new errors/* FileSystemError */.ic(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
         }
+        options.beforeCommit?.(digest.bytes);
         await moveIntoPlace(temporary, destination, options.overwrite);
         return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding };
     }
@@ -28835,6 +28832,7 @@ async function moveIntoPlace(temporary, destination, overwrite) {
 /* harmony export */   Lx: () => (/* binding */ RedirectError),
 /* harmony export */   M3: () => (/* binding */ AttemptsExhaustedError),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   Nt: () => (/* binding */ NoRunError),
 /* harmony export */   WM: () => (/* binding */ TlsError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
@@ -28843,6 +28841,7 @@ async function moveIntoPlace(temporary, destination, overwrite) {
 /* harmony export */   ic: () => (/* binding */ FileSystemError),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   nV: () => (/* binding */ DownloadError),
+/* harmony export */   qP: () => (/* binding */ EmptyExportError),
 /* harmony export */   w1: () => (/* binding */ StartUncertainError),
 /* harmony export */   yj: () => (/* binding */ InputSchemaError),
 /* harmony export */   z6: () => (/* binding */ asActionError)
@@ -29243,6 +29242,34 @@ class UnexpectedError extends ActionError {
         return 'This looks like a bug in the action: please report it with the log of this step.';
     }
 }
+/** `last-succeeded` found no run that succeeded. */
+class NoRunError extends ActionError {
+    workerId;
+    name = 'NoRunError';
+    constructor(workerId) {
+        super(`no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`);
+        this.workerId = workerId;
+    }
+    advice(say) {
+        return this.workerId
+            ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
+            : 'Check that a run has succeeded in the account the key belongs to.';
+    }
+}
+/** An empty export with `if-empty: error`: the destination was left as it was. */
+class EmptyExportError extends ActionError {
+    runId;
+    reason;
+    name = 'EmptyExportError';
+    constructor(runId, reason) {
+        super(`the export of run ${runId} is empty: ${reason}; nothing was written`);
+        this.runId = runId;
+        this.reason = reason;
+    }
+    advice(say) {
+        return `Check the run's input and log in the CoreClaw console. If an empty result is fine, set ${say.set('if-empty', 'warn')} or ${say.set('if-empty', 'ignore')}.`;
+    }
+}
 /** Refusing to replace a file the user asked us to keep. */
 class DestinationExistsError extends ActionError {
     path;
@@ -29429,6 +29456,146 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 
 /***/ }),
 
+/***/ 6914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
+/* harmony export */   g$: () => (/* binding */ INPUT_TABLE)
+/* harmony export */ });
+/* unused harmony export describeInput */
+const INPUT_TABLE = {
+    'run-id': {
+        required: true,
+        default: '',
+        value: 'slug|last|last-succeeded|new',
+        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
+        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
+    },
+    'api-key': {
+        required: true,
+        default: '',
+        value: 'key',
+        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
+        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
+    },
+    'worker-id': {
+        default: '',
+        value: 'id',
+        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
+    },
+    'worker-version': {
+        default: '',
+        value: 'version',
+        summary: 'With "new" and worker-id: the worker version to start.',
+        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
+    },
+    'task-id': {
+        default: '',
+        value: 'slug',
+        summary: 'With "new": a saved task to start instead of a worker.',
+        details: 'A task carries its own input, so input and input-file are refused with it.'
+    },
+    input: {
+        default: '',
+        value: 'json',
+        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
+    },
+    'input-file': {
+        default: '',
+        value: 'path',
+        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
+    },
+    'abort-on-stop': {
+        default: 'true',
+        value: 'bool',
+        summary: 'Abort a run this step started when the step ends before the run finished.',
+        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
+    },
+    'show-log': {
+        default: 'true',
+        value: 'bool',
+        summary: "Show the run's new log entries while waiting for it.",
+        details: 'At most 3000 entries. true or false.'
+    },
+    format: {
+        default: 'csv',
+        value: 'format',
+        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
+        details: 'Any case.'
+    },
+    'filter-keys': {
+        default: '',
+        value: 'keys',
+        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
+        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
+    },
+    path: {
+        default: '',
+        value: 'path',
+        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
+        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
+    },
+    overwrite: {
+        default: 'true',
+        value: 'bool',
+        summary: 'Replace a file that already exists at the destination.',
+        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
+    },
+    'if-empty': {
+        default: 'warn',
+        value: 'warn|error|ignore',
+        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+    },
+    'base-url': {
+        default: 'https://openapi.coreclaw.com',
+        value: 'url',
+        summary: 'The CoreClaw API base URL, for private deployments.',
+        details: 'A trailing slash, or /api/v2, is fine.'
+    },
+    'auth-method': {
+        default: 'bearer',
+        value: 'method',
+        summary: 'How the key is sent: bearer, header or query.',
+        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
+    },
+    'max-attempts': {
+        default: '5',
+        value: 'n',
+        summary: 'Attempts per request, the first included (1 to 100).',
+        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
+    },
+    timeout: {
+        default: '60',
+        value: 's',
+        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
+        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
+    },
+    'wait-timeout': {
+        default: '600',
+        value: 's',
+        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
+        details: "Counted from the step's start. A run that is still ready or running then fails the step (and is aborted, if this step started it)."
+    }
+};
+/** The names, in the order action.yml lists them. */
+const INPUT_NAMES = Object.keys(INPUT_TABLE);
+/** The description action.yml gives each input: summary, details, and the default. */
+function describeInput(name) {
+    const spec = INPUT_TABLE[name];
+    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
+    if (!spec.required)
+        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
+    return parts.filter(Boolean).join(' ');
+}
+
+
+/***/ }),
+
 /***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29436,66 +29603,59 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 /* harmony export */   TL: () => (/* binding */ parseInputs),
 /* harmony export */   XL: () => (/* binding */ isRunSlug),
 /* harmony export */   dy: () => (/* binding */ NEW),
-/* harmony export */   xo: () => (/* binding */ LAST),
-/* harmony export */   zY: () => (/* binding */ DEFAULTS)
+/* harmony export */   hR: () => (/* binding */ FORMATS),
+/* harmony export */   nD: () => (/* binding */ isGivenSlug),
+/* harmony export */   xo: () => (/* binding */ LAST)
 /* harmony export */ });
-/* unused harmony exports FORMATS, AUTH_METHODS, parseFilterKeys */
+/* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6914);
 /**
  * The step's inputs, parsed into a typed and validated object before any request is made.
  * The same parser serves the action (INPUT_* variables) and the CLI (flags).
  */
 
+
 const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
 const AUTH_METHODS = ['bearer', 'header', 'query'];
-/** `last` is resolved to a concrete slug before anything else is done with it. */
+const IF_EMPTY = ['warn', 'error', 'ignore'];
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
 const LAST = 'last';
+const LAST_SUCCEEDED = 'last-succeeded';
 /** `new` starts a run: a billed action the user asks for in so many words. */
 const NEW = 'new';
-const DEFAULTS = {
-    'run-id': '',
-    'api-key': '',
-    format: 'csv',
-    'filter-keys': '',
-    path: '',
-    overwrite: 'true',
-    'base-url': 'https://openapi.coreclaw.com',
-    'auth-method': 'bearer',
-    'max-attempts': '5',
-    timeout: '60',
-    'wait-timeout': '600',
-    'worker-id': '',
-    'worker-version': '',
-    'task-id': '',
-    input: '',
-    'input-file': '',
-    'abort-on-stop': 'true',
-    'show-log': 'true'
-};
+/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
+const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_TABLE */ .g$[name].default]));
 /** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** owner/name, or a worker's slug. */
 const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
-const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', or 'new' to start a run";
+const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
+/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
+function isGivenSlug(runId) {
+    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
+}
 function isRunSlug(text) {
     return RUN_ID.test(text);
 }
 /** `read` returns the trimmed value of an input, or '' when it was not given. */
 function parseInputs(read) {
     const value = (name) => read(name).trim() || DEFAULTS[name];
-    const apiKey = read('api-key').trim();
-    if (!apiKey)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', 'is missing', 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}');
-    if (/[\r\n]/.test(apiKey))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
+    // What to export first: a usage mistake is told before a missing secret.
     const runId = value('run-id');
     if (!runId)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
-    const special = [LAST, NEW].find(word => word === runId.toLowerCase());
+    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
     if (!special && !isRunSlug(runId)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
     }
+    const apiKey = read('api-key').trim();
+    if (!apiKey) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+    }
+    if (/[\r\n]/.test(apiKey))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
     const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
     const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
     const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
@@ -29517,6 +29677,7 @@ function parseInputs(read) {
         filterKeys: parseFilterKeys(read('filter-keys')),
         path: read('path').trim(),
         overwrite: parseBoolean('overwrite', value('overwrite')),
+        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
         baseUrl: parseBaseUrl(value('base-url')),
         authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
         maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
@@ -29616,7 +29777,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 3389:
+/***/ 8826:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31833,6 +31994,16 @@ class CoreClawClient {
         }
         return { ...answer, data: slug };
     }
+    /** The newest succeeded runs (up to 100), of the account or of `workerId`, in the server's order. */
+    async listSucceededRuns(workerId) {
+        const query = new URLSearchParams({ status: 'succeeded', limit: '100' });
+        if (workerId)
+            query.set('worker_id', workerId.replace('/', '~'));
+        const answer = await this.call('run list request', 'worker-runs', { workerId }, { query });
+        const list = field(answer.data, 'list');
+        const runs = (Array.isArray(list) ? list : []).flatMap(listedRun);
+        return { ...answer, data: runs };
+    }
     /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
     async getInputSchema(workerId) {
         const answer = await this.call('input schema request', `workers/${workerPath(workerId)}/input-schema`, { workerId }, { rule: 'once' });
@@ -32000,6 +32171,18 @@ function usageOf(value) {
         return String(value);
     return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
 }
+/** A listed run: a string slug, and times that are positive numbers; a run with another status is dropped. */
+function listedRun(item) {
+    const slug = field(item, 'slug');
+    const status = (0,server_text/* wordOf */.aG)(field(item, 'status'));
+    if (typeof slug !== 'string' || (status !== undefined && status !== 'succeeded'))
+        return [];
+    const time = (name) => {
+        const value = field(item, name);
+        return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+    };
+    return [{ slug, finishedAt: time('finished_at'), startedAt: time('started_at') }];
+}
 /** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
 function logEntry(item) {
     if (typeof item === 'string')
@@ -32078,6 +32261,10 @@ const log_actionLog = {
 };
 
 ;// CONCATENATED MODULE: ./src/progress.ts
+/** "1 row", "3 rows": a count with its noun, singular when it is one. */
+function progress_count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
 function progress_formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
@@ -32100,6 +32287,60 @@ function progressReporter(say, everyMs, clock) {
         const share = total ? ` of ${progress_formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
         say(`Downloaded ${progress_formatBytes(bytes)}${share}`);
     };
+}
+
+;// CONCATENATED MODULE: ./src/file-checks.ts
+/**
+ * What the action says about the file, beyond "saved": that it is empty, that its name contradicts
+ * its format, that its row count differs from CoreClaw's. Wrong or empty data never passes
+ * without a word, and only `if-empty: error` turns any of it into a failure.
+ */
+
+
+
+
+/** Why an export is empty, or undefined: CoreClaw reports 0 results, or the file has 0 rows or 0 bytes. */
+function emptiness(facts) {
+    if (facts.results === 0)
+        return 'CoreClaw reports 0 results for it';
+    if (facts.size === 0)
+        return 'the file is 0 bytes';
+    if (facts.rows === 0)
+        return 'the file has 0 rows';
+    return undefined;
+}
+/** With `if-empty: error`, an empty export fails before anything replaces the destination. */
+function refuseEmpty(ifEmpty, runId, facts) {
+    const reason = emptiness(facts);
+    if (reason && ifEmpty === 'error')
+        throw new errors/* EmptyExportError */.qP(runId, reason);
+}
+/** After the file was saved: a warning for an empty export (`if-empty: warn`), a line otherwise. */
+function reportEmpty(ifEmpty, runId, destination, facts, log) {
+    const reason = emptiness(facts);
+    if (!reason)
+        return;
+    if (ifEmpty === 'warn') {
+        log.warning(`The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set 'if-empty: error' to fail the step instead.`, 'Empty export');
+    }
+    else
+        log.info(`The export of run ${runId} is empty: ${reason}.`);
+}
+/** `path: results.xlsx` with `format: csv` saves CSV bytes under an Excel name: say so before anything runs. */
+function warnOfExtension(destination, format, log) {
+    const extension = external_node_path_.extname(destination).slice(1).toLowerCase();
+    if (extension === format || !src_inputs/* FORMATS */.hR.includes(extension))
+        return;
+    log.warning(`The file ${external_node_path_.basename(destination)} will hold ${format} data, not ${extension}: set 'format: ${extension}', or name the file .${format}.`, 'File name contradicts the format');
+}
+/** The rows in the file against CoreClaw's count, saying which way they differ. */
+function compareRows(rows, results, runId, log) {
+    if (rows === undefined || results === undefined || rows === results)
+        return;
+    const which = rows < results
+        ? `fewer than the ${results} CoreClaw reports for run ${runId}: the export may be incomplete`
+        : `more than the ${results} CoreClaw reports for run ${runId}: CoreClaw's count may lag behind the results it stored`;
+    log.warning(`The file has ${progress_count(rows, 'row')}, ${which}.`, 'Row count differs');
 }
 
 ;// CONCATENATED MODULE: ./src/run-input.ts
@@ -32215,8 +32456,15 @@ class RunLogFollower {
             this.log.debug(`could not read the log of run ${this.runId}: ${error.message}`);
             return;
         }
-        for (const entry of this.fresh(entries))
-            this.print(entry);
+        const fresh = this.fresh(entries);
+        const shown = fresh.slice(0, Math.max(0, this.cap - this.shown));
+        this.leftOut += fresh.length - shown.length;
+        if (shown.length === 0)
+            return;
+        const first = this.shown + 1;
+        this.shown += shown.length;
+        const which = shown.length === 1 ? `entry ${first}` : `entries ${first}–${this.shown}`;
+        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => shown.forEach(entry => this.print(entry)));
     }
     get lines() {
         return { shown: this.shown, leftOut: this.leftOut };
@@ -32238,11 +32486,6 @@ class RunLogFollower {
         return entries.slice(overlap);
     }
     print(entry) {
-        if (this.shown >= this.cap) {
-            this.leftOut++;
-            return;
-        }
-        this.shown++;
         const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `;
         // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
         for (const line of entry.content.split(/\r?\n/))
@@ -32297,7 +32540,16 @@ class Counter {
         const text = Buffer.concat(this.prefix)
             .toString('utf8')
             .replace(/^\uFEFF/, '');
-        return { rows: this.count(), preview: this.preview(text) };
+        return { rows: this.count(), preview: this.previewOrNone(text) };
+    }
+    /** The preview is a decoration: whatever the data, it never fails an export. */
+    previewOrNone(text) {
+        try {
+            return this.preview(text);
+        }
+        catch {
+            return undefined;
+        }
     }
     /** The prefix is not the whole file: its last row may be cut. */
     get truncated() {
@@ -32597,7 +32849,15 @@ function table(columns, rows) {
 function cellText(value) {
     if (value === undefined || value === null)
         return '';
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    if (typeof value === 'string')
+        return value;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        // Nested deeper than the stack allows ([[[[…]]]] from a scraped page): a placeholder, not a failure.
+        return '(nested too deeply to show)';
+    }
 }
 function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
@@ -32663,6 +32923,8 @@ function isObject(value) {
 
 
 
+/** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
+const ABORT_TIMEOUT_MS = 3000;
 async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) {
     const { workerId, taskId, workerVersion } = inputs;
     let target;
@@ -32698,6 +32960,27 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }
         throw new errors/* StartUncertainError */.w1(target, sentAt, error);
     }
 }
+/**
+ * The wait for a run this step started ended with `error`. Unless the run itself ended (a final
+ * state), the step is stopping before its run finished (cancelled, `wait-timeout`, a failure while
+ * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the step
+ * did not start. A failed abort is a warning: the step's own error is the one to report.
+ */
+async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
+    if (error instanceof errors/* RunStateError */.D4 && error.problem === 'not-exportable')
+        return;
+    if (!abortOnStop) {
+        log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
+        return;
+    }
+    try {
+        await client.abortRun(runId, ABORT_TIMEOUT_MS);
+        log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
+    }
+    catch (failure) {
+        log.warning(`Could not abort run ${runId}, which this step started: ${failure.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
@@ -32723,7 +33006,7 @@ function summary_renderSummary(result) {
         ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
         ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
         ['File', code(path.basename(result.path))],
-        ['Size', `${formatBytes(result.size)} (${result.size} bytes)`],
+        ['Size', result.size < 1024 ? count(result.size, 'byte') : `${formatBytes(result.size)} (${result.size} bytes)`],
         ['SHA-256', code(result.sha256)]
     ];
     const { timings, retries, requestIds, freshLink } = result.details;
@@ -32762,7 +33045,8 @@ function previewSection({ columns, rows, moreColumns }) {
     return [
         `#### First ${rows.length === 1 ? 'row' : `${rows.length} rows`}`,
         '',
-        line(columns),
+        // A column without a name gets one: an empty header would render as a blank bar.
+        line(columns.map((name, index) => name.trim() || `column ${index + 1}`)),
         `|${columns.map(() => '---').join('|')}|`,
         ...rows.map(line),
         '',
@@ -32802,9 +33086,10 @@ function seconds(ms) {
     return `${(ms / 1000).toFixed(2)} s`;
 }
 
-// EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: ./src/version.ts + 1 modules
+var version = __nccwpck_require__(1013);
 ;// CONCATENATED MODULE: ./src/wait.ts
+
 
 /** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
 const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000];
@@ -32834,11 +33119,45 @@ async function waitForRun(client, runId, options) {
         }
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
-            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : `${run.results} rows`} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
+            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : progress_count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
         }
         const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
         await clock.sleep(Math.min(delay, deadline - now), options.signal);
     }
+}
+
+;// CONCATENATED MODULE: ./src/which-run.ts
+
+
+async function resolveRun(client, word, workerId, log) {
+    const of = workerId ? ` of worker ${workerId}` : '';
+    if (word === src_inputs/* LAST */.xo) {
+        const { data, requestId, status } = await client.getLastRun(workerId);
+        const slug = data.slug;
+        if (slug === undefined || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
+            throw new errors/* CoreClawError */.Be({
+                operation: 'latest run request',
+                status,
+                appCode: 0,
+                requestId,
+                problem: 'the answer has no valid run slug'
+            });
+        }
+        log.info(`run-id 'last'${of} is run ${slug}.`);
+        return slug;
+    }
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times.
+    const { data: runs } = await client.listSucceededRuns(workerId);
+    const newest = runs
+        .filter(run => (0,src_inputs/* isRunSlug */.XL)(run.slug))
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
+    if (!newest)
+        throw new errors/* NoRunError */.Nt(workerId);
+    const when = newest.finishedAt
+        ? `, finished ${new Date(newest.finishedAt * 1000).toISOString().replace('.000Z', 'Z')}`
+        : '';
+    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
+    return newest.slug;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -32865,10 +33184,10 @@ async function waitForRun(client, runId, options) {
 
 
 
+
+
 const FAILURE_TITLE = 'CoreClaw export failed';
 const EXIT_BACKSTOP_MS = 5000;
-/** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
-const ABORT_TIMEOUT_MS = 3000;
 /** The GitHub Action. */
 async function run() {
     const cancellation = cancelOnSignals(removeTemporaryFiles);
@@ -32937,55 +33256,57 @@ async function exportRun(inputs, host) {
         retry,
         signal
     });
-    if (inputs.workerId && inputs.runId !== src_inputs/* LAST */.xo && inputs.runId !== src_inputs/* NEW */.dy) {
-        log.warning("'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it.");
+    if (inputs.workerId && (0,src_inputs/* isGivenSlug */.nD)(inputs.runId)) {
+        log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.");
     }
     // Everything a bad input can break is read before the first request.
     const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined;
     const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
     if (inputs.runId === src_inputs/* NEW */.dy)
         refuseExistingBeforeStart(inputs, destinationOf);
+    // Any run id stands in: only a name the user gave can contradict the format.
+    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
     const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
     const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
-    const runId = begun?.runId ?? (inputs.runId === src_inputs/* LAST */.xo ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId);
+    const runId = begun?.runId ??
+        ((0,src_inputs/* isGivenSlug */.nD)(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
     host.onRun?.({ runId, started: begun?.target });
     const destination = destinationOf(runId);
     if (!inputs.overwrite && (0,external_node_fs_.existsSync)(destination))
         throw new errors/* DestinationExistsError */.F1(destination);
+    // Status lines stay outside any group, so a long wait shows its progress; the run's log comes in groups.
     const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined;
-    const ready = await log.group(`Run ${runId}`, async () => {
-        try {
-            return await waitForRun(client, runId, {
-                waitTimeoutSeconds: inputs.waitTimeoutSeconds,
-                since: started,
-                clock,
-                log,
-                signal,
-                follower,
-                startedHere: begun !== undefined
-            });
-        }
-        catch (error) {
-            if (begun && stillRunning(error))
-                await stopRun(client, runId, inputs.abortOnStop, log);
-            throw error;
-        }
-        finally {
-            follower?.finish();
-        }
-    });
-    log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`);
+    let ready;
+    try {
+        ready = await waitForRun(client, runId, {
+            waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+            since: started,
+            clock,
+            log,
+            signal,
+            follower,
+            startedHere: begun !== undefined
+        });
+    }
+    catch (error) {
+        if (begun)
+            await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log);
+        throw error;
+    }
+    finally {
+        follower?.finish();
+    }
+    const results = ready.run.results;
+    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : progress_count(results, 'row')}.`);
+    // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
+    refuseEmpty(inputs.ifEmpty, runId, { results });
     const exportStarted = clock.now();
-    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, destination, inputs, host }));
-    if (file.size === 0)
-        log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`);
+    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, inputs, host }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
-    log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`);
-    const results = ready.run.results;
-    if (rows.rows !== undefined && results !== undefined && rows.rows !== results) {
-        log.warning(`The file has ${rows.rows} rows, but CoreClaw reports ${results} for run ${runId}. The export may be incomplete, or the run may still have been writing results.`, 'Row count differs');
-    }
+    log.info(`Saved ${progress_count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
+    reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
+    compareRows(rows.rows, results, runId, log);
     const finished = clock.now();
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
     log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
@@ -33031,20 +33352,26 @@ async function exportAndDownload(step) {
         return { link: fresh, ...(await main_download(fresh, step)), freshLink: true };
     }
 }
-function main_download(link, { retry, destination, inputs, host }) {
+function main_download(link, { retry, runId, results, destination, inputs, host }) {
     host.log.info(`Downloading ${(0,http/* loggable */.oM)(link.downloadUrl)}`);
     return retry.run('download', async () => {
         // Counted while it streams; each attempt starts from the first byte again.
         const counter = rowCounterFor(inputs.format);
+        let rows = {};
         const file = await (0,download/* downloadFile */.P)(link.downloadUrl, destination, {
             timeoutMs: inputs.timeoutSeconds * 1000,
             userAgent: version/* USER_AGENT */._,
             overwrite: inputs.overwrite,
             onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
             watchers: counter ? [counter] : [],
-            signal: host.signal
+            signal: host.signal,
+            // Judged before the file replaces the destination, so that a refusal leaves it as it was.
+            beforeCommit: size => {
+                rows = counter?.finish() ?? {};
+                refuseEmpty(inputs.ifEmpty, runId, { results, rows: rows.rows, size });
+            }
         });
-        return { file, rows: counter?.finish() ?? {} };
+        return { file, rows };
     });
 }
 /**
@@ -33055,44 +33382,6 @@ function refuseExistingBeforeStart(inputs, destinationOf) {
     const fixed = destinationOf('A') === destinationOf('B');
     if (!inputs.overwrite && fixed && (0,external_node_fs_.existsSync)(destinationOf('A')))
         throw new errors/* DestinationExistsError */.F1(destinationOf('A'));
-}
-/** Whether the wait ended with the run still going: anything but the run reaching a final state. */
-function stillRunning(error) {
-    return !(error instanceof errors/* RunStateError */.D4 && error.problem === 'not-exportable');
-}
-/**
- * The step ends before the run it started finished (cancelled, `wait-timeout`, a failure while
- * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the
- * step did not start. A failed abort is a warning: the step's own error is the one to report.
- */
-async function stopRun(client, runId, abortOnStop, log) {
-    if (!abortOnStop) {
-        log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
-        return;
-    }
-    try {
-        await client.abortRun(runId, ABORT_TIMEOUT_MS);
-        log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
-    }
-    catch (error) {
-        log.warning(`Could not abort run ${runId}, which this step started: ${error.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
-    }
-}
-/** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
-async function resolveLastRun(client, workerId, log) {
-    const { data, requestId, status } = await client.getLastRun(workerId);
-    const slug = data.slug;
-    if (slug === undefined || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
-        throw new errors/* CoreClawError */.Be({
-            operation: 'latest run request',
-            status,
-            appCode: 0,
-            requestId,
-            problem: 'the answer has no valid run slug'
-        });
-    }
-    log.info(`run-id 'last'${workerId ? ` of worker ${workerId}` : ''} is run ${slug}.`);
-    return slug;
 }
 function setOutputs(result) {
     core.setOutput('path', result.path);
@@ -33364,15 +33653,25 @@ function downloadUrlOf(value) {
 
 /***/ }),
 
-/***/ 311:
+/***/ 1013:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ USER_AGENT),
-/* harmony export */   x: () => (/* binding */ VERSION)
-/* harmony export */ });
-/** Kept equal to package.json's version by a test. */
-const VERSION = '1.3.0';
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ USER_AGENT),
+  x: () => (/* binding */ VERSION)
+});
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.3.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/**
+ * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
+ * only `version` of it is used).
+ */
+
+const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
 
 

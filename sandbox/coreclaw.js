@@ -48,7 +48,9 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @typedef {{ slug: string, statuses?: string[], status?: string, results?: number, rows?: object[],
  *   size?: number, distinct?: boolean, errMsg?: string, worker?: string, startedAtMs?: number,
  *   durationMs?: number, aborted?: boolean, log?: Array<string | object>, logTail?: number,
- *   logObjects?: boolean, input?: unknown, task?: string, version?: string }} RunSpec
+ *   logObjects?: boolean, input?: unknown, task?: string, version?: string, finishedAt?: number,
+ *   startedAt?: number }} RunSpec
+ *   finishedAt/startedAt: the run's times in unix seconds, as the list of runs and the detail give them.
  *   startedAtMs/durationMs: a run started through the API, whose status follows the clock.
  *   `statuses` are served one per run-detail request; the last one then stays.
  *   `size` makes the export a generated CSV of exactly that many bytes (for big files); `distinct`
@@ -67,7 +69,7 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send.
  *   startsRun: with a start-route fault, the run is created first and the fault is the answer (a
  *   502 after the run exists, or a reset after the request was read): the lost-answer cases.
- * @typedef {'run' | 'last' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort'} Route
+ * @typedef {'run' | 'last' | 'list' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown', body?: string, at: number }} Seen
  * @typedef {{ id: string, slug?: string, schema?: object | null, rows?: object[], durationMs?: number,
@@ -94,7 +96,7 @@ export async function startSandbox(options = {}) {
   /** @type {Map<string, { slug: string, format: string, keys: string[], signature: string, dead: boolean }>} */
   const links = new Map()
   /** @type {Record<Route, Fault[]>} */
-  const faults = { run: [], last: [], export: [], download: [], start: [], schema: [], log: [], abort: [] }
+  const faults = { run: [], last: [], list: [], export: [], download: [], start: [], schema: [], log: [], abort: [] }
   /** @type {Map<string, WorkerSpec>} */
   const workers = new Map()
   for (const worker of options.workers ?? [DEMO_WORKER]) {
@@ -211,6 +213,19 @@ export async function startSandbox(options = {}) {
       return ok({ run_slug: slug })
     }
 
+    if (route === 'list') {
+      // In the order runs were added: CoreClaw documents no order, so the action must not rely on one.
+      const status = url.searchParams.get('status')
+      const worker = url.searchParams.get('worker_id')?.replace('~', '/')
+      const limit = Number(url.searchParams.get('limit') ?? 20)
+      if (!(limit >= 1 && limit <= 100))
+        return fail(400, 11000, 'invalid argument', [{ field: 'limit', reason: '1 to 100' }])
+      const list = [...runs.values()]
+        .filter(run => (!status || currentStatus(run) === status) && (!worker || run.worker === worker))
+        .slice(0, limit)
+        .map(detail)
+      return ok({ count: list.length, list })
+    }
     if (route === 'last') {
       // Worker ids travel as owner~name.
       const worker = rest[0] === 'workers' ? rest[1].replace('~', '/') : undefined
@@ -401,6 +416,7 @@ function apiRoute(method, segments) {
   else if (get && first === 'worker-runs' && rest[1] === 'last' && rest.length === 2) route = 'last'
   else if (get && first === 'workers' && third === 'runs' && fourth === 'last' && rest.length === 4) route = 'last'
   else if (get && first === 'worker-runs' && rest.length === 2) route = 'run'
+  else if (get && first === 'worker-runs' && rest.length === 1) route = 'list'
   else if (get && first === 'worker-runs' && third === 'result' && fourth === 'export' && rest.length === 4)
     route = 'export'
   else if (get && first === 'worker-runs' && third === 'log' && rest.length === 3) route = 'log'
@@ -517,8 +533,8 @@ function detail(run) {
     usage: '0.12',
     traffic: 1048576,
     origin: 'api',
-    started_at: 1764300000,
-    finished_at: status === 'succeeded' ? 1764300420 : 0,
+    started_at: run.startedAt ?? 1764300000,
+    finished_at: status === 'succeeded' ? (run.finishedAt ?? 1764300420) : 0,
     duration:
       run.startedAtMs === undefined ? 420 : Math.round(Math.min(Date.now() - run.startedAtMs, run.durationMs) / 1000),
     ...(run.errMsg && { err_msg: run.errMsg })

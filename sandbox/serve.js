@@ -1,29 +1,104 @@
-// The CoreClaw sandbox as a standalone server, for the self-test and proxy workflows and for
-// trying the action or the CLI by hand:
-//
-//   node sandbox/serve.js [--port 8787] [--storage-port 8788] [--host 127.0.0.1] [--storage-tls]
-//                         [--public-api-url URL] [--public-storage-url URL]
-//   CORECLAW_API_KEY=cc_sandbox_key_7f3a9d node dist/cli.js --run-id 01KKDXV2G26BT7NH4ZQR2R4NPZ \
-//     --base-url http://127.0.0.1:8787
-//
-// --host sets where both servers listen (0.0.0.0 lets a proxy container reach them); --public-*-url
-// are the names the links use, for a proxy to resolve. It serves one succeeded run with sample
-// rows, and runs until it is stopped.
+// The CoreClaw sandbox as a standalone server, for the self-test and proxy workflows and for trying
+// the action or the CLI by hand, troubleshooting situations included. `node sandbox/serve.js --help`.
 import { parseArgs } from 'node:util'
-import { startSandbox } from './coreclaw.js'
+import { DEMO_TASK, DEMO_WORKER, startSandbox } from './coreclaw.js'
 
 export const DEMO_RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    'storage-port': { type: 'string', default: '8788' },
-    host: { type: 'string' },
-    'storage-tls': { type: 'boolean', default: false },
-    'public-api-url': { type: 'string' },
-    'public-storage-url': { type: 'string' }
+/** Runs it always serves, one per situation the README's troubleshooting describes. */
+const RUNS = [
+  { slug: DEMO_RUN, worker: DEMO_WORKER.id, says: 'succeeded, 3 rows' },
+  { slug: '01KKBIGEXPORT0000000000000', size: 256 * 1024 * 1024, says: 'succeeded, a 256 MiB CSV export' },
+  { slug: '01KKEMPTYRUN00000000000000', rows: [], results: 0, says: 'succeeded with 0 results' },
+  { slug: '01KKFAILEDRUN0000000000000', status: 'failed', errMsg: 'proxy pool exhausted', says: 'failed' },
+  { slug: '01KKRUNNINGRUN000000000000', status: 'running', says: 'running, never finishes' }
+]
+
+/** Situations to try: a setting of the sandbox, or the first request(s) of a route going wrong. */
+const SCENARIOS = {
+  slow: { says: 'the storage host sends 1 MiB/s', options: { storageBytesPerSecond: 1024 * 1024 } },
+  'expired-link': {
+    says: 'the first download link is refused as expired (a fresh export follows)',
+    faults: s => s.fail('download', { expire: true })
+  },
+  'rate-limited': {
+    says: 'the first 3 run-detail answers are HTTP 429 / 13000',
+    faults: s => s.fail('run', ...repeat(3, { status: 429, code: 13000, message: 'rate limited' }))
+  },
+  'start-busy': {
+    says: "the first 2 starts are refused: the plan's concurrency limit (30003)",
+    faults: s => s.fail('start', ...repeat(2, { status: 400, code: 30003, message: 'concurrency limit reached' }))
+  },
+  'start-lost': {
+    says: 'the first start creates the run, then answers a 502 gateway page',
+    faults: s => s.fail('start', { status: 502, body: '<html><h1>502 Bad Gateway</h1></html>', startsRun: true })
+  },
+  'start-reset': {
+    says: 'the first start creates the run, then resets the connection',
+    faults: s => s.fail('start', { reset: true, startsRun: true })
   }
-})
+}
+
+function repeat(times, fault) {
+  return Array.from({ length: times }, () => ({ ...fault }))
+}
+
+const HELP = `Usage: node sandbox/serve.js [options]
+
+A CoreClaw API v2 sandbox on loopback: run details, exports, signed storage links, starts of
+workers and tasks, run logs, input schemas and aborts. Point the action's base-url (or the
+CLI's --base-url) at it, with the API key it prints.
+
+Options:
+  --port <n>                 API port (default: 8787; 0 picks a free one)
+  --storage-port <n>         storage port (default: 8788)
+  --host <address>           where both servers listen (default: 127.0.0.1; 0.0.0.0 for a container)
+  --storage-tls              storage speaks HTTPS with the test-only certificate in sandbox/tls
+  --public-api-url <url>     the API's name in links, for a proxy to resolve
+  --public-storage-url <url> the storage's name in links
+  --run-duration <s>         how long a started run takes, ready → running → succeeded (default: 10)
+  --scenario <name>          a situation to try (repeatable):
+${Object.entries(SCENARIOS)
+  .map(([name, { says }]) => `                               ${name.padEnd(13)}${says}`)
+  .join('\n')}
+  -h, --help                 show this help
+
+Faults of a scenario hit the first requests only; restart the sandbox to try again.`
+
+let values
+try {
+  values = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      'storage-port': { type: 'string', default: '8788' },
+      host: { type: 'string' },
+      'storage-tls': { type: 'boolean', default: false },
+      'public-api-url': { type: 'string' },
+      'public-storage-url': { type: 'string' },
+      'run-duration': { type: 'string', default: '10' },
+      scenario: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h' }
+    }
+  }).values
+} catch (error) {
+  process.stderr.write(`error: ${error.message.split('\n')[0]}\nRun with --help for the options.\n`)
+  process.exit(2)
+}
+if (values.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+const unknown = values.scenario.filter(name => !(name in SCENARIOS))
+const duration = Number(values['run-duration'])
+if (unknown.length || !(duration > 0)) {
+  const problem = unknown.length
+    ? `unknown scenario ${unknown.join(', ')}; one of: ${Object.keys(SCENARIOS).join(', ')}`
+    : '--run-duration takes a number of seconds'
+  process.stderr.write(`error: ${problem}\nRun with --help for the options.\n`)
+  process.exit(2)
+}
+
+const scenarios = values.scenario.map(name => SCENARIOS[name])
 const sandbox = await startSandbox({
   port: Number(values.port),
   storagePort: Number(values['storage-port']),
@@ -32,9 +107,19 @@ const sandbox = await startSandbox({
   storageTls: values['storage-tls'],
   publicApiUrl: values['public-api-url'],
   publicStorageUrl: values['public-storage-url'],
-  runs: [{ slug: DEMO_RUN, worker: 'coreclaw/google-maps-scraper' }]
+  runDurationMs: duration * 1000,
+  runs: RUNS.map(({ says: _, ...run }) => run),
+  ...Object.assign({}, ...scenarios.map(scenario => scenario.options))
 })
-console.log(
-  JSON.stringify({ apiUrl: sandbox.apiUrl, storageUrl: sandbox.storageUrl, apiKey: sandbox.apiKey, run: DEMO_RUN })
-)
+for (const scenario of scenarios) scenario.faults?.(sandbox)
+
+// Listening first, then saying so: whoever reads "Ctrl-C to stop" may press it at once.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => sandbox.close().then(() => process.exit(0)))
+console.log(`CoreClaw sandbox
+  API (base-url)   ${sandbox.apiUrl}
+  storage          ${sandbox.storageUrl}
+  API key          ${sandbox.apiKey}   (a test key, not a secret)
+  runs             ${RUNS.map(run => `${run.slug}  ${run.says}`).join('\n                   ')}
+  to start         worker ${DEMO_WORKER.id} (run-id: new, worker-id), task ${DEMO_TASK} (task-id); runs take ${duration} s
+  scenarios        ${values.scenario.join(', ') || 'none'}
+Ctrl-C to stop.`)

@@ -3,22 +3,27 @@
 // A dynamic import() becomes a chunk of its own (N.index.js): ajv, which only a step that starts
 // a run loads, stays off the export's start-up path that way.
 import ncc from '@vercel/ncc'
+import { readdirSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist/`
 const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts' }
+/** Every npm package that ended up in a bundle or a chunk, for dist/licenses.txt. */
+const bundled = new Set()
 
 await rm(dist, { recursive: true, force: true })
 await mkdir(dist, { recursive: true })
 for (const [output, input] of Object.entries(entries)) {
-  const { code, assets } = await ncc(`${root}${input}`, { cache: false, quiet: true, license: 'licenses.txt' })
+  const { code, assets, stats } = await ncc(`${root}${input}`, { cache: false, quiet: true })
   await writeFile(`${dist}${output}`, code)
-  // The licence texts of bundled packages; identical for both bundles.
-  if (assets['licenses.txt']) await writeFile(`${dist}licenses.txt`, assets['licenses.txt'].source)
+  for (const { name } of stats.toJson({ modules: true }).modules ?? []) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(name ?? '')?.[1]
+    if (pkg) bundled.add(pkg)
+  }
   for (const [name, asset] of Object.entries(assets)) {
-    if (name === 'licenses.txt' || name === 'package.json') continue
+    if (name === 'package.json') continue
     if (!/^\d+\.index\.js$/.test(name)) throw new Error(`unexpected asset ${name} from ${input}`)
     // Both bundles may split the same module into a chunk of the same name: it must be the same file.
     const existing = await readFile(`${dist}${name}`, 'utf8').catch(() => undefined)
@@ -27,6 +32,10 @@ for (const [output, input] of Object.entries(entries)) {
     await writeFile(`${dist}${name}`, asset.source)
   }
 }
+// ncc's own `license` option writes one licenses.txt per chunk, each over the last, so a bundle
+// with a chunk would list only the chunk's packages. The list is made here instead, from what
+// webpack bundled: each package's name, its licence id, and its licence text.
+await writeFile(`${dist}licenses.txt`, (await Promise.all([...bundled].sort().map(licenceOf))).join('\n\n') + '\n')
 // The bundles are ES modules; this tells Node so wherever dist/ is run from.
 await writeFile(`${dist}package.json`, '{ "type": "module" }\n')
 console.log(
@@ -34,3 +43,11 @@ console.log(
     .map(name => `dist/${name}`)
     .join(', ')}`
 )
+
+async function licenceOf(pkg) {
+  const folder = `${root}node_modules/${pkg}/`
+  const { license } = JSON.parse(await readFile(`${folder}package.json`, 'utf8'))
+  const file = readdirSync(folder).find(name => /^licen[cs]e(\.(md|txt))?$/i.test(name))
+  if (!file) throw new Error(`${pkg} has no licence file to ship with the bundle`)
+  return `${pkg}\n${license}\n${(await readFile(`${folder}${file}`, 'utf8')).trim()}`
+}

@@ -7,62 +7,41 @@ import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancellation.js'
 import { removeTemporaryFiles } from './download.js'
 import { ActionError, asActionError, InputError, sentence, type Vocabulary } from './errors.js'
-import { DEFAULTS, parseInputs, type InputName } from './inputs.js'
+import { INPUT_NAMES, INPUT_TABLE, type InputSpec } from './input-table.js'
+import { parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun, namingRun, type KnownRun } from './main.js'
 import { realClock } from './retry.js'
 import { VERSION } from './version.js'
 
-const HELP = `Usage: node dist/cli.js --run-id <slug|last|new> [options]
+/** Every input is an option of the same name, but two: the file is `--out`, and the key is never an option. */
+const RENAMED: Partial<Record<InputName, string>> = { path: 'out' }
+const FLAGS: Record<string, InputName> = Object.fromEntries(
+  INPUT_NAMES.filter(name => name !== 'api-key').map(name => [RENAMED[name] ?? name, name])
+)
+
+/** Generated from input-table.ts, the same table action.yml is held to, so the two can't drift. */
+function help(): string {
+  const rows = Object.entries(FLAGS).map(([flag, name]) => {
+    const spec: InputSpec = INPUT_TABLE[name]
+    const fallback = spec.required ? 'required' : spec.default === '' ? '' : `default: ${spec.default}`
+    return [`--${flag} <${spec.value}>`, `${spec.summary}${fallback ? ` (${fallback})` : ''}`]
+  })
+  rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.'])
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2
+  return `Usage: node dist/cli.js --run-id <slug|last|new> [options]
 
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
-The API key is read from the CORECLAW_API_KEY environment variable.
+The API key is read from the CORECLAW_API_KEY environment variable, never from an option.
+The options are the action's inputs; the action's 'path' is --out here.
 
 Options:
-  --run-id <slug|last|new>  run slug, 'last' for the latest run, or 'new' to start one (required)
-  --format <format>      csv, json, jsonl, xlsx, xls, xml, html, rss (default: ${DEFAULTS.format})
-  --filter-keys <keys>   field keys to keep, comma-separated (default: all)
-  --out <path>           file or folder to write (default: ./<run-id>.<format>)
-  --overwrite <bool>     replace an existing file (default: ${DEFAULTS.overwrite})
-  --base-url <url>       API base for private deployments (default: ${DEFAULTS['base-url']})
-  --auth-method <m>      bearer, header or query (default: ${DEFAULTS['auth-method']})
-  --max-attempts <n>     attempts per request, the first included (default: ${DEFAULTS['max-attempts']})
-  --timeout <s>          seconds without progress before a request fails (default: ${DEFAULTS.timeout})
-  --wait-timeout <s>     seconds to wait for a running run; 0 = don't wait (default: ${DEFAULTS['wait-timeout']})
-  --worker-id <id>       with last: the latest run of this worker; with new: the worker to start
-                         (owner/name or a worker slug)
-  --task-id <slug>       with new: start this saved task (it carries its own input)
-  --worker-version <v>   with new and --worker-id: start this version (default: the worker's own)
-  --input <json>         with new and --worker-id: the worker's input, a JSON object
-  --input-file <path>    with new and --worker-id: the worker's input from a JSON file (max 1 MiB)
-  --abort-on-stop <bool> abort a run started here when stopped before it finished (default: ${DEFAULTS['abort-on-stop']})
-  --show-log <bool>      show the run's log while waiting for it (default: ${DEFAULTS['show-log']})
-  -h, --help             show this help
-  -v, --version          show the version
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 
 Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
-on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr. Exit codes: 0 exported, 1 export failed, 2 bad usage.`
-
-/** Flags map one-to-one onto the action's inputs; only `--out` is named for what it is here. */
-const FLAGS: Record<string, InputName> = {
-  'run-id': 'run-id',
-  format: 'format',
-  'filter-keys': 'filter-keys',
-  out: 'path',
-  overwrite: 'overwrite',
-  'base-url': 'base-url',
-  'auth-method': 'auth-method',
-  'max-attempts': 'max-attempts',
-  timeout: 'timeout',
-  'wait-timeout': 'wait-timeout',
-  'worker-id': 'worker-id',
-  'task-id': 'task-id',
-  'worker-version': 'worker-version',
-  input: 'input',
-  'input-file': 'input-file',
-  'abort-on-stop': 'abort-on-stop',
-  'show-log': 'show-log'
+on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
+Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`
 }
 
 const stderrLog: Log = {
@@ -91,7 +70,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     return 2
   }
   if (values.help) {
-    process.stdout.write(`${HELP}\n`)
+    process.stdout.write(`${help()}\n`)
     return 0
   }
   if (values.version) {
@@ -155,12 +134,34 @@ function describe(error: ActionError): string {
 /** Names an option people reach for by the action's input name, or by habit. */
 const SUGGESTIONS: Record<string, string> = { path: 'out', output: 'out', o: 'out', 'api-key': 'CORECLAW_API_KEY' }
 
+/** A flag that differs from `name` only by dashes and case, or by at most two letters: `--runid`, `--fromat`. */
+function closestFlag(name: string): string | undefined {
+  const plain = (text: string) => text.toLowerCase().replace(/[-_]/g, '')
+  const flags = [...Object.keys(FLAGS), 'help', 'version']
+  return (
+    flags.find(flag => plain(flag) === plain(name)) ??
+    flags.find(flag => name.length > 3 && editDistance(plain(flag), plain(name)) <= 2)
+  )
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]
+}
+
 /** node:util's parse error, as one line that says what to use instead. */
 function usageProblem(error: Error): string {
   const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(error.message)
   if (!unknown) return error.message.split('\n')[0]
   const [, dashes, name] = unknown
-  const instead = SUGGESTIONS[name]
+  const instead = SUGGESTIONS[name] ?? closestFlag(name)
   if (!instead) return `Unknown option ${dashes}${name}.`
   const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`
   return `Unknown option ${dashes}${name} (${hint})`

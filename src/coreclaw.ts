@@ -37,6 +37,13 @@ export interface RunDetail {
   usage?: string
 }
 
+/** A run as the list of runs gives it: its slug and times (unix seconds), each checked by type. */
+export interface ListedRun {
+  slug: string
+  finishedAt?: number
+  startedAt?: number
+}
+
 /** One entry of a run's log: CoreClaw sends plain strings or `{content, timestamp (ms), …}`. */
 export interface LogEntry {
   content: string
@@ -106,6 +113,16 @@ export class CoreClawClient {
       })
     }
     return { ...answer, data: slug }
+  }
+
+  /** The newest succeeded runs (up to 100), of the account or of `workerId`, in the server's order. */
+  async listSucceededRuns(workerId?: string): Promise<Answer<ListedRun[]>> {
+    const query = new URLSearchParams({ status: 'succeeded', limit: '100' })
+    if (workerId) query.set('worker_id', workerId.replace('/', '~'))
+    const answer = await this.call('run list request', 'worker-runs', { workerId }, { query })
+    const list = field(answer.data, 'list')
+    const runs = (Array.isArray(list) ? list : []).flatMap(listedRun)
+    return { ...answer, data: runs }
   }
 
   /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
@@ -310,6 +327,18 @@ function runDetail(data: unknown): RunDetail {
 function usageOf(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return String(value)
   return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined
+}
+
+/** A listed run: a string slug, and times that are positive numbers; a run with another status is dropped. */
+function listedRun(item: unknown): ListedRun[] {
+  const slug = field(item, 'slug')
+  const status = wordOf(field(item, 'status'))
+  if (typeof slug !== 'string' || (status !== undefined && status !== 'succeeded')) return []
+  const time = (name: string) => {
+    const value = field(item, name)
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
+  }
+  return [{ slug, finishedAt: time('finished_at'), startedAt: time('started_at') }]
 }
 
 /** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */

@@ -29,6 +29,11 @@ export interface DownloadOptions {
   onProgress?: (bytes: number, total: number | undefined) => void
   /** Watch the file's bytes as they pass (e.g. to count rows); called in order, once per chunk. */
   watchers?: Array<{ update(bytes: Buffer): void }>
+  /**
+   * Last word on the complete file, before it replaces the destination: throwing here fails the
+   * download with the destination left as it was (e.g. an empty export with `if-empty: error`).
+   */
+  beforeCommit?: (size: number) => void
   signal?: AbortSignal
 }
 
@@ -119,6 +124,7 @@ async function save(response: Response, destination: string, options: DownloadOp
     if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
       throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`)
     }
+    options.beforeCommit?.(digest.bytes)
     await moveIntoPlace(temporary, destination, options.overwrite)
     return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding }
   } catch (error) {

@@ -506,6 +506,37 @@ export class UnexpectedError extends ActionError {
   }
 }
 
+/** `last-succeeded` found no run that succeeded. */
+export class NoRunError extends ActionError {
+  override readonly name: string = 'NoRunError'
+  constructor(readonly workerId?: string) {
+    super(
+      `no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`
+    )
+  }
+
+  advice(say: Vocabulary): string {
+    return this.workerId
+      ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
+      : 'Check that a run has succeeded in the account the key belongs to.'
+  }
+}
+
+/** An empty export with `if-empty: error`: the destination was left as it was. */
+export class EmptyExportError extends ActionError {
+  override readonly name: string = 'EmptyExportError'
+  constructor(
+    readonly runId: string,
+    readonly reason: string
+  ) {
+    super(`the export of run ${runId} is empty: ${reason}; nothing was written`)
+  }
+
+  advice(say: Vocabulary): string {
+    return `Check the run's input and log in the CoreClaw console. If an empty result is fine, set ${say.set('if-empty', 'warn')} or ${say.set('if-empty', 'ignore')}.`
+  }
+}
+
 /** Refusing to replace a file the user asked us to keep. */
 export class DestinationExistsError extends ActionError {
   override readonly name: string = 'DestinationExistsError'

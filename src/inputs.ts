@@ -3,6 +3,7 @@
  * The same parser serves the action (INPUT_* variables) and the CLI (flags).
  */
 import { InputError } from './errors.js'
+import { INPUT_NAMES, INPUT_TABLE, type InputName } from './input-table.js'
 
 export const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'] as const
 export type Format = (typeof FORMATS)[number]
@@ -10,8 +11,12 @@ export type Format = (typeof FORMATS)[number]
 export const AUTH_METHODS = ['bearer', 'header', 'query'] as const
 export type AuthMethod = (typeof AUTH_METHODS)[number]
 
-/** `last` is resolved to a concrete slug before anything else is done with it. */
+export const IF_EMPTY = ['warn', 'error', 'ignore'] as const
+export type IfEmpty = (typeof IF_EMPTY)[number]
+
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
 export const LAST = 'last'
+export const LAST_SUCCEEDED = 'last-succeeded'
 /** `new` starts a run: a billed action the user asks for in so many words. */
 export const NEW = 'new'
 
@@ -23,6 +28,8 @@ export interface Inputs {
   /** The raw `path` input; see destination.ts for how it becomes a file path. */
   path: string
   overwrite: boolean
+  /** What an empty export (0 results, 0 rows or 0 bytes) does: a warning, a failed step, or nothing. */
+  ifEmpty: IfEmpty
   baseUrl: URL
   authMethod: AuthMethod
   maxAttempts: number
@@ -42,47 +49,13 @@ export interface Inputs {
   showLog: boolean
 }
 
-/** Input names, exactly as in action.yml. */
-export type InputName =
-  | 'run-id'
-  | 'api-key'
-  | 'format'
-  | 'filter-keys'
-  | 'path'
-  | 'overwrite'
-  | 'base-url'
-  | 'auth-method'
-  | 'max-attempts'
-  | 'timeout'
-  | 'wait-timeout'
-  | 'worker-id'
-  | 'worker-version'
-  | 'task-id'
-  | 'input'
-  | 'input-file'
-  | 'abort-on-stop'
-  | 'show-log'
+export type { InputName } from './input-table.js'
 
-export const DEFAULTS: Record<InputName, string> = {
-  'run-id': '',
-  'api-key': '',
-  format: 'csv',
-  'filter-keys': '',
-  path: '',
-  overwrite: 'true',
-  'base-url': 'https://openapi.coreclaw.com',
-  'auth-method': 'bearer',
-  'max-attempts': '5',
-  timeout: '60',
-  'wait-timeout': '600',
-  'worker-id': '',
-  'worker-version': '',
-  'task-id': '',
-  input: '',
-  'input-file': '',
-  'abort-on-stop': 'true',
-  'show-log': 'true'
-}
+/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
+export const DEFAULTS = Object.fromEntries(INPUT_NAMES.map(name => [name, INPUT_TABLE[name].default])) as Record<
+  InputName,
+  string
+>
 
 /** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
@@ -90,7 +63,12 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/
 const RUN_ID_ACCEPTED =
-  "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', or 'new' to start a run"
+  "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run"
+
+/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
+export function isGivenSlug(runId: string): boolean {
+  return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW
+}
 
 export function isRunSlug(text: string): boolean {
   return RUN_ID.test(text)
@@ -100,17 +78,23 @@ export function isRunSlug(text: string): boolean {
 export function parseInputs(read: (name: InputName) => string): Inputs {
   const value = (name: InputName): string => read(name).trim() || DEFAULTS[name]
 
-  const apiKey = read('api-key').trim()
-  if (!apiKey)
-    throw new InputError('api-key', 'is missing', 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}')
-  if (/[\r\n]/.test(apiKey)) throw new InputError('api-key', 'spans several lines', 'a single-line CoreClaw API key')
-
+  // What to export first: a usage mistake is told before a missing secret.
   const runId = value('run-id')
   if (!runId) throw new InputError('run-id', 'is missing', RUN_ID_ACCEPTED)
-  const special = [LAST, NEW].find(word => word === runId.toLowerCase())
+  const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase())
   if (!special && !isRunSlug(runId)) {
     throw new InputError('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED)
   }
+
+  const apiKey = read('api-key').trim()
+  if (!apiKey) {
+    throw new InputError(
+      'api-key',
+      "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets",
+      'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions'
+    )
+  }
+  if (/[\r\n]/.test(apiKey)) throw new InputError('api-key', 'spans several lines', 'a single-line CoreClaw API key')
 
   const workerId = optional(
     read,
@@ -142,6 +126,7 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     filterKeys: parseFilterKeys(read('filter-keys')),
     path: read('path').trim(),
     overwrite: parseBoolean('overwrite', value('overwrite')),
+    ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
     baseUrl: parseBaseUrl(value('base-url')),
     authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
     maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),

@@ -10,26 +10,26 @@ import { resolveDestination } from './destination.js'
 import { downloadFile, removeTemporaryFiles, type DownloadedFile } from './download.js'
 import {
   asActionError,
-  CoreClawError,
   DestinationExistsError,
   DownloadError,
-  RunStateError,
   sentence,
   type ActionError,
   type StartTarget
 } from './errors.js'
 import { loggable } from './http.js'
-import { isRunSlug, LAST, NEW, parseInputs, type Inputs } from './inputs.js'
+import { isGivenSlug, NEW, parseInputs, type Inputs } from './inputs.js'
 import { actionLog, type Log } from './log.js'
-import { progressReporter } from './progress.js'
+import { compareRows, refuseEmpty, reportEmpty, warnOfExtension } from './file-checks.js'
+import { count, progressReporter } from './progress.js'
 import { readWorkerInput } from './run-input.js'
 import { RunLogFollower, type LogLines } from './run-log.js'
 import { rowCounterFor, type Preview, type RowsReport } from './rows.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
-import { startRun } from './start.js'
+import { startRun, stopUnfinishedRun } from './start.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
-import { waitForRun } from './wait.js'
+import { waitForRun, type ReadyRun } from './wait.js'
+import { resolveRun } from './which-run.js'
 
 export interface Host {
   log: Log
@@ -83,8 +83,6 @@ export interface ExportResult {
 
 const FAILURE_TITLE = 'CoreClaw export failed'
 const EXIT_BACKSTOP_MS = 5000
-/** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
-const ABORT_TIMEOUT_MS = 3000
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
@@ -152,60 +150,62 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     signal
   })
 
-  if (inputs.workerId && inputs.runId !== LAST && inputs.runId !== NEW) {
-    log.warning("'worker-id' is only used with 'run-id: last' or 'run-id: new'; ignoring it.")
+  if (inputs.workerId && isGivenSlug(inputs.runId)) {
+    log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.")
   }
   // Everything a bad input can break is read before the first request.
   const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined
   const destinationOf = (runId: string) =>
     resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
   if (inputs.runId === NEW) refuseExistingBeforeStart(inputs, destinationOf)
+  // Any run id stands in: only a name the user gave can contradict the format.
+  warnOfExtension(destinationOf(inputs.runId), inputs.format, log)
 
   const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000
   const begun =
     inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined
   const runId =
-    begun?.runId ?? (inputs.runId === LAST ? await resolveLastRun(client, inputs.workerId, log) : inputs.runId)
+    begun?.runId ??
+    (isGivenSlug(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log))
   host.onRun?.({ runId, started: begun?.target })
 
   const destination = destinationOf(runId)
   if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
 
+  // Status lines stay outside any group, so a long wait shows its progress; the run's log comes in groups.
   const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined
-  const ready = await log.group(`Run ${runId}`, async () => {
-    try {
-      return await waitForRun(client, runId, {
-        waitTimeoutSeconds: inputs.waitTimeoutSeconds,
-        since: started,
-        clock,
-        log,
-        signal,
-        follower,
-        startedHere: begun !== undefined
-      })
-    } catch (error) {
-      if (begun && stillRunning(error)) await stopRun(client, runId, inputs.abortOnStop, log)
-      throw error
-    } finally {
-      follower?.finish()
-    }
-  })
-  log.info(`Run ${runId} succeeded with ${ready.run.results ?? 'an unknown number of'} rows.`)
+  let ready: ReadyRun
+  try {
+    ready = await waitForRun(client, runId, {
+      waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+      since: started,
+      clock,
+      log,
+      signal,
+      follower,
+      startedHere: begun !== undefined
+    })
+  } catch (error) {
+    if (begun) await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log)
+    throw error
+  } finally {
+    follower?.finish()
+  }
+  const results = ready.run.results
+  log.info(
+    `Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`
+  )
+  // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
+  refuseEmpty(inputs.ifEmpty, runId, { results })
 
   const exportStarted = clock.now()
   const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
-    exportAndDownload({ client, retry, runId, destination, inputs, host })
+    exportAndDownload({ client, retry, runId, results, destination, inputs, host })
   )
-  if (file.size === 0) log.warning(`The export of run ${runId} is empty (0 bytes); ${destination} was written anyway.`)
   if (file.decoded) log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`)
-  log.info(`Saved ${file.size} bytes to ${file.path} (sha256 ${file.sha256}).`)
-  const results = ready.run.results
-  if (rows.rows !== undefined && results !== undefined && rows.rows !== results) {
-    log.warning(
-      `The file has ${rows.rows} rows, but CoreClaw reports ${results} for run ${runId}. The export may be incomplete, or the run may still have been writing results.`,
-      'Row count differs'
-    )
-  }
+  log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`)
+  reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log)
+  compareRows(rows.rows, results, runId, log)
 
   const finished = clock.now()
   const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started }
@@ -243,6 +243,8 @@ interface ExportStep {
   client: CoreClawClient
   retry: RetryPolicy
   runId: string
+  /** CoreClaw's row count for the run. */
+  results?: number
   destination: string
   inputs: Inputs
   host: Host
@@ -268,20 +270,29 @@ async function exportAndDownload(step: ExportStep): Promise<Downloaded & { link:
   }
 }
 
-function download(link: ExportLink, { retry, destination, inputs, host }: ExportStep): Promise<Downloaded> {
+function download(
+  link: ExportLink,
+  { retry, runId, results, destination, inputs, host }: ExportStep
+): Promise<Downloaded> {
   host.log.info(`Downloading ${loggable(link.downloadUrl)}`)
   return retry.run('download', async () => {
     // Counted while it streams; each attempt starts from the first byte again.
     const counter = rowCounterFor(inputs.format)
+    let rows: RowsReport = {}
     const file = await downloadFile(link.downloadUrl, destination, {
       timeoutMs: inputs.timeoutSeconds * 1000,
       userAgent: USER_AGENT,
       overwrite: inputs.overwrite,
       onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
       watchers: counter ? [counter] : [],
-      signal: host.signal
+      signal: host.signal,
+      // Judged before the file replaces the destination, so that a refusal leaves it as it was.
+      beforeCommit: size => {
+        rows = counter?.finish() ?? {}
+        refuseEmpty(inputs.ifEmpty, runId, { results, rows: rows.rows, size })
+      }
     })
-    return { file, rows: counter?.finish() ?? {} }
+    return { file, rows }
   })
 }
 
@@ -292,49 +303,6 @@ function download(link: ExportLink, { retry, destination, inputs, host }: Export
 function refuseExistingBeforeStart(inputs: Inputs, destinationOf: (runId: string) => string): void {
   const fixed = destinationOf('A') === destinationOf('B')
   if (!inputs.overwrite && fixed && existsSync(destinationOf('A'))) throw new DestinationExistsError(destinationOf('A'))
-}
-
-/** Whether the wait ended with the run still going: anything but the run reaching a final state. */
-function stillRunning(error: unknown): boolean {
-  return !(error instanceof RunStateError && error.problem === 'not-exportable')
-}
-
-/**
- * The step ends before the run it started finished (cancelled, `wait-timeout`, a failure while
- * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the
- * step did not start. A failed abort is a warning: the step's own error is the one to report.
- */
-async function stopRun(client: CoreClawClient, runId: string, abortOnStop: boolean, log: Log): Promise<void> {
-  if (!abortOnStop) {
-    log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`)
-    return
-  }
-  try {
-    await client.abortRun(runId, ABORT_TIMEOUT_MS)
-    log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`)
-  } catch (error) {
-    log.warning(
-      `Could not abort run ${runId}, which this step started: ${(error as Error).message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`,
-      'Run not aborted'
-    )
-  }
-}
-
-/** `last` moves as runs start, so it is pinned to one slug before anything else happens. */
-async function resolveLastRun(client: CoreClawClient, workerId: string | undefined, log: Log): Promise<string> {
-  const { data, requestId, status } = await client.getLastRun(workerId)
-  const slug = data.slug
-  if (slug === undefined || !isRunSlug(slug)) {
-    throw new CoreClawError({
-      operation: 'latest run request',
-      status,
-      appCode: 0,
-      requestId,
-      problem: 'the answer has no valid run slug'
-    })
-  }
-  log.info(`run-id 'last'${workerId ? ` of worker ${workerId}` : ''} is run ${slug}.`)
-  return slug
 }
 
 function setOutputs(result: ExportResult): void {

@@ -1,5 +1,10 @@
-/** Byte counts for people, and a progress reporter that speaks at most once per interval. */
+/** Counts and byte counts for people, and a progress reporter that speaks at most once per interval. */
 import type { Clock } from './retry.js'
+
+/** "1 row", "3 rows": a count with its noun, singular when it is one. */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`
+}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`

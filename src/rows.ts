@@ -61,7 +61,16 @@ abstract class Counter implements RowCounter {
     const text = Buffer.concat(this.prefix)
       .toString('utf8')
       .replace(/^\uFEFF/, '')
-    return { rows: this.count(), preview: this.preview(text) }
+    return { rows: this.count(), preview: this.previewOrNone(text) }
+  }
+
+  /** The preview is a decoration: whatever the data, it never fails an export. */
+  private previewOrNone(text: string): Preview | undefined {
+    try {
+      return this.preview(text)
+    } catch {
+      return undefined
+    }
   }
 
   /** The prefix is not the whole file: its last row may be cut. */
@@ -346,7 +355,13 @@ function table(columns: string[], rows: string[][]): Preview {
 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return ''
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value)
+  } catch {
+    // Nested deeper than the stack allows ([[[[…]]]] from a scraped page): a placeholder, not a failure.
+    return '(nested too deeply to show)'
+  }
 }
 
 function cut(text: string): string {

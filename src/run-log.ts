@@ -1,7 +1,9 @@
 /**
- * The run's own log, shown in the step's log while the step waits. CoreClaw's log call returns a
- * list that may be the whole log or only its tail (the docs don't say), so each poll prints only
- * what follows the longest overlap with the previous list: every entry once, either way.
+ * The run's own log, shown in the step's log while the step waits, each poll's new entries in a
+ * group of their own, so that the status lines between them stay visible without expanding
+ * anything. CoreClaw's log call returns a list that may be the whole log or only its tail (the docs
+ * don't say), so each poll prints only what follows the longest overlap with the previous list:
+ * every entry once, either way.
  * Entries are server text: each goes through `forLog`, and `all_logs_url` (signed) is never read.
  */
 import type { CoreClawClient, LogEntry } from './coreclaw.js'
@@ -39,7 +41,14 @@ export class RunLogFollower {
       this.log.debug(`could not read the log of run ${this.runId}: ${(error as Error).message}`)
       return
     }
-    for (const entry of this.fresh(entries)) this.print(entry)
+    const fresh = this.fresh(entries)
+    const shown = fresh.slice(0, Math.max(0, this.cap - this.shown))
+    this.leftOut += fresh.length - shown.length
+    if (shown.length === 0) return
+    const first = this.shown + 1
+    this.shown += shown.length
+    const which = shown.length === 1 ? `entry ${first}` : `entries ${first}–${this.shown}`
+    await this.log.group(`Log of run ${this.runId}: ${which}`, async () => shown.forEach(entry => this.print(entry)))
   }
 
   get lines(): LogLines {
@@ -66,11 +75,6 @@ export class RunLogFollower {
   }
 
   private print(entry: LogEntry): void {
-    if (this.shown >= this.cap) {
-      this.leftOut++
-      return
-    }
-    this.shown++
     const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `
     // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
     for (const line of entry.content.split(/\r?\n/)) this.log.info(`| ${time}${forLog(line, 1024)}`)

@@ -7,7 +7,7 @@
 import * as path from 'node:path'
 import { describeTarget, type ActionError } from './errors.js'
 import type { ExportResult, KnownRun } from './main.js'
-import { formatBytes } from './progress.js'
+import { count, formatBytes } from './progress.js'
 import type { Preview } from './rows.js'
 import { forCell } from './server-text.js'
 
@@ -24,7 +24,7 @@ export function renderSummary(result: ExportResult): string {
     ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
     ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
     ['File', code(path.basename(result.path))],
-    ['Size', `${formatBytes(result.size)} (${result.size} bytes)`],
+    ['Size', result.size < 1024 ? count(result.size, 'byte') : `${formatBytes(result.size)} (${result.size} bytes)`],
     ['SHA-256', code(result.sha256)]
   ]
   const { timings, retries, requestIds, freshLink } = result.details
@@ -64,7 +64,8 @@ function previewSection({ columns, rows, moreColumns }: Preview): string[] {
   return [
     `#### First ${rows.length === 1 ? 'row' : `${rows.length} rows`}`,
     '',
-    line(columns),
+    // A column without a name gets one: an empty header would render as a blank bar.
+    line(columns.map((name, index) => name.trim() || `column ${index + 1}`)),
     `|${columns.map(() => '---').join('|')}|`,
     ...rows.map(line),
     '',

@@ -7,6 +7,7 @@ import type { CoreClawClient, RunDetail } from './coreclaw.js'
 import { RunStateError } from './errors.js'
 import type { Clock } from './retry.js'
 import type { Log } from './log.js'
+import { count } from './progress.js'
 import type { RunLogFollower } from './run-log.js'
 
 /** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
@@ -58,7 +59,7 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now
       log.info(
-        `Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : `${run.results} rows`} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`
+        `Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`
       )
     }
     const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]

@@ -1,0 +1,50 @@
+// The sandbox is a tool as well as a fixture: `node sandbox/serve.js` has a help, a readable start
+// line, and a scenario for each situation of the troubleshooting docs.
+import { spawn } from 'node:child_process'
+import * as path from 'node:path'
+import { baseEnv, ROOT, spawnCollect } from '../sandbox/runner.js'
+
+const SERVE = path.join(ROOT, 'sandbox/serve.js')
+const serve = (args: string[]) => spawnCollect(process.execPath, [SERVE, ...args], { env: baseEnv() })
+
+test('--help says how to use it, with every scenario', async () => {
+  const result = await serve(['--help'])
+  expect(result.code).toBe(0)
+  expect(result.stderr).toBe('')
+  for (const name of ['slow', 'expired-link', 'rate-limited', 'start-busy', 'start-lost', 'start-reset'])
+    expect(result.stdout).toMatch(new RegExp(`^ +${name} +\\S`, 'm'))
+  expect(result.stdout).toContain('--run-duration <s>')
+})
+
+test.each([
+  [['--nope'], /^error: Unknown option '--nope'/],
+  [['--scenario', 'meteor'], /^error: unknown scenario meteor; one of: slow, /]
+])('%j is one line of error and a pointer to --help, exit 2', async (args, message) => {
+  const result = await serve(args)
+  expect(result.code).toBe(2)
+  expect(result.stderr).toMatch(message)
+  expect(result.stderr.trim().split('\n')).toHaveLength(2)
+  expect(result.stderr).toContain('Run with --help for the options.')
+})
+
+test('it starts with a readable line: where it listens, the key, the runs, and how to stop it', async () => {
+  const child = spawn(process.execPath, [SERVE, '--port', '0', '--storage-port', '0', '--scenario', 'start-busy'], {
+    env: baseEnv(),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  await new Promise<void>(resolve =>
+    child.stdout.on('data', chunk => {
+      stdout += chunk
+      if (stdout.includes('Ctrl-C to stop.')) resolve()
+    })
+  )
+  child.kill('SIGINT')
+  const code = await new Promise(resolve => child.once('close', resolve))
+  expect(code).toBe(0)
+  expect(stdout).toMatch(/^ {2}API \(base-url\) +http:\/\/127\.0\.0\.1:\d+$/m)
+  expect(stdout).toMatch(/^ {2}API key +cc_sandbox_key_7f3a9d/m)
+  expect(stdout).toContain('01KKDXV2G26BT7NH4ZQR2R4NPZ  succeeded, 3 rows')
+  expect(stdout).toContain('01KKFAILEDRUN0000000000000  failed')
+  expect(stdout).toMatch(/^ {2}scenarios +start-busy$/m)
+})

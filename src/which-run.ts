@@ -1,0 +1,43 @@
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+import type { CoreClawClient } from './coreclaw.js'
+import { CoreClawError, NoRunError } from './errors.js'
+import { isRunSlug, LAST } from './inputs.js'
+import type { Log } from './log.js'
+
+export async function resolveRun(
+  client: CoreClawClient,
+  word: string,
+  workerId: string | undefined,
+  log: Log
+): Promise<string> {
+  const of = workerId ? ` of worker ${workerId}` : ''
+  if (word === LAST) {
+    const { data, requestId, status } = await client.getLastRun(workerId)
+    const slug = data.slug
+    if (slug === undefined || !isRunSlug(slug)) {
+      throw new CoreClawError({
+        operation: 'latest run request',
+        status,
+        appCode: 0,
+        requestId,
+        problem: 'the answer has no valid run slug'
+      })
+    }
+    log.info(`run-id 'last'${of} is run ${slug}.`)
+    return slug
+  }
+  // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times.
+  const { data: runs } = await client.listSucceededRuns(workerId)
+  const newest = runs
+    .filter(run => isRunSlug(run.slug))
+    .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0]
+  if (!newest) throw new NoRunError(workerId)
+  const when = newest.finishedAt
+    ? `, finished ${new Date(newest.finishedAt * 1000).toISOString().replace('.000Z', 'Z')}`
+    : ''
+  log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`)
+  return newest.slug
+}
