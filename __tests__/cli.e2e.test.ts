@@ -1,7 +1,7 @@
 // The local CLI (dist/cli.js): the same export from a terminal, tested end to end against the
 // sandbox. The key comes from CORECLAW_API_KEY; outputs are JSON on stdout, progress on stderr.
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
@@ -28,7 +28,9 @@ test('exports a run to --out and prints the outputs as JSON', async () => {
   expect(result.code).toBe(0)
   const outputs = JSON.parse(result.stdout)
   expect(outputs).toMatchObject({
-    path: path.join(result.cwd, 'results.xlsx'),
+    // The CLI resolves against process.cwd(), which is the real path: on macOS the temporary folder
+    // is behind a symlink (/var → /private/var), and .ci/run puts it behind one on Linux too.
+    path: path.join(realpathSync(result.cwd), 'results.xlsx'),
     'run-id': RUN,
     format: 'xlsx',
     'result-count': 3

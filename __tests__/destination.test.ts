@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { resolveDestination } from '../src/destination.js'
+import { checkFolder, refuseUnusableNames, resolveDestination } from '../src/destination.js'
+import { FileSystemError, InputError } from '../src/errors.js'
 
 const noDirs = () => false
 
@@ -29,4 +32,73 @@ describe('destination on Windows', () => {
   test('a trailing \\ means a folder', () => expect(at('C:\\exports\\')).toBe('C:\\exports\\RUN1.xlsx'))
   test('a trailing / means a folder', () => expect(at('exports/')).toBe('D:\\a\\repo\\repo\\exports\\RUN1.xlsx'))
   test('an existing folder', () => expect(at('C:\\out', p => p === 'C:\\out')).toBe('C:\\out\\RUN1.xlsx'))
+  test('a drive root stays the root, not the drive-relative "C:"', () => expect(at('C:\\')).toBe('C:\\RUN1.xlsx'))
+  test('a drive root with a slash', () => expect(at('E:/')).toBe('E:\\RUN1.xlsx'))
+  test('a share root stays the root', () => expect(at('\\\\server\\share\\')).toBe('\\\\server\\share\\RUN1.xlsx'))
+  test('"/" is the root of the workspace\'s drive', () => expect(at('/')).toBe('D:\\RUN1.xlsx'))
+})
+
+describe('names a file can have', () => {
+  const refused = (raw: string, platform: NodeJS.Platform) => {
+    try {
+      refuseUnusableNames(raw, platform)
+      return undefined
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+      return (error as InputError).message
+    }
+  }
+
+  test.each([
+    'nul.csv',
+    'CON.csv',
+    'out/aux',
+    'com1.json',
+    'LPT9',
+    'exports\\prn.xlsx',
+    'data.',
+    'data ',
+    'folder./x.csv'
+  ])('Windows: %s is refused, naming the part', raw => {
+    expect(refused(raw, 'win32')).toMatch(
+      /^Input 'path' has a name Windows can't open: '.+'\. Accepted: names other than CON/
+    )
+  })
+
+  test.each(['null.csv', 'console.csv', 'C:\\exports\\x.csv', '../out/x.csv', './x.csv', 'com10.csv', ''])(
+    'Windows: %s is fine',
+    raw => expect(refused(raw, 'win32')).toBeUndefined()
+  )
+
+  test('elsewhere those names are ordinary', () => {
+    expect(refused('nul.csv', 'linux')).toBeUndefined()
+    expect(refused('data.', 'darwin')).toBeUndefined()
+  })
+
+  test.each(['out\n::warning::x.csv', 'a\tb.csv', 'x\u0000.csv'])(
+    'a control character is refused everywhere: %j',
+    raw => {
+      expect(refused(raw, 'linux')).toMatch(/holds a control character/)
+      expect(refused(raw, 'win32')).toMatch(/holds a control character/)
+    }
+  )
+})
+
+describe('the folder is checked before anything starts', () => {
+  let dir: string
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'coreclaw-folder-'))))
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('an existing folder, or missing folders under one: fine, and nothing is made yet', () => {
+    expect(() => checkFolder(dir)).not.toThrow()
+    expect(() => checkFolder(path.join(dir, 'a', 'b', 'c'))).not.toThrow()
+  })
+
+  test('a file where a folder should be: a file-system error naming it', () => {
+    writeFileSync(path.join(dir, 'taken'), '')
+    expect(() => checkFolder(path.join(dir, 'taken', 'sub'))).toThrow(FileSystemError)
+    expect(() => checkFolder(path.join(dir, 'taken', 'sub'))).toThrow(
+      `could not write ${path.join(dir, 'taken')}: ENOTDIR`
+    )
+  })
 })

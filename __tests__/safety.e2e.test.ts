@@ -24,8 +24,11 @@ beforeEach(async () => ({ sandbox, step } = await sandboxWithRun()))
 afterEach(() => sandbox.close())
 
 /**
- * POSIX only: `ulimit -f` is bash's, and on Windows kill() ends a process outright (there are no
- * signals to handle; the runner cancels Windows steps by other means).
+ * POSIX only. `ulimit -f` is bash's. And although the runner does cancel a Windows step with Ctrl-C
+ * (Node's SIGINT) and then Ctrl-Break (SIGBREAK), a test can't send those: Node's
+ * child.kill('SIGINT') on Windows is TerminateProcess, which ends the child outright, and a console
+ * control event reaches every process on the console, jest included. The Windows handling is
+ * unit-tested with the signals emitted (cancellation.test.ts).
  */
 const describePosix = process.platform === 'win32' ? describe.skip : describe
 

@@ -28376,30 +28376,43 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
+/* unused harmony export stopSignals */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
- * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later. Node's default is to die
- * at once, which would leave a temporary file behind. Here the first signal aborts the step's
- * AbortSignal: requests stop, the download removes its temporary file, and the action reports.
- * Then the process ends by the same signal, so the runner sees what happened. A second signal, or
- * a step that is still busy after a grace period, cuts the cleanup short.
+ * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
+ * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
+ * A self-hosted runner being stopped, or a closed terminal for the CLI, sends SIGHUP. Node's
+ * default is to die at once, which would leave a temporary file behind and a started run going.
+ * Here the first signal aborts the step's AbortSignal: requests stop, the download removes its
+ * temporary file, a run the step started is aborted, and the action reports. Then the process ends
+ * by the same signal, so the runner sees what happened. A second signal, or a step that is still
+ * busy after a grace period, cuts the cleanup short.
  */
 
-const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
- * Long enough for a step that started a run to send the abort (3 s at most, main.ts), short enough
+ * Long enough for a step that started a run to send the abort (3 s at most, start.ts), short enough
  * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
  */
 const GRACE_MS = 5000;
-/** `cleanup` must be synchronous: it may be the last thing that runs. */
-function cancelOnSignals(cleanup) {
+/** The signals that stop a step on this platform. */
+function stopSignals(platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+}
+/** `cleanup` must be synchronous: it may be the last thing that runs. It must not throw, or its error is swallowed. */
+function cancelOnSignals(cleanup, host = process) {
     const controller = new AbortController();
+    const signals = stopSignals(host.platform);
     let received;
-    const stop = () => SIGNALS.forEach(name => process.removeListener(name, onSignal));
+    const stop = () => signals.forEach(name => host.removeListener(name, onSignal));
     const die = (signal) => {
-        cleanup();
+        try {
+            cleanup();
+        }
+        catch {
+            // Nothing may keep the process from ending: the runner kills it a few seconds later anyway.
+        }
         stop();
-        process.kill(process.pid, signal);
+        endBy(signal, host);
     };
     function onSignal(signal) {
         if (received)
@@ -28408,7 +28421,7 @@ function cancelOnSignals(cleanup) {
         controller.abort(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(signal));
         setTimeout(() => die(signal), GRACE_MS).unref();
     }
-    SIGNALS.forEach(name => process.on(name, onSignal));
+    signals.forEach(name => host.on(name, onSignal));
     return {
         signal: controller.signal,
         end() {
@@ -28418,6 +28431,21 @@ function cancelOnSignals(cleanup) {
         }
     };
 }
+/**
+ * Ends the process the way the signal would have. On POSIX that is the signal itself, re-raised
+ * with our handlers gone. On Windows `process.kill(self, 'SIGINT')` is TerminateProcess with exit
+ * code 1, and SIGBREAK can't be sent to oneself at all (libuv: ENOSYS), so the process exits with
+ * the shell's code for the signal instead: 128 + its number (130 for SIGINT).
+ */
+function endBy(signal, host) {
+    if (host.platform !== 'win32') {
+        host.kill(host.pid, signal);
+        return;
+    }
+    host.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+}
+/** Windows' numbers for the signals Node emulates there (os.constants.signals elsewhere lacks SIGBREAK). */
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 
 
 /***/ }),
@@ -28429,11 +28457,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4632);
-/* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9860);
+/* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3347);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6914);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8826);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(811);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1013);
 /**
@@ -28591,7 +28619,7 @@ function usageProblem(error) {
     const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`;
     return `Unknown option ${dashes}${name} (${hint})`;
 }
-const cancellation = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelOnSignals */ .d)(_download_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v);
+const cancellation = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelOnSignals */ .d)(_download_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .vo);
 process.exitCode = await main(process.argv.slice(2), cancellation.signal);
 cancellation.end();
 
@@ -28600,15 +28628,117 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9860:
+/***/ 9567:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H$: () => (/* binding */ resolveDestination),
+/* harmony export */   KF: () => (/* binding */ refuseUnusableNames),
+/* harmony export */   p$: () => (/* binding */ checkFolder)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/**
+ * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
+ * path module is a parameter (tests pass path.win32).
+ */
+
+
+
+/**
+ * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
+ * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
+ */
+function resolveDestination(query, isDirectory = existingDirectory, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
+    const fileName = `${query.runId}.${query.format}`;
+    if (!query.path)
+        return path.resolve(query.workspace, fileName);
+    if (/[\\/]$/.test(query.path)) {
+        // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
+        // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
+        const trimmed = query.path.replace(/[\\/]+$/, '');
+        const root = path.parse(query.path).root;
+        const folder = trimmed.length < root.length ? root : trimmed;
+        return path.join(path.resolve(query.workspace, folder), fileName);
+    }
+    const target = path.resolve(query.workspace, query.path);
+    return isDirectory(target) ? path.join(target, fileName) : target;
+}
+function existingDirectory(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
+const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+/**
+ * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
+ * would also break the log line that names it), and on Windows a reserved device name or a name
+ * ending in a dot or a space. Node writes those through the \\?\ prefix, and Explorer, cmd and
+ * PowerShell then can't open or delete the file by its name.
+ */
+function refuseUnusableNames(raw, platform = process.platform) {
+    if (/[\u0000-\u001f\u007f]/.test(raw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+    }
+    if (platform !== 'win32')
+        return;
+    const bad = raw
+        .split(/[\\/]/)
+        .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
+        .find(part => RESERVED.test(part) || /[. ]$/.test(part));
+    if (bad !== undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
+    }
+}
+/**
+ * Whether files can be written into `folder`, checked before anything is started or waited for:
+ * the folder, or its nearest existing parent (the rest is made later), is a folder we may write to.
+ */
+function checkFolder(folder, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
+    for (let current = folder;; current = path.dirname(current)) {
+        let isFolder;
+        try {
+            isFolder = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(current).isDirectory();
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current)
+                continue;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
+        }
+        if (!isFolder)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync)(current, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
+        }
+        catch (error) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
+        }
+        return;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  P: () => (/* binding */ downloadFile),
-  v: () => (/* binding */ removeTemporaryFiles)
+  PE: () => (/* binding */ downloadFile),
+  vo: () => (/* binding */ removeTemporaryFiles)
 });
+
+// UNUSED EXPORTS: ensureFolder
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -28630,6 +28760,107 @@ var errors = __nccwpck_require__(3916);
 var http = __nccwpck_require__(6803);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __nccwpck_require__(9809);
+;// CONCATENATED MODULE: ./src/replace-file.ts
+/**
+ * The last step of a download: the finished temporary file takes the destination's place, on every
+ * file system the runners have.
+ *
+ * - Replacing (`overwrite: true`) is one rename. On Windows, libuv's rename is one
+ *   MoveFileExW(MOVEFILE_REPLACE_EXISTING), which fails with EPERM, EACCES or EBUSY while another
+ *   program (Excel, an antivirus or indexer scan, a process of an earlier step) has the destination
+ *   open, and graceful-fs retries only while the destination does not exist. So on win32 the
+ *   rename is retried with back-off for about 10 s, and then the error says what holds it.
+ * - Keeping an existing file (`overwrite: false`) is a hard link, which fails when the name is taken,
+ *   even by a file created during the download. File systems without hard links (exFAT and FAT
+ *   answer a misleading EISDIR; SMB shares, some NFS and FUSE mounts and old ReFS ENOTSUP or EPERM)
+ *   fall back to claiming the name with an exclusive create, then renaming over that placeholder of
+ *   our own: still atomic for readers of the content, still never replacing someone else's file.
+ *   `copyFile(COPYFILE_EXCL)` would write the bytes twice and show a half-copied file meanwhile.
+ */
+
+
+
+const nodeFileOps = {
+    rename: promises_namespaceObject.rename,
+    link: promises_namespaceObject.link,
+    unlink: promises_namespaceObject.unlink,
+    createExclusive: async (path) => (await promises_namespaceObject.open(path, 'wx')).close()
+};
+/** About as long as a virus scan or an indexer holds a new file; then the user has to act. */
+const HELD_RETRY_MS = 10_000;
+const HELD = new Set(['EPERM', 'EACCES', 'EBUSY']);
+/**
+ * Puts `temporary` in `destination`'s place. Returns warnings that don't fail the export (the
+ * file is in place by then), e.g. a temporary file that could not be removed.
+ */
+async function replaceFile(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    if (options.overwrite) {
+        await renameOver(temporary, destination, options);
+        return [];
+    }
+    try {
+        await ops.link(temporary, destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new errors/* DestinationExistsError */.F1(destination);
+        await claimThenRename(temporary, destination, options);
+        return [];
+    }
+    // Linked: the export is done. The temporary name left behind is a nuisance, not a failure.
+    try {
+        await ops.unlink(temporary);
+        return [];
+    }
+    catch (error) {
+        return [
+            `The file is in place, but its temporary copy ${temporary} could not be removed (${codeOf(error)}); delete it by hand.`
+        ];
+    }
+}
+async function claimThenRename(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    try {
+        await ops.createExclusive(destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new errors/* DestinationExistsError */.F1(destination);
+        throw error;
+    }
+    try {
+        await renameOver(temporary, destination, options);
+    }
+    catch (error) {
+        // The placeholder is ours; nobody else's file was at that name.
+        await ops.unlink(destination).catch(() => undefined);
+        throw error;
+    }
+}
+async function renameOver(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    const clock = options.clock ?? retry/* realClock */.dQ;
+    const windows = (options.platform ?? process.platform) === 'win32';
+    const until = clock.now() + HELD_RETRY_MS;
+    for (let delay = 100;; delay = Math.min(delay * 2, 2000)) {
+        try {
+            return await ops.rename(temporary, destination);
+        }
+        catch (error) {
+            const code = codeOf(error);
+            if (!windows || !code || !HELD.has(code))
+                throw error;
+            if (options.signal?.aborted || clock.now() + delay > until)
+                throw new errors/* DestinationHeldError */.e1(destination, code);
+            await clock.sleep(delay, options.signal);
+        }
+    }
+}
+function codeOf(error) {
+    return error?.code;
+}
+
 ;// CONCATENATED MODULE: ./src/download.ts
 /**
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
@@ -28642,6 +28873,7 @@ var retry = __nccwpck_require__(9809);
  * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
  * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
  */
+
 
 
 
@@ -28665,18 +28897,19 @@ const DECODERS = {
 const temporaryFiles = new Set();
 /** Removes any temporary file still there: the last thing a cancelled step does. */
 function removeTemporaryFiles() {
-    for (const file of temporaryFiles)
-        (0,external_node_fs_.rmSync)(file, { force: true });
+    for (const file of temporaryFiles) {
+        // Each on its own: one that Windows holds (EBUSY) must not keep the others, or the exit, from happening.
+        try {
+            (0,external_node_fs_.rmSync)(file, { force: true });
+        }
+        catch {
+            // Left behind; the runner's cleanup of the workspace is the last resort.
+        }
+    }
     temporaryFiles.clear();
 }
 async function downloadFile(url, destination, options) {
-    const folder = external_node_path_.dirname(destination);
-    try {
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-    }
-    catch (error) {
-        throw new errors/* FileSystemError */.ic(folder, error);
-    }
+    await ensureFolder(external_node_path_.dirname(destination));
     // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
     const response = await (0,http/* request */.Em)(new URL(url), {
         operation: 'download',
@@ -28722,8 +28955,8 @@ async function save(response, destination, options) {
             throw new errors/* FileSystemError */.ic(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
         }
         options.beforeCommit?.(digest.bytes);
-        await moveIntoPlace(temporary, destination, options.overwrite);
-        return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding };
+        const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
+        return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding, warnings };
     }
     catch (error) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
@@ -28732,6 +28965,27 @@ async function save(response, destination, options) {
     finally {
         meter.stop();
         temporaryFiles.delete(temporary);
+    }
+}
+/**
+ * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a
+ * Windows drive root (`D:\\`), even with `recursive`, fails with EPERM.
+ */
+async function ensureFolder(folder) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(folder)).isDirectory())
+            return;
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw new errors/* FileSystemError */.ic(folder, error);
+    }
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    }
+    catch (error) {
+        throw new errors/* FileSystemError */.ic(folder, error);
     }
 }
 /** Counts the bytes as they arrive, reports progress, and fails the download when they stop. */
@@ -28803,20 +29057,6 @@ function classify(error, destination, where, expected, encoding) {
     }
     return (0,http/* networkError */.x6)(error, 'download');
 }
-async function moveIntoPlace(temporary, destination, overwrite) {
-    if (overwrite)
-        return (0,promises_namespaceObject.rename)(temporary, destination);
-    // link() fails if the destination exists, so a file created meanwhile is never replaced.
-    try {
-        await (0,promises_namespaceObject.link)(temporary, destination);
-    }
-    catch (error) {
-        if (error.code === 'EEXIST')
-            throw new errors/* DestinationExistsError */.F1(destination);
-        throw error;
-    }
-    await (0,promises_namespaceObject.unlink)(temporary);
-}
 
 
 /***/ }),
@@ -28836,6 +29076,7 @@ async function moveIntoPlace(temporary, destination, overwrite) {
 /* harmony export */   WM: () => (/* binding */ TlsError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   e1: () => (/* binding */ DestinationHeldError),
 /* harmony export */   em: () => (/* binding */ sentence),
 /* harmony export */   ff: () => (/* binding */ describeTarget),
 /* harmony export */   ic: () => (/* binding */ FileSystemError),
@@ -29282,6 +29523,20 @@ class DestinationExistsError extends ActionError {
         return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`;
     }
 }
+/** Windows would not let the file replace the destination: another program holds it, or it is read-only. */
+class DestinationHeldError extends ActionError {
+    path;
+    code;
+    name = 'DestinationHeldError';
+    constructor(path, code) {
+        super(`Windows would not replace ${path} (${code}): another program has it open, or it is read-only`);
+        this.path = path;
+        this.code = code;
+    }
+    advice(say) {
+        return `Close what holds it (a spreadsheet, a process left by an earlier step; an antivirus scan usually ends within seconds), clear its read-only attribute, or choose another ${say.input('path')}.`;
+    }
+}
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 class FileSystemError extends ActionError {
     path;
@@ -29608,12 +29863,14 @@ function describeInput(name) {
 /* harmony export */   xo: () => (/* binding */ LAST)
 /* harmony export */ });
 /* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6914);
+/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9567);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6914);
 /**
  * The step's inputs, parsed into a typed and validated object before any request is made.
  * The same parser serves the action (INPUT_* variables) and the CLI (flags).
  */
+
 
 
 const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
@@ -29625,7 +29882,7 @@ const LAST_SUCCEEDED = 'last-succeeded';
 /** `new` starts a run: a billed action the user asks for in so many words. */
 const NEW = 'new';
 /** Each input's default, as action.yml gives it (input-table.ts is the one source). */
-const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_TABLE */ .g$[name].default]));
+const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_TABLE */ .g$[name].default]));
 /** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** owner/name, or a worker's slug. */
@@ -29645,17 +29902,17 @@ function parseInputs(read) {
     // What to export first: a usage mistake is told before a missing secret.
     const runId = value('run-id');
     if (!runId)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
     const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
     if (!special && !isRunSlug(runId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
     }
     const apiKey = read('api-key').trim();
     if (!apiKey) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
     }
     if (/[\r\n]/.test(apiKey))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
     const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
     const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
     const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
@@ -29667,7 +29924,7 @@ function parseInputs(read) {
         // workflow never believes it configured a run that nothing starts.
         const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
         if (onlyForNew) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
         }
     }
     return {
@@ -29675,7 +29932,7 @@ function parseInputs(read) {
         apiKey,
         format: oneOf('format', value('format').toLowerCase(), FORMATS),
         filterKeys: parseFilterKeys(read('filter-keys')),
-        path: read('path').trim(),
+        path: usablePath(read('path').trim()),
         overwrite: parseBoolean('overwrite', value('overwrite')),
         ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
         baseUrl: parseBaseUrl(value('base-url')),
@@ -29691,12 +29948,16 @@ function parseInputs(read) {
         showLog: parseBoolean('show-log', value('show-log'))
     };
 }
+function usablePath(raw) {
+    (0,_destination_js__WEBPACK_IMPORTED_MODULE_0__/* .refuseUnusableNames */ .KF)(raw);
+    return raw;
+}
 function optional(read, name, shape, accepted) {
     const given = read(name).trim();
     if (!given)
         return undefined;
     if (!shape.test(given))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
     return given;
 }
 /** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
@@ -29704,7 +29965,7 @@ function runInput(read) {
     const text = read('input').trim();
     const file = read('input-file').trim();
     if (text && file) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
     }
     if (text)
         return { text };
@@ -29716,14 +29977,14 @@ function runInput(read) {
 function checkStart(given) {
     const { workerId, taskId, workerVersion, input } = given;
     if (!workerId === !taskId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
     }
     if (taskId && input) {
         const name = 'text' in input ? 'input' : 'input-file';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
     }
     if (taskId && workerVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
     }
 }
 /** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
@@ -29737,7 +29998,7 @@ function parseFilterKeys(raw) {
 function oneOf(name, raw, accepted) {
     if (accepted.includes(raw))
         return raw;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
 }
 /** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
 function parseBoolean(name, raw) {
@@ -29745,7 +30006,7 @@ function parseBoolean(name, raw) {
         return true;
     if (['false', 'False', 'FALSE'].includes(raw))
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
 }
 function parseNumber(name, raw, rule) {
     const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
@@ -29753,7 +30014,7 @@ function parseNumber(name, raw, rule) {
     if (ok)
         return number;
     const kind = rule.integer ? 'a whole number' : 'a number of seconds';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
 }
 function parseBaseUrl(raw) {
     let url;
@@ -29761,13 +30022,13 @@ function parseBaseUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
     }
     if (url.search || url.hash || url.username || url.password) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
     }
     // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
     url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
@@ -29777,7 +30038,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 8826:
+/***/ 811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29791,6 +30052,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -32210,42 +32473,29 @@ function bodyStart(text) {
     return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/destination.ts
+// EXTERNAL MODULE: ./src/destination.ts
+var src_destination = __nccwpck_require__(9567);
+;// CONCATENATED MODULE: ./src/environment.ts
 /**
- * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
- * path module is a parameter (tests pass path.win32).
+ * What the runner's environment can get wrong without a word. On Linux and macOS,
+ * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
+ * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
+ * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
  */
-
-
-/**
- * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
- * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
- */
-function resolveDestination(query, isDirectory = existingDirectory, path = external_node_path_) {
-    const fileName = `${query.runId}.${query.format}`;
-    if (!query.path)
-        return path.resolve(query.workspace, fileName);
-    if (/[\\/]$/.test(query.path)) {
-        // Either separator means "a folder", on every platform; "/" alone stays the root.
-        const folder = query.path.replace(/[\\/]+$/, '') || query.path;
-        return path.join(path.resolve(query.workspace, folder), fileName);
-    }
-    const target = path.resolve(query.workspace, query.path);
-    return isDirectory(target) ? path.join(target, fileName) : target;
-}
-function existingDirectory(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isDirectory();
-    }
-    catch {
-        return false;
-    }
+const PAIRS = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+    ['no_proxy', 'NO_PROXY']
+];
+/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
+function proxySpellingWarnings(env, platform) {
+    if (platform === 'win32')
+        return [];
+    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
 }
 
-// EXTERNAL MODULE: ./src/download.ts + 2 modules
-var download = __nccwpck_require__(9860);
+// EXTERNAL MODULE: ./src/download.ts + 3 modules
+var download = __nccwpck_require__(3347);
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
@@ -33186,6 +33436,8 @@ async function resolveRun(client, word, workerId, log) {
 
 
 
+
+
 const FAILURE_TITLE = 'CoreClaw export failed';
 const EXIT_BACKSTOP_MS = 5000;
 /** The GitHub Action. */
@@ -33256,16 +33508,20 @@ async function exportRun(inputs, host) {
         retry,
         signal
     });
+    for (const warning of proxySpellingWarnings(process.env, process.platform))
+        log.warning(warning, 'Proxy settings disagree');
     if (inputs.workerId && (0,src_inputs/* isGivenSlug */.nD)(inputs.runId)) {
         log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.");
     }
     // Everything a bad input can break is read before the first request.
     const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined;
-    const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
+    const destinationOf = (runId) => (0,src_destination/* resolveDestination */.H$)({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
     if (inputs.runId === src_inputs/* NEW */.dy)
         refuseExistingBeforeStart(inputs, destinationOf);
-    // Any run id stands in: only a name the user gave can contradict the format.
-    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
+    // Any run id stands in: the folder, and a name the user gave, don't depend on it.
+    const planned = destinationOf(inputs.runId);
+    warnOfExtension(planned, inputs.format, log);
+    (0,src_destination/* checkFolder */.p$)(external_node_path_.dirname(planned));
     const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
     const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
     const runId = begun?.runId ??
@@ -33304,6 +33560,8 @@ async function exportRun(inputs, host) {
     const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, inputs, host }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
+    for (const warning of file.warnings)
+        log.warning(warning);
     log.info(`Saved ${progress_count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
     reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
     compareRows(rows.rows, results, runId, log);
@@ -33358,7 +33616,7 @@ function main_download(link, { retry, runId, results, destination, inputs, host 
         // Counted while it streams; each attempt starts from the first byte again.
         const counter = rowCounterFor(inputs.format);
         let rows = {};
-        const file = await (0,download/* downloadFile */.P)(link.downloadUrl, destination, {
+        const file = await (0,download/* downloadFile */.PE)(link.downloadUrl, destination, {
             timeoutMs: inputs.timeoutSeconds * 1000,
             userAgent: version/* USER_AGENT */._,
             overwrite: inputs.overwrite,

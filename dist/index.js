@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1471);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3938);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1471:
+/***/ 3938:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28396,6 +28396,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -31841,6 +31843,20 @@ class DestinationExistsError extends ActionError {
         return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`;
     }
 }
+/** Windows would not let the file replace the destination: another program holds it, or it is read-only. */
+class DestinationHeldError extends ActionError {
+    path;
+    code;
+    name = 'DestinationHeldError';
+    constructor(path, code) {
+        super(`Windows would not replace ${path} (${code}): another program has it open, or it is read-only`);
+        this.path = path;
+        this.code = code;
+    }
+    advice(say) {
+        return `Close what holds it (a spreadsheet, a process left by an earlier step; an antivirus scan usually ends within seconds), clear its read-only attribute, or choose another ${say.input('path')}.`;
+    }
+}
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 class FileSystemError extends ActionError {
     path;
@@ -31861,28 +31877,40 @@ class FileSystemError extends ActionError {
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
 /**
- * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later. Node's default is to die
- * at once, which would leave a temporary file behind. Here the first signal aborts the step's
- * AbortSignal: requests stop, the download removes its temporary file, and the action reports.
- * Then the process ends by the same signal, so the runner sees what happened. A second signal, or
- * a step that is still busy after a grace period, cuts the cleanup short.
+ * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
+ * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
+ * A self-hosted runner being stopped, or a closed terminal for the CLI, sends SIGHUP. Node's
+ * default is to die at once, which would leave a temporary file behind and a started run going.
+ * Here the first signal aborts the step's AbortSignal: requests stop, the download removes its
+ * temporary file, a run the step started is aborted, and the action reports. Then the process ends
+ * by the same signal, so the runner sees what happened. A second signal, or a step that is still
+ * busy after a grace period, cuts the cleanup short.
  */
 
-const SIGNALS = ['SIGINT', 'SIGTERM'];
 /**
- * Long enough for a step that started a run to send the abort (3 s at most, main.ts), short enough
+ * Long enough for a step that started a run to send the abort (3 s at most, start.ts), short enough
  * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
  */
 const GRACE_MS = 5000;
-/** `cleanup` must be synchronous: it may be the last thing that runs. */
-function cancelOnSignals(cleanup) {
+/** The signals that stop a step on this platform. */
+function stopSignals(platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+}
+/** `cleanup` must be synchronous: it may be the last thing that runs. It must not throw, or its error is swallowed. */
+function cancelOnSignals(cleanup, host = process) {
     const controller = new AbortController();
+    const signals = stopSignals(host.platform);
     let received;
-    const stop = () => SIGNALS.forEach(name => process.removeListener(name, onSignal));
+    const stop = () => signals.forEach(name => host.removeListener(name, onSignal));
     const die = (signal) => {
-        cleanup();
+        try {
+            cleanup();
+        }
+        catch {
+            // Nothing may keep the process from ending: the runner kills it a few seconds later anyway.
+        }
         stop();
-        process.kill(process.pid, signal);
+        endBy(signal, host);
     };
     function onSignal(signal) {
         if (received)
@@ -31891,7 +31919,7 @@ function cancelOnSignals(cleanup) {
         controller.abort(new CancelledError(signal));
         setTimeout(() => die(signal), GRACE_MS).unref();
     }
-    SIGNALS.forEach(name => process.on(name, onSignal));
+    signals.forEach(name => host.on(name, onSignal));
     return {
         signal: controller.signal,
         end() {
@@ -31901,6 +31929,21 @@ function cancelOnSignals(cleanup) {
         }
     };
 }
+/**
+ * Ends the process the way the signal would have. On POSIX that is the signal itself, re-raised
+ * with our handlers gone. On Windows `process.kill(self, 'SIGINT')` is TerminateProcess with exit
+ * code 1, and SIGBREAK can't be sent to oneself at all (libuv: ENOSYS), so the process exits with
+ * the shell's code for the signal instead: 128 + its number (130 for SIGINT).
+ */
+function endBy(signal, host) {
+    if (host.platform !== 'win32') {
+        host.kill(host.pid, signal);
+        return;
+    }
+    host.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+}
+/** Windows' numbers for the signals Node emulates there (os.constants.signals elsewhere lacks SIGBREAK). */
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 
 ;// CONCATENATED MODULE: ./src/http.ts
 
@@ -32041,6 +32084,91 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/destination.ts
+/**
+ * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
+ * path module is a parameter (tests pass path.win32).
+ */
+
+
+
+/**
+ * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
+ * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
+ */
+function resolveDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
+    const fileName = `${query.runId}.${query.format}`;
+    if (!query.path)
+        return path.resolve(query.workspace, fileName);
+    if (/[\\/]$/.test(query.path)) {
+        // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
+        // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
+        const trimmed = query.path.replace(/[\\/]+$/, '');
+        const root = path.parse(query.path).root;
+        const folder = trimmed.length < root.length ? root : trimmed;
+        return path.join(path.resolve(query.workspace, folder), fileName);
+    }
+    const target = path.resolve(query.workspace, query.path);
+    return isDirectory(target) ? path.join(target, fileName) : target;
+}
+function existingDirectory(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
+const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+/**
+ * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
+ * would also break the log line that names it), and on Windows a reserved device name or a name
+ * ending in a dot or a space. Node writes those through the \\?\ prefix, and Explorer, cmd and
+ * PowerShell then can't open or delete the file by its name.
+ */
+function refuseUnusableNames(raw, platform = process.platform) {
+    if (/[\u0000-\u001f\u007f]/.test(raw)) {
+        throw new InputError('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+    }
+    if (platform !== 'win32')
+        return;
+    const bad = raw
+        .split(/[\\/]/)
+        .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
+        .find(part => RESERVED.test(part) || /[. ]$/.test(part));
+    if (bad !== undefined) {
+        throw new InputError('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
+    }
+}
+/**
+ * Whether files can be written into `folder`, checked before anything is started or waited for:
+ * the folder, or its nearest existing parent (the rest is made later), is a folder we may write to.
+ */
+function checkFolder(folder, path = external_node_path_namespaceObject) {
+    for (let current = folder;; current = path.dirname(current)) {
+        let isFolder;
+        try {
+            isFolder = (0,external_node_fs_namespaceObject.statSync)(current).isDirectory();
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current)
+                continue;
+            throw new FileSystemError(current, error);
+        }
+        if (!isFolder)
+            throw new FileSystemError(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(current, external_node_fs_namespaceObject.constants.W_OK);
+        }
+        catch (error) {
+            throw new FileSystemError(current, error);
+        }
+        return;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/input-table.ts
 const INPUT_TABLE = {
     'run-id': {
@@ -32178,6 +32306,7 @@ function describeInput(name) {
  */
 
 
+
 const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
 const AUTH_METHODS = ['bearer', 'header', 'query'];
 const IF_EMPTY = ['warn', 'error', 'ignore'];
@@ -32237,7 +32366,7 @@ function parseInputs(read) {
         apiKey,
         format: oneOf('format', value('format').toLowerCase(), FORMATS),
         filterKeys: parseFilterKeys(read('filter-keys')),
-        path: read('path').trim(),
+        path: usablePath(read('path').trim()),
         overwrite: parseBoolean('overwrite', value('overwrite')),
         ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
         baseUrl: parseBaseUrl(value('base-url')),
@@ -32252,6 +32381,10 @@ function parseInputs(read) {
         abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
         showLog: parseBoolean('show-log', value('show-log'))
     };
+}
+function usablePath(raw) {
+    refuseUnusableNames(raw);
+    return raw;
 }
 function optional(read, name, shape, accepted) {
     const given = read(name).trim();
@@ -32741,38 +32874,23 @@ function bodyStart(text) {
     return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/destination.ts
+;// CONCATENATED MODULE: ./src/environment.ts
 /**
- * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
- * path module is a parameter (tests pass path.win32).
+ * What the runner's environment can get wrong without a word. On Linux and macOS,
+ * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
+ * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
+ * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
  */
-
-
-/**
- * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
- * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
- */
-function resolveDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
-    const fileName = `${query.runId}.${query.format}`;
-    if (!query.path)
-        return path.resolve(query.workspace, fileName);
-    if (/[\\/]$/.test(query.path)) {
-        // Either separator means "a folder", on every platform; "/" alone stays the root.
-        const folder = query.path.replace(/[\\/]+$/, '') || query.path;
-        return path.join(path.resolve(query.workspace, folder), fileName);
-    }
-    const target = path.resolve(query.workspace, query.path);
-    return isDirectory(target) ? path.join(target, fileName) : target;
-}
-function existingDirectory(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
-    }
-    catch {
-        return false;
-    }
+const PAIRS = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+    ['no_proxy', 'NO_PROXY']
+];
+/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
+function proxySpellingWarnings(env, platform) {
+    if (platform === 'win32')
+        return [];
+    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -32785,6 +32903,107 @@ var external_node_stream_ = __nccwpck_require__(7075);
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/replace-file.ts
+/**
+ * The last step of a download: the finished temporary file takes the destination's place, on every
+ * file system the runners have.
+ *
+ * - Replacing (`overwrite: true`) is one rename. On Windows, libuv's rename is one
+ *   MoveFileExW(MOVEFILE_REPLACE_EXISTING), which fails with EPERM, EACCES or EBUSY while another
+ *   program (Excel, an antivirus or indexer scan, a process of an earlier step) has the destination
+ *   open, and graceful-fs retries only while the destination does not exist. So on win32 the
+ *   rename is retried with back-off for about 10 s, and then the error says what holds it.
+ * - Keeping an existing file (`overwrite: false`) is a hard link, which fails when the name is taken,
+ *   even by a file created during the download. File systems without hard links (exFAT and FAT
+ *   answer a misleading EISDIR; SMB shares, some NFS and FUSE mounts and old ReFS ENOTSUP or EPERM)
+ *   fall back to claiming the name with an exclusive create, then renaming over that placeholder of
+ *   our own: still atomic for readers of the content, still never replacing someone else's file.
+ *   `copyFile(COPYFILE_EXCL)` would write the bytes twice and show a half-copied file meanwhile.
+ */
+
+
+
+const nodeFileOps = {
+    rename: promises_namespaceObject.rename,
+    link: promises_namespaceObject.link,
+    unlink: promises_namespaceObject.unlink,
+    createExclusive: async (path) => (await promises_namespaceObject.open(path, 'wx')).close()
+};
+/** About as long as a virus scan or an indexer holds a new file; then the user has to act. */
+const HELD_RETRY_MS = 10_000;
+const HELD = new Set(['EPERM', 'EACCES', 'EBUSY']);
+/**
+ * Puts `temporary` in `destination`'s place. Returns warnings that don't fail the export (the
+ * file is in place by then), e.g. a temporary file that could not be removed.
+ */
+async function replaceFile(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    if (options.overwrite) {
+        await renameOver(temporary, destination, options);
+        return [];
+    }
+    try {
+        await ops.link(temporary, destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new DestinationExistsError(destination);
+        await claimThenRename(temporary, destination, options);
+        return [];
+    }
+    // Linked: the export is done. The temporary name left behind is a nuisance, not a failure.
+    try {
+        await ops.unlink(temporary);
+        return [];
+    }
+    catch (error) {
+        return [
+            `The file is in place, but its temporary copy ${temporary} could not be removed (${codeOf(error)}); delete it by hand.`
+        ];
+    }
+}
+async function claimThenRename(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    try {
+        await ops.createExclusive(destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new DestinationExistsError(destination);
+        throw error;
+    }
+    try {
+        await renameOver(temporary, destination, options);
+    }
+    catch (error) {
+        // The placeholder is ours; nobody else's file was at that name.
+        await ops.unlink(destination).catch(() => undefined);
+        throw error;
+    }
+}
+async function renameOver(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    const clock = options.clock ?? realClock;
+    const windows = (options.platform ?? process.platform) === 'win32';
+    const until = clock.now() + HELD_RETRY_MS;
+    for (let delay = 100;; delay = Math.min(delay * 2, 2000)) {
+        try {
+            return await ops.rename(temporary, destination);
+        }
+        catch (error) {
+            const code = codeOf(error);
+            if (!windows || !code || !HELD.has(code))
+                throw error;
+            if (options.signal?.aborted || clock.now() + delay > until)
+                throw new DestinationHeldError(destination, code);
+            await clock.sleep(delay, options.signal);
+        }
+    }
+}
+function codeOf(error) {
+    return error?.code;
+}
+
 ;// CONCATENATED MODULE: ./src/download.ts
 /**
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
@@ -32797,6 +33016,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
  * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
  */
+
 
 
 
@@ -32820,18 +33040,19 @@ const DECODERS = {
 const temporaryFiles = new Set();
 /** Removes any temporary file still there: the last thing a cancelled step does. */
 function removeTemporaryFiles() {
-    for (const file of temporaryFiles)
-        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    for (const file of temporaryFiles) {
+        // Each on its own: one that Windows holds (EBUSY) must not keep the others, or the exit, from happening.
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        }
+        catch {
+            // Left behind; the runner's cleanup of the workspace is the last resort.
+        }
+    }
     temporaryFiles.clear();
 }
 async function downloadFile(url, destination, options) {
-    const folder = external_node_path_namespaceObject.dirname(destination);
-    try {
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-    }
-    catch (error) {
-        throw new FileSystemError(folder, error);
-    }
+    await ensureFolder(external_node_path_namespaceObject.dirname(destination));
     // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
     const response = await request(new URL(url), {
         operation: 'download',
@@ -32877,8 +33098,8 @@ async function save(response, destination, options) {
             throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
         }
         options.beforeCommit?.(digest.bytes);
-        await moveIntoPlace(temporary, destination, options.overwrite);
-        return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding };
+        const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
+        return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding, warnings };
     }
     catch (error) {
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
@@ -32887,6 +33108,27 @@ async function save(response, destination, options) {
     finally {
         meter.stop();
         temporaryFiles.delete(temporary);
+    }
+}
+/**
+ * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a
+ * Windows drive root (`D:\\`), even with `recursive`, fails with EPERM.
+ */
+async function ensureFolder(folder) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(folder)).isDirectory())
+            return;
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw new FileSystemError(folder, error);
+    }
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    }
+    catch (error) {
+        throw new FileSystemError(folder, error);
     }
 }
 /** Counts the bytes as they arrive, reports progress, and fails the download when they stop. */
@@ -32957,20 +33199,6 @@ function classify(error, destination, where, expected, encoding) {
         return new DownloadError('encoding', `the ${encoding} body from ${where} could not be decoded (${code})`);
     }
     return networkError(error, 'download');
-}
-async function moveIntoPlace(temporary, destination, overwrite) {
-    if (overwrite)
-        return (0,promises_namespaceObject.rename)(temporary, destination);
-    // link() fails if the destination exists, so a file created meanwhile is never replaced.
-    try {
-        await (0,promises_namespaceObject.link)(temporary, destination);
-    }
-    catch (error) {
-        if (error.code === 'EEXIST')
-            throw new DestinationExistsError(destination);
-        throw error;
-    }
-    await (0,promises_namespaceObject.unlink)(temporary);
 }
 
 ;// CONCATENATED MODULE: ./src/log.ts
@@ -33922,6 +34150,8 @@ async function resolveRun(client, word, workerId, log) {
 
 
 
+
+
 const FAILURE_TITLE = 'CoreClaw export failed';
 const EXIT_BACKSTOP_MS = 5000;
 /** The GitHub Action. */
@@ -33992,6 +34222,8 @@ async function exportRun(inputs, host) {
         retry,
         signal
     });
+    for (const warning of proxySpellingWarnings(process.env, process.platform))
+        log.warning(warning, 'Proxy settings disagree');
     if (inputs.workerId && isGivenSlug(inputs.runId)) {
         log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.");
     }
@@ -34000,8 +34232,10 @@ async function exportRun(inputs, host) {
     const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace });
     if (inputs.runId === NEW)
         refuseExistingBeforeStart(inputs, destinationOf);
-    // Any run id stands in: only a name the user gave can contradict the format.
-    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
+    // Any run id stands in: the folder, and a name the user gave, don't depend on it.
+    const planned = destinationOf(inputs.runId);
+    warnOfExtension(planned, inputs.format, log);
+    checkFolder(external_node_path_namespaceObject.dirname(planned));
     const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
     const begun = inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
     const runId = begun?.runId ??
@@ -34040,6 +34274,8 @@ async function exportRun(inputs, host) {
     const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, inputs, host }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
+    for (const warning of file.warnings)
+        log.warning(warning);
     log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
     reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
     compareRows(rows.rows, results, runId, log);

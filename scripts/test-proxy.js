@@ -78,7 +78,10 @@ try {
     const wrong = guarded.urlWith('not-the-password')
     const result = await exportVia({ HTTPS_PROXY: wrong, HTTP_PROXY: wrong, 'INPUT_MAX-ATTEMPTS': '1' })
     assert(result.code === 1, `exit code ${result.code}, expected 1`)
-    assert(/::error title=CoreClaw export failed::run detail request failed/.test(result.stdout), 'no error annotation')
+    assert(
+      /::error title=CoreClaw export failed::Run \S+: run detail request failed/.test(result.stdout),
+      'no error annotation'
+    )
     assert(!`${result.stdout}${result.stderr}`.includes('not-the-password'), 'the proxy password was printed')
   })
 } finally {

@@ -3,9 +3,10 @@
  * path module is a parameter (tests pass path.win32).
  */
 import * as nodePath from 'node:path'
-import { statSync } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
+import { FileSystemError, InputError } from './errors.js'
 
-type PathModule = Pick<typeof nodePath, 'resolve' | 'join' | 'sep'>
+type PathModule = Pick<typeof nodePath, 'resolve' | 'join' | 'sep' | 'parse'>
 
 export interface DestinationQuery {
   /** The raw `path` input. */
@@ -27,8 +28,11 @@ export function resolveDestination(
   const fileName = `${query.runId}.${query.format}`
   if (!query.path) return path.resolve(query.workspace, fileName)
   if (/[\\/]$/.test(query.path)) {
-    // Either separator means "a folder", on every platform; "/" alone stays the root.
-    const folder = query.path.replace(/[\\/]+$/, '') || query.path
+    // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
+    // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
+    const trimmed = query.path.replace(/[\\/]+$/, '')
+    const root = path.parse(query.path).root
+    const folder = trimmed.length < root.length ? root : trimmed
     return path.join(path.resolve(query.workspace, folder), fileName)
   }
   const target = path.resolve(query.workspace, query.path)
@@ -40,5 +44,60 @@ function existingDirectory(path: string): boolean {
     return statSync(path).isDirectory()
   } catch {
     return false
+  }
+}
+
+/** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
+const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i
+
+/**
+ * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
+ * would also break the log line that names it), and on Windows a reserved device name or a name
+ * ending in a dot or a space. Node writes those through the \\?\ prefix, and Explorer, cmd and
+ * PowerShell then can't open or delete the file by its name.
+ */
+export function refuseUnusableNames(raw: string, platform: NodeJS.Platform = process.platform): void {
+  if (/[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new InputError(
+      'path',
+      'holds a control character (a line break, a tab, …)',
+      'a file or folder path on one line'
+    )
+  }
+  if (platform !== 'win32') return
+  const bad = raw
+    .split(/[\\/]/)
+    .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
+    .find(part => RESERVED.test(part) || /[. ]$/.test(part))
+  if (bad !== undefined) {
+    throw new InputError(
+      'path',
+      `has a name Windows can't open: '${bad}'`,
+      'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space'
+    )
+  }
+}
+
+/**
+ * Whether files can be written into `folder`, checked before anything is started or waited for:
+ * the folder, or its nearest existing parent (the rest is made later), is a folder we may write to.
+ */
+export function checkFolder(folder: string, path: Pick<typeof nodePath, 'dirname'> = nodePath): void {
+  for (let current = folder; ; current = path.dirname(current)) {
+    let isFolder: boolean
+    try {
+      isFolder = statSync(current).isDirectory()
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current) continue
+      throw new FileSystemError(current, error as NodeJS.ErrnoException)
+    }
+    if (!isFolder) throw new FileSystemError(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }))
+    try {
+      accessSync(current, constants.W_OK)
+    } catch (error) {
+      throw new FileSystemError(current, error as NodeJS.ErrnoException)
+    }
+    return
   }
 }

@@ -11,13 +11,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream, rmSync } from 'node:fs'
-import { link, mkdir, rename, stat, unlink } from 'node:fs/promises'
+import { mkdir, stat, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
-import { ActionError, DestinationExistsError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
+import { ActionError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
 import { loggable, networkError, request, type Response } from './http.js'
+import { replaceFile } from './replace-file.js'
 import { parseRetryAfter } from './retry.js'
 
 export interface DownloadOptions {
@@ -43,6 +44,8 @@ export interface DownloadedFile {
   sha256: string
   /** The Content-Encoding that was decoded, if any. */
   decoded?: Encoding
+  /** What went wrong after the file was in place, and did not fail the export. */
+  warnings: string[]
 }
 
 type Encoding = 'gzip' | 'deflate' | 'br'
@@ -62,7 +65,14 @@ const temporaryFiles = new Set<string>()
 
 /** Removes any temporary file still there: the last thing a cancelled step does. */
 export function removeTemporaryFiles(): void {
-  for (const file of temporaryFiles) rmSync(file, { force: true })
+  for (const file of temporaryFiles) {
+    // Each on its own: one that Windows holds (EBUSY) must not keep the others, or the exit, from happening.
+    try {
+      rmSync(file, { force: true })
+    } catch {
+      // Left behind; the runner's cleanup of the workspace is the last resort.
+    }
+  }
   temporaryFiles.clear()
 }
 
@@ -71,12 +81,7 @@ export async function downloadFile(
   destination: string,
   options: DownloadOptions
 ): Promise<DownloadedFile> {
-  const folder = path.dirname(destination)
-  try {
-    await mkdir(folder, { recursive: true })
-  } catch (error) {
-    throw new FileSystemError(folder, error as NodeJS.ErrnoException)
-  }
+  await ensureFolder(path.dirname(destination))
   // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
   const response = await request(new URL(url), {
     operation: 'download',
@@ -125,14 +130,33 @@ async function save(response: Response, destination: string, options: DownloadOp
       throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`)
     }
     options.beforeCommit?.(digest.bytes)
-    await moveIntoPlace(temporary, destination, options.overwrite)
-    return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding }
+    const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal })
+    return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding, warnings }
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
     throw classify(error, destination, where, expected, encoding)
   } finally {
     meter.stop()
     temporaryFiles.delete(temporary)
+  }
+}
+
+/**
+ * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a
+ * Windows drive root (`D:\\`), even with `recursive`, fails with EPERM.
+ */
+export async function ensureFolder(folder: string): Promise<void> {
+  try {
+    if ((await stat(folder)).isDirectory()) return
+    throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new FileSystemError(folder, error as NodeJS.ErrnoException)
+  }
+  try {
+    await mkdir(folder, { recursive: true })
+  } catch (error) {
+    throw new FileSystemError(folder, error as NodeJS.ErrnoException)
   }
 }
 
@@ -215,16 +239,4 @@ function classify(
     return new DownloadError('encoding', `the ${encoding} body from ${where} could not be decoded (${code})`)
   }
   return networkError(error, 'download')
-}
-
-async function moveIntoPlace(temporary: string, destination: string, overwrite: boolean): Promise<void> {
-  if (overwrite) return rename(temporary, destination)
-  // link() fails if the destination exists, so a file created meanwhile is never replaced.
-  try {
-    await link(temporary, destination)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new DestinationExistsError(destination)
-    throw error
-  }
-  await unlink(temporary)
 }

@@ -549,6 +549,21 @@ export class DestinationExistsError extends ActionError {
   }
 }
 
+/** Windows would not let the file replace the destination: another program holds it, or it is read-only. */
+export class DestinationHeldError extends ActionError {
+  override readonly name: string = 'DestinationHeldError'
+  constructor(
+    readonly path: string,
+    readonly code: string
+  ) {
+    super(`Windows would not replace ${path} (${code}): another program has it open, or it is read-only`)
+  }
+
+  advice(say: Vocabulary): string {
+    return `Close what holds it (a spreadsheet, a process left by an earlier step; an antivirus scan usually ends within seconds), clear its read-only attribute, or choose another ${say.input('path')}.`
+  }
+}
+
 /** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
 export class FileSystemError extends ActionError {
   override readonly name: string = 'FileSystemError'

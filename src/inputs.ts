@@ -2,6 +2,7 @@
  * The step's inputs, parsed into a typed and validated object before any request is made.
  * The same parser serves the action (INPUT_* variables) and the CLI (flags).
  */
+import { refuseUnusableNames } from './destination.js'
 import { InputError } from './errors.js'
 import { INPUT_NAMES, INPUT_TABLE, type InputName } from './input-table.js'
 
@@ -124,7 +125,7 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     apiKey,
     format: oneOf('format', value('format').toLowerCase(), FORMATS),
     filterKeys: parseFilterKeys(read('filter-keys')),
-    path: read('path').trim(),
+    path: usablePath(read('path').trim()),
     overwrite: parseBoolean('overwrite', value('overwrite')),
     ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
     baseUrl: parseBaseUrl(value('base-url')),
@@ -139,6 +140,11 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
     showLog: parseBoolean('show-log', value('show-log'))
   }
+}
+
+function usablePath(raw: string): string {
+  refuseUnusableNames(raw)
+  return raw
 }
 
 function optional(

@@ -3,10 +3,12 @@
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
 import { existsSync } from 'node:fs'
+import * as path from 'node:path'
 import * as core from '@actions/core'
 import { cancelOnSignals } from './cancellation.js'
 import { CoreClawClient, type ExportLink } from './coreclaw.js'
-import { resolveDestination } from './destination.js'
+import { checkFolder, resolveDestination } from './destination.js'
+import { proxySpellingWarnings } from './environment.js'
 import { downloadFile, removeTemporaryFiles, type DownloadedFile } from './download.js'
 import {
   asActionError,
@@ -150,6 +152,8 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     signal
   })
 
+  for (const warning of proxySpellingWarnings(process.env, process.platform))
+    log.warning(warning, 'Proxy settings disagree')
   if (inputs.workerId && isGivenSlug(inputs.runId)) {
     log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.")
   }
@@ -158,8 +162,10 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   const destinationOf = (runId: string) =>
     resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
   if (inputs.runId === NEW) refuseExistingBeforeStart(inputs, destinationOf)
-  // Any run id stands in: only a name the user gave can contradict the format.
-  warnOfExtension(destinationOf(inputs.runId), inputs.format, log)
+  // Any run id stands in: the folder, and a name the user gave, don't depend on it.
+  const planned = destinationOf(inputs.runId)
+  warnOfExtension(planned, inputs.format, log)
+  checkFolder(path.dirname(planned))
 
   const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000
   const begun =
@@ -203,6 +209,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     exportAndDownload({ client, retry, runId, results, destination, inputs, host })
   )
   if (file.decoded) log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`)
+  for (const warning of file.warnings) log.warning(warning)
   log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`)
   reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log)
   compareRows(rows.rows, results, runId, log)
