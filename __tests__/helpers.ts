@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import * as path from 'node:path'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
 
@@ -48,4 +50,30 @@ export function expectSecretsKept(result: Step): void {
   const mentions = everything.split(/\r?\n/).filter(line => line.includes(key))
   expect(mentions).toEqual([`::add-mask::${key}`])
   expect(`${result.stdout}${result.stderr}${result.summary}`).not.toMatch(/q-signature|token=/)
+}
+
+/** The job summary as GitHub-flavoured Markdown renders it, raw HTML allowed (to see what it would do). */
+export function renderedSummary(summary: string): string {
+  return micromark(summary, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+}
+
+/** Each table cell of the rendered summary, as the text a reader sees (our zero-width spaces removed). */
+export function summaryCells(summary: string): string[] {
+  return [...renderedSummary(summary).matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map(([, cell]) =>
+    cell
+      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\u200b/g, '')
+      .trim()
+  )
+}
+
+/** The rendered text of the summary row named `name`. */
+export function summaryRow(summary: string, name: string): string | undefined {
+  const cells = summaryCells(summary)
+  const index = cells.indexOf(name)
+  return index < 0 ? undefined : cells[index + 1]
 }

@@ -60,7 +60,7 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(result.outputs['run-started']).toBe('true')
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(run.slug, 'csv'))
     expect(result.stdout).toContain(`Started run ${run.slug} of worker ${WORKER}.`)
-    expect(result.summary).toContain(`| Started by this step | yes, worker ${WORKER} |`)
+    expect(result.summary).toContain(`| Started by this step | yes, worker \`${WORKER}\` |`)
     expect(result.summary).toMatch(/\| Run duration \| \d+ s \|/)
     expect(result.summary).toContain('| Usage (cost) | `0.12` |')
     expect(result.summary).toContain('| Run log lines shown | 5 |')
@@ -98,7 +98,7 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(starts()[0].path).toBe(`/api/v2/worker-tasks/${DEMO_TASK}/runs`)
     expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true })
     expect(sandbox.seen('schema')).toHaveLength(0)
-    expect(result.summary).toContain(`| Started by this step | yes, task ${DEMO_TASK} |`)
+    expect(result.summary).toContain(`| Started by this step | yes, task \`${DEMO_TASK}\` |`)
   })
 
   test('the input is never printed, in the log or the summary', async () => {

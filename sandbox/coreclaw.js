@@ -58,7 +58,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @typedef {{ status?: number, code?: number, message?: string, details?: unknown, body?: string,
  *   headers?: Record<string, string>, reset?: boolean, hang?: boolean, truncateAt?: number,
  *   stallAfter?: number, trickleMs?: number, trickleBytes?: number, expire?: boolean,
- *   redirect?: boolean | string, chunked?: boolean, encoding?: string, envelope?: object }} Fault
+ *   redirect?: boolean | string, chunked?: boolean, encoding?: string, envelope?: object,
+ *   raw?: string | Buffer, rawHang?: boolean, bytes?: Buffer, chunkBytes?: number, startsRun?: boolean }} Fault
  *   envelope: the API answers exactly this JSON (with `status`, default 200): a hostile or odd server;
  *   truncateAt: close after that many bytes; stallAfter: go silent after that many bytes;
  *   trickleMs: send pieces of trickleBytes (default 32) this far apart: slow but moving (an API
@@ -66,7 +67,10 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   encoding: send the download with that Content-Encoding (gzip, deflate and br are really
  *   compressed; any other name is sent as a label on the plain bytes);
  *   chunked: send the download without Content-Length (chunked);
- *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send.
+ *   redirect: true for a 302 to the same file elsewhere on storage, or the Location to send;
+ *   raw: bytes written to the socket as they are (then closed, unless rawHang);
+ *   bytes: a 200 (or `status`) with exactly these bytes and `headers`;
+ *   chunkBytes: the download, written this many bytes per write.
  *   startsRun: with a start-route fault, the run is created first and the fault is the answer (a
  *   502 after the run exists, or a reset after the request was read): the lost-answer cases.
  * @typedef {'run' | 'last' | 'list' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort'} Route
@@ -85,7 +89,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
  *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean,
  *   storageBytesPerSecond?: number, workers?: WorkerSpec[], tasks?: Array<{ id: string, worker: string }>,
- *   runDurationMs?: number }} [options]
+ *   runDurationMs?: number, storageChunkBytes?: number }} [options]
+ *   storageChunkBytes: storage writes every download this many bytes at a time (benchmarks of tiny chunks).
  *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
  *   storageBytesPerSecond: storage sends no faster than this, like a runner's real link (benchmarks).
  */
@@ -304,6 +309,8 @@ export async function startSandbox(options = {}) {
     })
     if (fault?.trickleMs)
       return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs, fault.trickleBytes ?? 32)
+    const pieces = fault?.chunkBytes ?? options.storageChunkBytes
+    if (pieces) return writeInPieces(Buffer.concat(content.chunks()), res, pieces)
     const limit = fault?.truncateAt ?? fault?.stallAfter
     streamContent(content, res, options.storageBytesPerSecond, limit, () => {
       // end(), not destroy(): the partial body is flushed, then the connection closes early.
@@ -313,6 +320,22 @@ export async function startSandbox(options = {}) {
   }
 
   function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
+    if (fault.raw !== undefined) {
+      // Bytes straight onto the socket, for answers node:http would not write (a 101, a body with
+      // neither a length nor chunked framing).
+      req.socket.write(fault.raw)
+      if (!fault.rawHang) req.socket.end()
+      return true
+    }
+    if (fault.bytes !== undefined) {
+      res.writeHead(fault.status ?? 200, { 'content-length': String(fault.bytes.length), ...fault.headers })
+      res.end(fault.bytes)
+      return true
+    }
+    if (fault.chunkBytes) {
+      // The route's own answer, written a few bytes at a time: a host that sends tiny chunks.
+      return false
+    }
     if (fault.envelope) {
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', ...fault.headers })
       res.end(JSON.stringify(fault.envelope))
@@ -663,6 +686,23 @@ function sendEncoded(content, encoding, res) {
   res.end(body)
 }
 
+/**
+ * The body in writes of `pieceBytes`, each one sent before the next is written: Node would
+ * otherwise gather queued writes into one, and the wire would carry large chunks after all.
+ * Chunked framing, as a host that streams does.
+ */
+function writeInPieces(bytes, res, pieceBytes) {
+  res.socket?.setNoDelay(true)
+  let offset = 0
+  const next = () => {
+    if (offset >= bytes.length) return res.end()
+    const piece = bytes.subarray(offset, offset + pieceBytes)
+    offset += pieceBytes
+    res.write(piece, next)
+  }
+  next()
+}
+
 /** A slow but moving body: pieces of `pieceBytes`, `everyMs` apart. */
 function trickle(bytes, res, everyMs, pieceBytes) {
   let offset = 0
@@ -682,7 +722,8 @@ function listen(server, port, host) {
     server.once('error', reject)
     server.listen(port, host, () => {
       const address = server.address()
-      resolve(`${host}:${typeof address === 'object' && address ? address.port : port}`)
+      const name = host.includes(':') ? `[${host}]` : host
+      resolve(`${name}:${typeof address === 'object' && address ? address.port : port}`)
     })
   })
 }

@@ -109,7 +109,8 @@ export async function runAction(step) {
 export function startAction(step) {
   const prepared = prepareStep(step)
   const node = step.node ?? process.env.ACTION_NODE ?? process.execPath
-  const entry = path.join(ROOT, step.entry ?? 'dist/index.js')
+  // ACTION_ENTRY runs another build (a release's dist/index.js) through the same tests: before → after.
+  const entry = path.resolve(ROOT, step.entry ?? process.env.ACTION_ENTRY ?? 'dist/index.js')
   const [command, args] =
     step.fileSizeLimitKb === undefined
       ? [node, [entry]]

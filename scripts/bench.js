@@ -12,7 +12,8 @@
 //   npm run bench -- --action /path/to/other/dist/index.js   # another build, e.g. a release's, for before → after
 //
 // Figures: storage paced at 100 MiB/s (a realistic link) with a 200 MiB export; unthrottled loopback
-// at 64 MiB and 512 MiB; and a 1 KiB export against bare `node -e 0` for start-up.
+// at 64 MiB and 512 MiB; 2 MiB sent one byte per write (a host that sends tiny chunks); and a 1 KiB
+// export against bare `node -e 0` for start-up.
 import ncc from '@vercel/ncc'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -26,7 +27,7 @@ const { values } = parseArgs({
   options: {
     node: { type: 'string', default: process.execPath },
     action: { type: 'string', default: path.join(ROOT, 'dist/index.js') },
-    only: { type: 'string', default: 'paced,loopback,startup' },
+    only: { type: 'string', default: 'paced,loopback,chunks,startup' },
     runs: { type: 'string' }
   }
 })
@@ -40,14 +41,16 @@ for (const tool of ['curl', 'jq']) requireTool(tool)
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak RSS (Debian package "time")`)
 
 const nodeVersion = execFileSync(NODE, ['--version']).toString().trim()
-const major = Number(/^v(\d+)/.exec(nodeVersion)?.[1])
-/** The issue's "must reach" column; the tool-cache ratio and the growth allow more on Node 24. */
+/**
+ * The bar today: level with the tool-cache action at link speed, flat memory (at most 128 MB
+ * whatever the size or chunking), start-up at most 80 ms over bare node; and a host that sends a
+ * byte at a time within 2 times curl's wall time.
+ */
 const MUST = {
-  paced: 1.05,
-  toolCache: major >= 24 ? 1.35 : 1.15,
-  rssMb: 200,
-  growthMb: major >= 24 ? 32 : 16,
-  startupMs: 150
+  pacedToToolCache: 1.02,
+  rssMb: 128,
+  chunksToCurl: 2,
+  startupMs: 80
 }
 const CURL_SCRIPT = `set -euo pipefail
 auth="Authorization: Bearer $KEY"
@@ -57,8 +60,8 @@ url=$(curl -sS --fail-with-body -H "$auth" "$BASE/api/v2/worker-runs/$RUN/result
 curl -sS --fail -o "$OUT" "$url"`
 
 const work = mkdtempSync(path.join(tmpdir(), 'coreclaw-bench-'))
-const sizes = { paced: [200 * MiB], loopback: [64 * MiB, 512 * MiB], startup: [1024] }
-const runsOf = size => Number(values.runs ?? (size >= 256 * MiB ? 9 : size >= MiB ? 9 : 21))
+const sizes = { paced: [200 * MiB], loopback: [64 * MiB, 512 * MiB], chunks: [2 * MiB], startup: [1024] }
+const runsOf = size => Number(values.runs ?? (size >= MiB ? 9 : 21))
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Linux ${execFileSync('uname', ['-r']).toString().trim()}`
 console.log(`machine: ${machine}`)
 console.log(`action: ${path.relative(process.cwd(), ACTION) || ACTION}`)
@@ -69,11 +72,12 @@ console.log(
 const peer = await bundlePeer()
 const results = {}
 try {
-  for (const figure of ['paced', 'loopback', 'startup']) {
+  for (const figure of ['paced', 'loopback', 'chunks', 'startup']) {
     if (!ONLY.has(figure)) continue
     const sandbox = await startSandbox({
       runs: sizes[figure].map(size => ({ slug: `BENCH${size}`, size, results: Math.round(size / 88) })),
-      storageBytesPerSecond: figure === 'paced' ? PACE : undefined
+      storageBytesPerSecond: figure === 'paced' ? PACE : undefined,
+      storageChunkBytes: figure === 'chunks' ? 1 : undefined
     })
     try {
       results[figure] = []
@@ -89,7 +93,8 @@ report(results)
 
 /** One size: warm-up, then alternating rounds of every contender. */
 async function measure(sandbox, figure, size) {
-  const runs = runsOf(size)
+  // A byte per write takes the sandbox some 12 s per contender: 3 rounds, not 9.
+  const runs = figure === 'chunks' ? Number(values.runs ?? 3) : runsOf(size)
   const slug = `BENCH${size}`
   const contenders = {
     action: () => runAction(sandbox, slug, size),
@@ -173,7 +178,7 @@ async function bundlePeer() {
   return file
 }
 
-function report({ paced, loopback, startup }) {
+function report({ paced, loopback, chunks, startup }) {
   console.log('\n')
   if (paced) {
     console.log(`### Storage paced at ${PACE / MiB} MiB/s\n`)
@@ -201,6 +206,16 @@ function report({ paced, loopback, startup }) {
     }
     console.log('')
   }
+  if (chunks) {
+    const r = chunks[0]
+    console.log(`### ${label(r.size)} sent one byte per write\n`)
+    console.log('| rounds | action | tool-cache | curl+jq | action ÷ curl+jq | action peak RSS | tool-cache peak RSS |')
+    console.log('|---|---|---|---|---|---|---|')
+    const m = r.medians
+    console.log(
+      `| ${r.runs} | ${ms(m.action)} | ${ms(m['tool-cache'])} | ${ms(m['curl+jq'])} | ${r.toCurl.toFixed(2)} | ${r.rssMb.action.toFixed(1)} MB | ${r.rssMb['tool-cache'].toFixed(1)} MB |\n`
+    )
+  }
   if (startup) {
     const r = startup[0]
     console.log('### Start-up (1 KiB export)\n')
@@ -215,31 +230,25 @@ function report({ paced, loopback, startup }) {
   const pacedRow = paced?.[0]
   if (pacedRow) {
     checks.push([
-      `paced ${label(pacedRow.size)}: action ÷ curl+jq ≤ ${MUST.paced}`,
-      pacedRow.toCurl.toFixed(3),
-      pacedRow.toCurl <= MUST.paced
+      `paced ${label(pacedRow.size)}: action ÷ tool-cache ≤ ${MUST.pacedToToolCache} (level at link speed)`,
+      pacedRow.toToolCache.toFixed(3),
+      pacedRow.toToolCache <= MUST.pacedToToolCache
     ])
   }
-  const big = loopback?.find(r => r.size === 512 * MiB)
-  const mid = loopback?.find(r => r.size === 64 * MiB)
-  if (big) {
+  for (const r of [...(loopback ?? []), ...(chunks ?? [])]) {
+    const what = chunks?.includes(r) ? `${label(r.size)} in 1-byte chunks` : `${label(r.size)} unthrottled`
     checks.push([
-      `512 MiB: action ÷ tool-cache ≤ ${MUST.toolCache}`,
-      big.toToolCache.toFixed(2),
-      big.toToolCache <= MUST.toolCache
-    ])
-    checks.push([
-      `512 MiB peak RSS ≤ ${MUST.rssMb} MB`,
-      `${big.rssMb.action.toFixed(1)} MB`,
-      big.rssMb.action <= MUST.rssMb
+      `${what}: peak RSS ≤ ${MUST.rssMb} MB`,
+      `${r.rssMb.action.toFixed(1)} MB`,
+      r.rssMb.action <= MUST.rssMb
     ])
   }
-  if (big && mid) {
-    const growth = big.rssMb.action - mid.rssMb.action
+  if (chunks) {
+    const r = chunks[0]
     checks.push([
-      `peak RSS growth 64 → 512 MiB ≤ ${MUST.growthMb} MB`,
-      `${growth.toFixed(1)} MB`,
-      growth <= MUST.growthMb
+      `${label(r.size)} in 1-byte chunks: action ÷ curl+jq ≤ ${MUST.chunksToCurl}`,
+      r.toCurl.toFixed(2),
+      r.toCurl <= MUST.chunksToCurl
     ])
   }
   if (startup) {

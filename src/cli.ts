@@ -10,7 +10,7 @@ import { ActionError, asActionError, InputError, sentence, type Vocabulary } fro
 import { INPUT_NAMES, INPUT_TABLE, type InputSpec } from './input-table.js'
 import { parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
-import { exportRun, namingRun, type KnownRun } from './main.js'
+import { exportRun, namingRun, quietDependencies, type KnownRun } from './main.js'
 import { realClock } from './retry.js'
 import { VERSION } from './version.js'
 
@@ -167,6 +167,7 @@ function usageProblem(error: Error): string {
   return `Unknown option ${dashes}${name} (${hint})`
 }
 
+quietDependencies()
 const cancellation = cancelOnSignals(removeTemporaryFiles)
 process.exitCode = await main(process.argv.slice(2), cancellation.signal)
 cancellation.end()

@@ -212,7 +212,12 @@ export class CoreClawClient {
           userAgent,
           timeoutMs,
           sameOriginOnly: true,
-          headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+          headers: {
+            accept: 'application/json',
+            // Small answers need no compression, and an uncompressed one is what a message can quote.
+            'accept-encoding': 'identity',
+            ...(body !== undefined && { 'content-type': 'application/json' })
+          },
           sign: hop => this.sign(hop),
           signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
         })
@@ -264,7 +269,8 @@ export function parseEnvelope(
   const headerRequestId = requestIdOf(firstHeader(headers['x-request-id']))
   let envelope: Envelope | undefined
   try {
-    const parsed: unknown = JSON.parse(text)
+    // A UTF-8 BOM is how some servers and gateways start a body; JSON.parse calls it a syntax error.
+    const parsed: unknown = JSON.parse(text.replace(/^\uFEFF/, ''))
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as Envelope
   } catch {
     envelope = undefined

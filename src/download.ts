@@ -1,8 +1,8 @@
 /**
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
  *
- *   response → meter (bytes received, stall watchdog, progress) → decoder (if Content-Encoding)
- *            → digest (sha256, size, and whatever else watches the bytes) → temporary file
+ *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
+ *            → digest (sha256, size, watchers, progress, expansion and disk checks) → temporary file
  *
  * The temporary file sits beside the destination. Before it is renamed into place, the bytes
  * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
@@ -13,11 +13,13 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream, rmSync } from 'node:fs'
 import { mkdir, stat, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
-import { Transform, type TransformCallback } from 'node:stream'
+import type { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import { ActionError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
-import { loggable, networkError, request, type Response } from './http.js'
+import { Digest, Meter, storageChecksum, type StorageChecksum } from './download-stages.js'
+import { loggable, networkError, readText, request, type Response } from './http.js'
+import { forLog } from './server-text.js'
 import { replaceFile } from './replace-file.js'
 import { parseRetryAfter } from './retry.js'
 
@@ -27,6 +29,7 @@ export interface DownloadOptions {
   userAgent: string
   /** false: never replace an existing file, even one created while we downloaded. */
   overwrite: boolean
+  /** Bytes written so far, and the total when it is known (no Content-Encoding: the Content-Length). */
   onProgress?: (bytes: number, total: number | undefined) => void
   /** Watch the file's bytes as they pass (e.g. to count rows); called in order, once per chunk. */
   watchers?: Array<{ update(bytes: Buffer): void }>
@@ -46,6 +49,8 @@ export interface DownloadedFile {
   decoded?: Encoding
   /** What went wrong after the file was in place, and did not fail the export. */
   warnings: string[]
+  /** The storage host's checksum that the body was verified against, if it sent one. */
+  verified?: StorageChecksum['header']
 }
 
 type Encoding = 'gzip' | 'deflate' | 'br'
@@ -101,22 +106,24 @@ export async function downloadFile(
 async function save(response: Response, destination: string, options: DownloadOptions): Promise<DownloadedFile> {
   const { status, headers } = response
   const where = loggable(response.url)
-  if (status !== 200) {
-    const detail = `the storage host answered HTTP ${status} for ${where}`
-    if (EXPIRED.has(status)) throw new DownloadError('expired', detail, status)
-    throw new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()))
-  }
+  if (status !== 200) throw await refusal(response, where, options.timeoutMs)
   const encoding = contentEncoding(headers['content-encoding'])
   const length = headers['content-length']
   const expected = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined
+  const checksum = storageChecksum(headers)
 
-  const temporary = path.join(
-    path.dirname(destination),
-    `.${path.basename(destination)}.${randomUUID().slice(0, 8)}.part`
-  )
-  const meter = new Meter(expected, options, () => response.close(TimeoutError.stalled('download', options.timeoutMs)))
+  const folder = path.dirname(destination)
+  const temporary = path.join(folder, temporaryName(path.basename(destination)))
+  const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs))
+  const meter = new Meter(options.timeoutMs, stalled, checksum, where)
   const hash = createHash('sha256')
-  const digest = new Digest([hash, ...(options.watchers ?? [])])
+  const digest = new Digest({
+    watchers: [hash, ...(options.watchers ?? [])],
+    onProgress: bytes => options.onProgress?.(bytes, encoding ? undefined : expected),
+    encoded: encoding ? meter : undefined,
+    folder,
+    where
+  })
   temporaryFiles.add(temporary)
   try {
     const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
@@ -131,7 +138,20 @@ async function save(response: Response, destination: string, options: DownloadOp
     }
     options.beforeCommit?.(digest.bytes)
     const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal })
-    return { path: destination, size: digest.bytes, sha256: hash.digest('hex'), decoded: encoding, warnings }
+    // Neither a length nor chunked framing: a connection cut short would have looked like the end.
+    if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      warnings.push(
+        `The storage host did not announce the file's length (no Content-Length, no chunked framing), so a cut connection could not be told from the end of the file: check ${path.basename(destination)} before relying on it.`
+      )
+    }
+    return {
+      path: destination,
+      size: digest.bytes,
+      sha256: hash.digest('hex'),
+      decoded: encoding,
+      warnings,
+      verified: checksum?.header
+    }
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
     throw classify(error, destination, where, expected, encoding)
@@ -160,45 +180,31 @@ export async function ensureFolder(folder: string): Promise<void> {
   }
 }
 
-/** Counts the bytes as they arrive, reports progress, and fails the download when they stop. */
-class Meter extends Transform {
-  bytes = 0
-  private readonly watchdog: NodeJS.Timeout
-
-  constructor(
-    private readonly expected: number | undefined,
-    private readonly options: DownloadOptions,
-    onStall: () => void
-  ) {
-    super()
-    this.watchdog = setTimeout(onStall, options.timeoutMs)
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length
-    this.watchdog.refresh()
-    this.options.onProgress?.(this.bytes, this.expected)
-    done(null, chunk)
-  }
-
-  stop(): void {
-    clearTimeout(this.watchdog)
-  }
+/**
+ * `.<name>.<8 hex>.part` beside the destination, cut to fit where the destination fits: most file
+ * systems allow 255 bytes of name, and a destination name can use them all.
+ */
+export function temporaryName(base: string): string {
+  const suffix = `.${randomUUID().slice(0, 8)}.part`
+  let name = base
+  while (Buffer.byteLength(`.${name}${suffix}`) > 255) name = name.slice(0, -1)
+  return `.${name}${suffix}`
 }
 
-/** Feeds every byte of the file to its watchers (the hash first), and counts them. */
-class Digest extends Transform {
-  bytes = 0
-
-  constructor(private readonly watchers: Array<{ update(bytes: Buffer): void }>) {
-    super()
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length
-    for (const watcher of this.watchers) watcher.update(chunk)
-    done(null, chunk)
-  }
+/**
+ * A storage answer other than 200, as an error that says what the storage host said. S3, Azure and
+ * GCS put an error code in an XML body (`SignatureDoesNotMatch`, `AccessDenied`, …): it is read, a
+ * few KiB at most and within the timeout, escaped, and kept in the error.
+ */
+async function refusal(response: Response, where: string, timeoutMs: number): Promise<DownloadError> {
+  const { status, headers } = response
+  const timer = setTimeout(() => response.close(TimeoutError.noAnswer('download', timeoutMs)), timeoutMs)
+  const body = await readText(response, 'download', 16 * 1024).catch(() => '')
+  clearTimeout(timer)
+  const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1]
+  const detail = `the storage host answered HTTP ${status}${code ? ` (${forLog(code, 64)})` : ''} for ${where}`
+  if (EXPIRED.has(status)) return new DownloadError('expired', detail, status, undefined, code)
+  return new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()), code)
 }
 
 /** undefined for identity; one of ours, or a final error for anything else. */
@@ -235,8 +241,13 @@ function classify(
     const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`
     return new DownloadError('truncated', `the connection to ${where} closed before ${whole} arrived`)
   }
-  if (encoding && code?.startsWith('Z_')) {
-    return new DownloadError('encoding', `the ${encoding} body from ${where} could not be decoded (${code})`)
+  if (encoding && code === 'Z_BUF_ERROR') {
+    // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
+    return new DownloadError('truncated', `the ${encoding} body from ${where} ended before its end (${code})`)
+  }
+  if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
+    // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
+    return new DownloadError('encoding', `the ${encoding} body from ${where} is not valid ${encoding} (${code})`)
   }
   return networkError(error, 'download')
 }

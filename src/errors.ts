@@ -6,7 +6,7 @@
  * URL's query string.
  */
 import type { InputName } from './inputs.js'
-import { forLog } from './server-text.js'
+import { forLog, jsonOf } from './server-text.js'
 
 /** How the reader names a setting and the key: step inputs, or CLI options. */
 export interface Vocabulary {
@@ -213,7 +213,8 @@ function describeCoreClawError(f: CoreClawErrorFields): string {
   let text = parts.join(': ')
   // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
   if (f.serverMessage) text += `: ${forLog(f.serverMessage, 1024)}`
-  if (f.details !== undefined && f.details !== null) text += ` (details: ${forLog(JSON.stringify(f.details), 1024)})`
+  // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
+  if (f.details !== undefined && f.details !== null) text += ` (details: ${forLog(jsonOf(f.details, 1024), 1024)})`
   if (f.problem) text += `: ${f.problem}`
   if (f.bodyStart !== undefined) text += `; body starts: "${forLog(f.bodyStart, 120)}"`
   if (f.requestId) text += ` [request_id: ${f.requestId}]`
@@ -252,10 +253,10 @@ export class TimeoutError extends NetworkError {
     return `The host did not answer in time: raise ${say.input('timeout')} if it is just slow.`
   }
 
-  /** The head of the answer did not come. */
-  static noAnswer(operation: string, timeoutMs?: number): TimeoutError {
-    const detail = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`
-    return new TimeoutError(operation, detail, timeoutMs)
+  /** The head of the answer did not come, from the server or from the proxy in between. */
+  static noAnswer(operation: string, timeoutMs?: number, proxy?: string): TimeoutError {
+    const time = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`
+    return new TimeoutError(operation, proxy ? `${time}, through the proxy ${forLog(proxy, 256)}` : time, timeoutMs)
   }
 
   /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
@@ -271,6 +272,47 @@ export class TimeoutError extends NetworkError {
 
 function seconds(ms: number): string {
   return `${ms / 1000} s`
+}
+
+/** The proxy in between refused the tunnel: 407 wants credentials (final), 502/503 is the proxy's trouble (retried). */
+export class ProxyError extends NetworkError {
+  override readonly name: string = 'ProxyError'
+  override readonly retryable: boolean
+  constructor(
+    operation: string,
+    readonly status: number,
+    readonly proxy?: string
+  ) {
+    super(operation, `EPROXY${status}`, `the proxy ${proxy ? `${forLog(proxy, 256)} ` : ''}answered HTTP ${status}`)
+    this.retryable = status !== 407 && isRetryableStatus(status)
+  }
+
+  override advice(say: Vocabulary): string {
+    if (this.status === 407) {
+      return 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port), from a secret.'
+    }
+    return `The proxy could not reach the host, or is overloaded; the request is retried up to ${say.input('max-attempts')} times. Check the proxy if it persists.`
+  }
+}
+
+/** An answer the action does not speak, such as 101 Switching Protocols: final, and never a hang. */
+export class UnspokenAnswerError extends ActionError {
+  override readonly name: string = 'UnspokenAnswerError'
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    statusText?: string
+  ) {
+    super(
+      `${operation} failed: the server answered HTTP ${status}${statusText ? ` ${forLog(statusText, 64)}` : ''}, which the action does not speak`
+    )
+  }
+
+  advice(say: Vocabulary): string {
+    return this.operation === 'download'
+      ? 'The storage host switched protocols instead of sending the file; contact CoreClaw support with the request id if it persists.'
+      : `Something other than CoreClaw's API answered: check ${say.input('base-url')} and the runner's proxy settings.`
+  }
 }
 
 /** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
@@ -305,7 +347,8 @@ export class RedirectError extends ActionError {
   readonly kind: RedirectRefusal
   readonly to?: URL
   constructor({ operation, kind, from, to, limit }: RedirectErrorFields) {
-    const target = to ? forLog(`${to.origin}${to.pathname}`, 512) : ''
+    // A URL without an origin (file:, javascript:) has "null" for one: show its scheme instead.
+    const target = to ? forLog(`${to.origin === 'null' ? to.protocol : to.origin}${to.pathname}`, 512) : ''
     const host = from.host
     const why: Record<RedirectRefusal, string> = {
       'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
@@ -343,7 +386,7 @@ export class CancelledError extends ActionError {
   }
 }
 
-export type DownloadProblem = 'http' | 'expired' | 'truncated' | 'encoding' | 'length'
+export type DownloadProblem = 'http' | 'expired' | 'truncated' | 'encoding' | 'length' | 'checksum' | 'bomb'
 
 /** The storage host's answer was not the whole file, or not a file we can store as asked. */
 export class DownloadError extends ActionError {
@@ -353,12 +396,15 @@ export class DownloadError extends ActionError {
     readonly problem: DownloadProblem,
     readonly detail: string,
     readonly status?: number,
-    override readonly retryAfterMs?: number
+    override readonly retryAfterMs?: number,
+    /** The storage host's own error code (S3, Azure, GCS: `SignatureDoesNotMatch`, `AccessDenied`, …). */
+    readonly storageCode?: string
   ) {
     super(`download failed: ${detail}`)
     this.retryable =
       problem === 'truncated' ||
       problem === 'length' ||
+      problem === 'checksum' ||
       (problem === 'http' && status !== undefined && isRetryableStatus(status))
   }
 
@@ -366,7 +412,13 @@ export class DownloadError extends ActionError {
     const retried = `it is retried up to ${say.input('max-attempts')} times`
     switch (this.problem) {
       case 'expired':
-        return 'The signed download link expired or was refused even after a fresh export; run the job again.'
+        return this.storageCode && /Signature|AuthenticationFailed/i.test(this.storageCode)
+          ? "The storage host says the link's signature does not match, even for a fresh link: the runner's clock may be off, or a proxy may rewrite the requests. Check both, then run the job again."
+          : 'The signed download link expired or was refused even after a fresh export; run the job again.'
+      case 'checksum':
+        return `The file did not arrive as the storage host sent it (a corrupt transfer); ${retried}.`
+      case 'bomb':
+        return 'The storage host sent a compressed body that expands out of all proportion, as no export does; it was refused. Contact CoreClaw support with the request id.'
       case 'truncated':
         return `The connection to the storage host broke during the download; ${retried}.`
       case 'length':
@@ -570,10 +622,13 @@ export class FileSystemError extends ActionError {
   readonly code?: string
   constructor(
     readonly path: string,
-    cause: NodeJS.ErrnoException | string
+    cause: NodeJS.ErrnoException | string,
+    detail?: string
   ) {
     const code = typeof cause === 'string' ? undefined : cause.code
-    super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}`)
+    super(
+      `could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}${detail ? ` (${detail})` : ''}`
+    )
     this.code = code
   }
 

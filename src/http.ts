@@ -5,15 +5,30 @@
  *   since sending it again elsewhere could start a second run;
  * - credentials are given per hop by `sign`, so nothing client-level is re-applied to a hop it
  *   should not reach;
- * - the answer's head must come within the timeout (the caller guards the body), and a cancelled
- *   step aborts the request;
+ * - the answer's head must come within the timeout, every phase included (a proxy's CONNECT that
+ *   never answers too), and a cancelled step aborts the request; the caller guards the body;
+ * - an answer the action does not speak (101 Switching Protocols) fails the request at once;
  * - errors never carry a query string (it can hold `?token=` or a URL signature).
  * Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), TLS and framing are the library's and Node's.
  */
-import type { IncomingHttpHeaders, IncomingMessage, RequestOptions as NodeRequestOptions } from 'node:http'
-import { HttpClient } from '@actions/http-client'
+import type {
+  ClientRequest,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  RequestOptions as NodeRequestOptions
+} from 'node:http'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import { getProxyUrl, HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import { ActionError, NetworkError, RedirectError, TimeoutError, TlsError } from './errors.js'
+import {
+  ActionError,
+  NetworkError,
+  ProxyError,
+  RedirectError,
+  TimeoutError,
+  TlsError,
+  UnspokenAnswerError
+} from './errors.js'
 
 export interface Signed {
   url: URL
@@ -109,17 +124,23 @@ async function send(
   options: RequestOptions
 ): Promise<Omit<Response, 'url'>> {
   const { operation, timeoutMs } = options
+  const proxy = proxyOf(url)
   const deadline = new AbortController()
   const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal
-  const client = new HttpClient(options.userAgent, [abortedBy(signal)], {
+  const client = new HttpClient(options.userAgent, [guardedBy(signal, operation)], {
     allowRedirects: false,
     allowRetries: false,
     keepAlive: false,
     socketTimeout: timeoutMs
   })
-  const timer = setTimeout(() => deadline.abort(TimeoutError.noAnswer(operation, timeoutMs)), timeoutMs)
+  const timer = setTimeout(() => deadline.abort(TimeoutError.noAnswer(operation, timeoutMs, proxy)), timeoutMs)
+  const stopped = rejectedWhenAborted(signal)
   try {
-    const { message } = await client.request(options.method ?? 'GET', url.href, options.body ?? null, headers)
+    const answer = client.request(options.method ?? 'GET', url.href, options.body ?? null, headers)
+    // A request aborted before it has a socket (the proxy tunnel's CONNECT is still waiting)
+    // never settles http-client's promise: the signal settles the wait instead.
+    answer.catch(() => undefined)
+    const { message } = await Promise.race([answer, stopped.promise])
     // http-client's socket timeout guards the head only. On a body it would just half-close the
     // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
     // answers) or stall watchdog (downloads) guards the body instead.
@@ -135,28 +156,86 @@ async function send(
     return { status: message.statusCode ?? 0, headers: message.headers, body: message, close }
   } catch (error) {
     client.dispose()
-    throw networkError(signal.aborted ? signal.reason : error, operation, timeoutMs)
+    const reason = signal.aborted ? signal.reason : error
+    // No head yet, through a proxy: whichever deadline fired, it was the proxy that never answered.
+    if (proxy && reason instanceof TimeoutError) throw TimeoutError.noAnswer(operation, timeoutMs, proxy)
+    throw networkError(reason, operation, timeoutMs, proxy)
   } finally {
     clearTimeout(timer)
+    stopped.dispose()
   }
 }
 
-/** http-client passes every request's options through its handlers: the one place to add a signal. */
-function abortedBy(signal: AbortSignal): RequestHandler {
+/** The proxy a request to `url` goes through, as host:port (never its credentials), or undefined. */
+function proxyOf(url: URL): string | undefined {
+  const proxy = getProxyUrl(url.href)
+  return proxy ? new URL(proxy).host : undefined
+}
+
+/** A promise that rejects with the signal's reason once it is aborted; `dispose` stops listening. */
+function rejectedWhenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = () => undefined as void
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  promise.catch(() => undefined)
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) }
+}
+
+/**
+ * http-client passes every request's options through its handlers: the one place to add what it
+ * lacks. The signal, for deadlines and cancellation. An IPv6 literal's host without its brackets
+ * (http-client hands Node "[::1]", which Node would look up by name). And the agent, wrapped so
+ * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
+ * nobody listening, drops the socket without ever settling the request.
+ */
+function guardedBy(signal: AbortSignal, operation: string): RequestHandler {
   return {
-    prepareRequest: (options: NodeRequestOptions) => void (options.signal = signal),
+    prepareRequest: (options: NodeRequestOptions) => {
+      options.signal = signal
+      if (options.host?.startsWith('[')) options.host = options.host.slice(1, -1)
+      if (options.agent) options.agent = refusingUpgrades(options.agent, operation)
+    },
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not supported'))
   }
 }
 
+type Agent = NonNullable<NodeRequestOptions['agent']>
+
+function refusingUpgrades(agent: Agent, operation: string): Agent {
+  if (typeof agent !== 'object') return agent
+  return new Proxy(agent, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown
+      if (property !== 'addRequest' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value
+      return (request: ClientRequest, ...rest: unknown[]) => {
+        request.on('upgrade', (answer: IncomingMessage, socket: { destroy(): void }) => {
+          socket.destroy()
+          request.destroy()
+          // After an upgrade the request is detached from its socket, so destroy() alone reports
+          // nothing: the error is handed to http-client's own 'error' listener.
+          request.emit('error', new UnspokenAnswerError(operation, answer.statusCode ?? 101, answer.statusMessage))
+        })
+        return value.call(target, request, ...rest)
+      }
+    }
+  })
+}
+
 /** Node's and http-client's errors as ours, minus anything that could carry a query string. */
-export function networkError(error: unknown, operation: string, timeoutMs?: number): ActionError {
+export function networkError(error: unknown, operation: string, timeoutMs?: number, proxy?: string): ActionError {
   if (error instanceof ActionError) return error
   const code = (error as NodeJS.ErrnoException)?.code ?? 'ENETWORK'
   const message = error instanceof Error ? error.message : String(error)
   // http-client's own socket timeout says "Request timeout: <path and query>".
-  if (message.startsWith('Request timeout:')) return TimeoutError.noAnswer(operation, timeoutMs)
+  if (message.startsWith('Request timeout:')) return TimeoutError.noAnswer(operation, timeoutMs, proxy)
+  // The proxy tunnel's refusal: "tunneling socket could not be established, statusCode=407".
+  const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1]
+  if (proxyStatus) return new ProxyError(operation, Number(proxyStatus), proxy)
   const detail = message.replace(/\?\S*/g, '?…')
   if (isCertificateError(code)) return new TlsError(operation, code, detail)
   return new NetworkError(operation, code, detail)
@@ -167,6 +246,21 @@ function isCertificateError(code: string): boolean {
   return (
     code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code)
   )
+}
+
+/**
+ * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
+ * compressed bytes must never land in a message as if they were text.
+ */
+function decoded(body: Buffer, encoding: string | undefined, operation: string, limitBytes: number): Buffer {
+  const coding = (encoding ?? '').trim().toLowerCase()
+  const decode = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync }[coding]
+  if (!decode) return body
+  try {
+    return decode(body, { maxOutputLength: limitBytes })
+  } catch {
+    throw new NetworkError(operation, 'EDECODE', `the ${coding} answer could not be decoded`)
+  }
 }
 
 /**
@@ -185,7 +279,7 @@ export async function readText(response: Response, operation: string, limitBytes
       }
       chunks.push(chunk)
     }
-    return Buffer.concat(chunks).toString('utf8')
+    return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8')
   } catch (error) {
     throw networkError(error, operation)
   } finally {

@@ -19,6 +19,7 @@ import {
   type StartTarget
 } from './errors.js'
 import { loggable } from './http.js'
+import { forLog } from './server-text.js'
 import { isGivenSlug, NEW, parseInputs, type Inputs } from './inputs.js'
 import { actionLog, type Log } from './log.js'
 import { compareRows, refuseEmpty, reportEmpty, warnOfExtension } from './file-checks.js'
@@ -27,7 +28,7 @@ import { readWorkerInput } from './run-input.js'
 import { RunLogFollower, type LogLines } from './run-log.js'
 import { rowCounterFor, type Preview, type RowsReport } from './rows.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
-import { startRun, stopUnfinishedRun } from './start.js'
+import { startRun, stopUnfinishedRun, type StartedRun } from './start.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
 import { waitForRun, type ReadyRun } from './wait.js'
@@ -61,6 +62,8 @@ export interface ExportResult {
   url: string
   size: number
   sha256: string
+  /** The storage host's checksum the bytes were verified against, if it sent one. */
+  verified?: string
   /** CoreClaw's row count for the run (`results`). */
   resultCount?: number
   /** Rows counted in the file, where the format has rows to count. */
@@ -88,6 +91,7 @@ const EXIT_BACKSTOP_MS = 5000
 
 /** The GitHub Action. */
 export async function run(): Promise<void> {
+  quietDependencies()
   const cancellation = cancelOnSignals(removeTemporaryFiles)
   let known: KnownRun | undefined
   try {
@@ -127,6 +131,16 @@ export async function run(): Promise<void> {
   }
 }
 
+/**
+ * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
+ * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
+ * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
+ * `--no-deprecation` would; other warnings still print.
+ */
+export function quietDependencies(): void {
+  process.noDeprecation = true
+}
+
 /** "Run X: " before a message that does not name the run already. */
 export function namingRun(error: ActionError, known: KnownRun | undefined): string {
   return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : ''
@@ -152,20 +166,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     signal
   })
 
-  for (const warning of proxySpellingWarnings(process.env, process.platform))
-    log.warning(warning, 'Proxy settings disagree')
-  if (inputs.workerId && isGivenSlug(inputs.runId)) {
-    log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.")
-  }
-  // Everything a bad input can break is read before the first request.
-  const workerInput = inputs.input ? readWorkerInput(inputs.input, host.workspace) : undefined
-  const destinationOf = (runId: string) =>
-    resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace: host.workspace })
-  if (inputs.runId === NEW) refuseExistingBeforeStart(inputs, destinationOf)
-  // Any run id stands in: the folder, and a name the user gave, don't depend on it.
-  const planned = destinationOf(inputs.runId)
-  warnOfExtension(planned, inputs.format, log)
-  checkFolder(path.dirname(planned))
+  const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host)
 
   const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000
   const begun =
@@ -178,25 +179,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   const destination = destinationOf(runId)
   if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
 
-  // Status lines stay outside any group, so a long wait shows its progress; the run's log comes in groups.
-  const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined
-  let ready: ReadyRun
-  try {
-    ready = await waitForRun(client, runId, {
-      waitTimeoutSeconds: inputs.waitTimeoutSeconds,
-      since: started,
-      clock,
-      log,
-      signal,
-      follower,
-      startedHere: begun !== undefined
-    })
-  } catch (error) {
-    if (begun) await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log)
-    throw error
-  } finally {
-    follower?.finish()
-  }
+  const { ready, logLines } = await watchRun(client, runId, begun, inputs, host, started)
   const results = ready.run.results
   log.info(
     `Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`
@@ -227,6 +210,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     url: link.downloadUrl,
     size: file.size,
     sha256: file.sha256,
+    verified: file.verified,
     resultCount: results,
     rows: rows.rows,
     preview: rows.preview,
@@ -235,7 +219,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
       started: begun?.target,
       durationSeconds: ready.run.durationSeconds,
       usage: ready.run.usage,
-      logLines: follower?.lines
+      logLines
     },
     details: {
       requestIds: { start: begun?.requestId, run: ready.requestId, export: link.requestId },
@@ -243,6 +227,61 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
       timings,
       freshLink
     }
+  }
+}
+
+/**
+ * Everything a bad input can break, read and checked before the first request: the worker's input,
+ * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
+ * about settings that will not do what they seem to.
+ */
+function checkBeforeAnyRequest(inputs: Inputs, { log, workspace }: Host) {
+  for (const warning of proxySpellingWarnings(process.env, process.platform)) {
+    log.warning(warning, 'Proxy settings disagree')
+  }
+  if (inputs.workerId && isGivenSlug(inputs.runId)) {
+    log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.")
+  }
+  const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined
+  const destinationOf = (runId: string) =>
+    resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace })
+  if (inputs.runId === NEW) refuseExistingBeforeStart(inputs, destinationOf)
+  // Any run id stands in: the folder, and a name the user gave, don't depend on it.
+  const planned = destinationOf(inputs.runId)
+  warnOfExtension(planned, inputs.format, log)
+  checkFolder(path.dirname(planned))
+  return { workerInput, destinationOf }
+}
+
+/**
+ * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
+ * progress; the run's log comes in groups. A run this step started is stopped if the wait ends first.
+ */
+async function watchRun(
+  client: CoreClawClient,
+  runId: string,
+  begun: StartedRun | undefined,
+  inputs: Inputs,
+  { log, clock, signal }: Host,
+  since: number
+): Promise<{ ready: ReadyRun; logLines?: LogLines }> {
+  const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined
+  try {
+    const ready = await waitForRun(client, runId, {
+      waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+      since,
+      clock,
+      log,
+      signal,
+      follower,
+      startedHere: begun !== undefined
+    })
+    return { ready, logLines: follower?.lines }
+  } catch (error) {
+    if (begun) await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log)
+    throw error
+  } finally {
+    follower?.finish()
   }
 }
 
@@ -325,10 +364,20 @@ function setOutputs(result: ExportResult): void {
   core.setOutput('request-id', result.requestId ?? '')
 }
 
-/** The job summary, where there is one (a local run has none). */
+/** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(markdown).write()
+  try {
+    await core.summary.addRaw(markdown).write()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    core.warning(
+      `The job summary could not be written (${forLog(String(code), 128)}); the outputs and the file are not affected.`,
+      {
+        title: 'No job summary'
+      }
+    )
+  }
 }
 
 function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }: RetryNotice): string {

@@ -3,8 +3,12 @@
  * markup or commands. It reaches people through exactly these functions:
  * - `forLog`: one line, no control characters, never a workflow command (a line that starts
  *   with `::` is one), at most 4 KiB, with the length said when cut;
- * - `forCell`: a Markdown table cell, with `|`, line breaks and HTML made harmless;
+ * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
+ *   HTML, mentions or references, and no cell breaks;
+ * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
+ * Both escape bidirectional and zero-width controls visibly, so `\u202Egnp.exe` can't pass for
+ * another name.
  */
 
 /** No log line carries more server text than this. */
@@ -13,7 +17,7 @@ export const LOG_CAP = 4096
 /** One line of log text. `cap` counts characters of the server's text. */
 export function forLog(text: string, cap = LOG_CAP): string {
   const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text
-  const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible)
+  const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible)
   // Escaped like this it has no line break left, so only its own start could begin a command.
   return escaped.startsWith('::') ? `\\${escaped}` : escaped
 }
@@ -25,17 +29,45 @@ function visible(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
-/** A Markdown table cell: one line, no HTML, no cell breaks, at most `cap` characters. */
+/** Bidirectional overrides and isolates, zero-width characters and the BOM: invisible, and able to disguise text. */
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+
+/**
+ * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
+ * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
+ * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
+ * as syntax. GitHub also links `@name` and `#123` in the rendered text, so a zero-width space
+ * follows those two signs.
+ */
 export function forCell(text: string, cap = 200): string {
   const cut = text.length > cap ? `${text.slice(0, cap)}…` : text
   return cut
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/`/g, '&#96;')
     .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(INVISIBLE, visible)
+    .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
+    .replace(/&#(64|35);(?=[A-Za-z0-9_])/g, '&#$1;&#8203;')
+}
+
+/** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
+export function jsonOf(value: unknown, cap = 1024, depth = 8): string {
+  const limited = (item: unknown, level: number): unknown => {
+    if (item === null || typeof item !== 'object') return item
+    if (level >= depth) return Array.isArray(item) ? '[…]' : '{…}'
+    if (Array.isArray(item)) return item.slice(0, 50).map(entry => limited(entry, level + 1))
+    return Object.fromEntries(
+      Object.entries(item)
+        .slice(0, 50)
+        .map(([key, entry]) => [key, limited(entry, level + 1)])
+    )
+  }
+  let text: string
+  try {
+    text = JSON.stringify(limited(value, 0)) ?? String(value)
+  } catch {
+    text = '(not representable)'
+  }
+  return text.length > cap ? `${text.slice(0, cap)}…` : text
 }
 
 /** A request id we can show and output: short, and made of characters ids are made of. */

@@ -5,7 +5,7 @@
  * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
  */
 import * as path from 'node:path'
-import { describeTarget, type ActionError } from './errors.js'
+import type { ActionError, StartTarget } from './errors.js'
 import type { ExportResult, KnownRun } from './main.js'
 import { count, formatBytes } from './progress.js'
 import type { Preview } from './rows.js'
@@ -15,7 +15,7 @@ export function renderSummary(result: ExportResult): string {
   const { started, durationSeconds, usage, logLines } = result.run
   const rows: Array<[string, string]> = [
     ['Run', code(result.runId)],
-    ...(started ? [['Started by this step', `yes, ${forCell(describeTarget(started))}`] as [string, string]] : []),
+    ...(started ? [['Started by this step', startedBy(started)] as [string, string]] : []),
     ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`] as [string, string]] : []),
     ...(usage !== undefined ? [['Usage (cost)', code(usage)] as [string, string]] : []),
     ...(logLines ? [['Run log lines shown', logLinesText(logLines)] as [string, string]] : []),
@@ -25,7 +25,8 @@ export function renderSummary(result: ExportResult): string {
     ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
     ['File', code(path.basename(result.path))],
     ['Size', result.size < 1024 ? count(result.size, 'byte') : `${formatBytes(result.size)} (${result.size} bytes)`],
-    ['SHA-256', code(result.sha256)]
+    ['SHA-256', code(result.sha256)],
+    ...(result.verified ? [['Storage checksum', `verified (${result.verified})`] as [string, string]] : [])
   ]
   const { timings, retries, requestIds, freshLink } = result.details
   const detail: Array<[string, string]> = [
@@ -79,14 +80,17 @@ function previewSection({ columns, rows, moreColumns }: Preview): string[] {
 export function renderFailureSummary(error: ActionError, known?: KnownRun): string {
   const rows: Array<[string, string]> = [
     ...(known ? [['Run', code(known.runId)] as [string, string]] : []),
-    ...(known?.started
-      ? [['Started by this step', `yes, ${forCell(describeTarget(known.started))}`] as [string, string]]
-      : []),
+    ...(known?.started ? [['Started by this step', startedBy(known.started)] as [string, string]] : []),
     ['What happened', forCell(error.message, 4096)],
     ['What to do', forCell(error.hint, 1024)]
   ]
   if (error.requestId) rows.push(['CoreClaw request id', code(error.requestId)])
   return ['### CoreClaw export failed', '', table(rows), ''].join('\n')
+}
+
+/** Our own, validated ids: shown as code. */
+function startedBy(target: StartTarget): string {
+  return 'workerId' in target ? `yes, worker ${code(target.workerId)}` : `yes, task ${code(target.taskId)}`
 }
 
 function logLinesText({ shown, leftOut }: { shown: number; leftOut: number }): string {

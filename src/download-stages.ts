@@ -1,0 +1,170 @@
+/**
+ * The two stages of the download pipeline that are ours (download.ts puts them together):
+ *
+ *   response → Meter (the bytes as sent) → decoder → Digest (the file's bytes) → temporary file
+ *
+ * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
+ * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
+ * a time costs no more per byte downstream than one sending 64 KiB at a time. Digest guards the
+ * file: it feeds the hash and the watchers, reports progress in bytes written, refuses a body that
+ * decompresses out of all proportion, and stops before the runner's disk is full.
+ */
+import { createHash, type Hash } from 'node:crypto'
+import { statfs } from 'node:fs/promises'
+import { Transform, type TransformCallback } from 'node:stream'
+import { DownloadError, FileSystemError } from './errors.js'
+
+/** Chunks smaller than this are gathered until there is this much, or the body ends. */
+const GATHER_BYTES = 64 * 1024
+/** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
+export const MAX_EXPANSION = 1000
+/** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
+const EXPANSION_FLOOR = 1024 * 1024
+/** The download stops when writing on would leave the runner's disk with less free space than this. */
+export const DISK_RESERVE_BYTES = 256 * 1024 * 1024
+/** How often free space is looked at: statfs costs a system call, so not every chunk. */
+const DISK_CHECK_EVERY = 16 * 1024 * 1024
+
+/** A checksum the storage host sent with the body: Content-MD5, or GCS's x-goog-hash md5. */
+export interface StorageChecksum {
+  header: 'Content-MD5' | 'x-goog-hash'
+  /** base64 MD5 of the body as sent. */
+  md5: string
+}
+
+export class Meter extends Transform {
+  bytes = 0
+  private readonly watchdog: NodeJS.Timeout
+  private readonly md5?: Hash
+  /**
+   * Small chunks are copied in here, not kept: each is a slice that would pin the whole buffer of the
+   * socket read it came from, and a host sending a byte at a time would pin thousands of them.
+   */
+  private gathered = Buffer.allocUnsafe(GATHER_BYTES)
+  private gatheredBytes = 0
+
+  constructor(
+    timeoutMs: number,
+    onStall: () => void,
+    private readonly checksum: StorageChecksum | undefined,
+    private readonly where: string
+  ) {
+    super()
+    this.watchdog = setTimeout(onStall, timeoutMs)
+    if (checksum) this.md5 = createHash('md5')
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    this.watchdog.refresh()
+    this.md5?.update(chunk)
+    if (chunk.length >= GATHER_BYTES) {
+      this.pushGathered()
+      return done(null, chunk)
+    }
+    if (this.gatheredBytes + chunk.length > GATHER_BYTES) this.pushGathered()
+    chunk.copy(this.gathered, this.gatheredBytes)
+    this.gatheredBytes += chunk.length
+    done()
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.pushGathered()
+    if (this.checksum && this.md5) {
+      const got = this.md5.digest('base64')
+      if (got !== this.checksum.md5) {
+        return done(
+          new DownloadError(
+            'checksum',
+            `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
+          )
+        )
+      }
+    }
+    done()
+  }
+
+  stop(): void {
+    clearTimeout(this.watchdog)
+  }
+
+  private pushGathered(): void {
+    if (this.gatheredBytes === 0) return
+    // Handed downstream whole; the next chunks go into a new buffer.
+    this.push(this.gathered.subarray(0, this.gatheredBytes))
+    this.gathered = Buffer.allocUnsafe(GATHER_BYTES)
+    this.gatheredBytes = 0
+  }
+}
+
+export interface DigestOptions {
+  watchers: Array<{ update(bytes: Buffer): void }>
+  /** Bytes written so far. */
+  onProgress?: (bytes: number) => void
+  /** With a Content-Encoding: the meter of the encoded bytes, to measure the expansion against. */
+  encoded?: Meter
+  /** The folder the file is written to, whose free space is watched. */
+  folder: string
+  where: string
+}
+
+export class Digest extends Transform {
+  bytes = 0
+  private nextDiskCheck = DISK_CHECK_EVERY
+
+  constructor(private readonly options: DigestOptions) {
+    super()
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    const { encoded, watchers, onProgress } = this.options
+    if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
+      return done(
+        new DownloadError(
+          'bomb',
+          `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
+        )
+      )
+    }
+    for (const watcher of watchers) watcher.update(chunk)
+    onProgress?.(this.bytes)
+    if (this.bytes < this.nextDiskCheck) return done(null, chunk)
+    this.nextDiskCheck = this.bytes + DISK_CHECK_EVERY
+    this.checkDisk().then(
+      () => done(null, chunk),
+      error => done(error)
+    )
+  }
+
+  /** Fails before the disk is full: the other steps of the job need their space too. */
+  private async checkDisk(): Promise<void> {
+    let free: number
+    try {
+      const stats = await statfs(this.options.folder)
+      free = stats.bavail * stats.bsize
+    } catch {
+      return // A file system that can't say: the write itself fails when it is full.
+    }
+    if (free < DISK_RESERVE_BYTES) {
+      throw new FileSystemError(
+        this.options.folder,
+        Object.assign(new Error('disk full'), { code: 'ENOSPC' }),
+        `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${DISK_RESERVE_BYTES / 1024 / 1024} MiB would be left`
+      )
+    }
+  }
+}
+
+/** The storage host's checksum of the body, when it sends one we can check. */
+export function storageChecksum(headers: Record<string, string | string[] | undefined>): StorageChecksum | undefined {
+  const contentMd5 = headers['content-md5']
+  if (typeof contentMd5 === 'string' && /^[A-Za-z0-9+/]{22}==$/.test(contentMd5.trim())) {
+    return { header: 'Content-MD5', md5: contentMd5.trim() }
+  }
+  // GCS: "x-goog-hash: crc32c=…, md5=…", possibly as two headers (Node joins them with ", ").
+  const goog = headers['x-goog-hash']
+  const joined = Array.isArray(goog) ? goog.join(',') : goog
+  const md5 = /(?:^|,)\s*md5=([A-Za-z0-9+/]{22}==)/.exec(joined ?? '')?.[1]
+  return md5 ? { header: 'x-goog-hash', md5 } : undefined
+}
