@@ -59,7 +59,7 @@ export function renderedSummary(summary: string): string {
 
 /** Each table cell of the rendered summary, as the text a reader sees (our zero-width spaces removed). */
 export function summaryCells(summary: string): string[] {
-  return [...renderedSummary(summary).matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map(([, cell]) =>
+  return [...renderedSummary(summary).matchAll(/<(td|th)(?:\s[^>]*)?>([\s\S]*?)<\/\1>/g)].map(([, , cell]) =>
     cell
       .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
       .replace(/&quot;/g, '"')
