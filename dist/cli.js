@@ -1768,7 +1768,7 @@ async function send(url, headers, options) {
     catch (error) {
         client.dispose();
         const reason = signal.aborted ? signal.reason : error;
-        // No head yet, through a proxy: whichever deadline fired, it was the proxy that never answered.
+        // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
         if (proxy && reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU)
             throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy);
         throw networkError(reason, operation, timeoutMs, proxy);

@@ -157,7 +157,7 @@ async function send(
   } catch (error) {
     client.dispose()
     const reason = signal.aborted ? signal.reason : error
-    // No head yet, through a proxy: whichever deadline fired, it was the proxy that never answered.
+    // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
     if (proxy && reason instanceof TimeoutError) throw TimeoutError.noAnswer(operation, timeoutMs, proxy)
     throw networkError(reason, operation, timeoutMs, proxy)
   } finally {
