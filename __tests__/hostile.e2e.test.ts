@@ -181,6 +181,20 @@ describe('decompression bombs and a filling disk', () => {
   })
 })
 
+test('a host that sends one byte per write: the file is whole, hashed and counted (memory is measured by npm run bench)', async () => {
+  sandbox.addRun({
+    slug: 'TINYCHUNKS',
+    rows: Array.from({ length: 400 }, (_, i) => ({ n: i, text: `row ${i}, quoted "x"` }))
+  })
+  sandbox.fail('download', { chunkBytes: 1 })
+  const result = await step({ 'run-id': 'TINYCHUNKS' })
+  expect(result.code).toBe(0)
+  const expected = sandbox.expectedBytes('TINYCHUNKS', 'csv') as Buffer
+  expect(readFileSync(result.outputs.path)).toEqual(expected)
+  expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
+  expect(result.outputs.rows).toBe('400')
+})
+
 describe('what the storage host says, and its checksum', () => {
   test('a 403 with an XML error code puts the code in the error; a signature mismatch points at the clock or a proxy', async () => {
     const xml = Buffer.from(

@@ -684,7 +684,9 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
-/** Chunks smaller than this are gathered until there is this much, or the body ends. */
+/** Chunks smaller than this are gathered; larger ones, what a socket read gives a fast download, pass as they are. */
+const SMALL_CHUNK = 16 * 1024;
+/** Gathered chunks go on once there is this much, or the body ends. */
 const GATHER_BYTES = 64 * 1024;
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
 const MAX_EXPANSION = 1000;
@@ -718,7 +720,7 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         this.bytes += chunk.length;
         this.watchdog.refresh();
         this.md5?.update(chunk);
-        if (chunk.length >= GATHER_BYTES) {
+        if (chunk.length >= SMALL_CHUNK) {
             this.pushGathered();
             return done(null, chunk);
         }

@@ -14,7 +14,9 @@ import { statfs } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import { DownloadError, FileSystemError } from './errors.js'
 
-/** Chunks smaller than this are gathered until there is this much, or the body ends. */
+/** Chunks smaller than this are gathered; larger ones, what a socket read gives a fast download, pass as they are. */
+const SMALL_CHUNK = 16 * 1024
+/** Gathered chunks go on once there is this much, or the body ends. */
 const GATHER_BYTES = 64 * 1024
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
 export const MAX_EXPANSION = 1000
@@ -58,7 +60,7 @@ export class Meter extends Transform {
     this.bytes += chunk.length
     this.watchdog.refresh()
     this.md5?.update(chunk)
-    if (chunk.length >= GATHER_BYTES) {
+    if (chunk.length >= SMALL_CHUNK) {
       this.pushGathered()
       return done(null, chunk)
     }
