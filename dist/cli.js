@@ -784,8 +784,9 @@ class Digest extends external_node_stream_namespaceObject.Transform {
         catch {
             return; // A file system that can't say: the write itself fails when it is full.
         }
-        if (free < DISK_RESERVE_BYTES) {
-            throw new errors/* FileSystemError */.ic(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${DISK_RESERVE_BYTES / 1024 / 1024} MiB would be left`);
+        const reserve = this.options.reserveBytes ?? DISK_RESERVE_BYTES;
+        if (free < reserve) {
+            throw new errors/* FileSystemError */.ic(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`);
         }
     }
 }

@@ -107,6 +107,8 @@ export interface DigestOptions {
   encoded?: Meter
   /** The folder the file is written to, whose free space is watched. */
   folder: string
+  /** The free space to leave; DISK_RESERVE_BYTES unless a test says otherwise. */
+  reserveBytes?: number
   where: string
 }
 
@@ -148,11 +150,12 @@ export class Digest extends Transform {
     } catch {
       return // A file system that can't say: the write itself fails when it is full.
     }
-    if (free < DISK_RESERVE_BYTES) {
+    const reserve = this.options.reserveBytes ?? DISK_RESERVE_BYTES
+    if (free < reserve) {
       throw new FileSystemError(
         this.options.folder,
         Object.assign(new Error('disk full'), { code: 'ENOSPC' }),
-        `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${DISK_RESERVE_BYTES / 1024 / 1024} MiB would be left`
+        `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`
       )
     }
   }

@@ -1,0 +1,99 @@
+// The two pipeline stages of our own, fed directly: what the meter hands on, and what the digest refuses.
+import { createHash } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Digest, Meter, storageChecksum } from '../src/download-stages.js'
+import { DownloadError, FileSystemError } from '../src/errors.js'
+
+async function through(chunks: Buffer[], ...stages: Array<Meter | Digest>): Promise<number[]> {
+  const sizes: number[] = []
+  const sink = new Writable({ write: (chunk: Buffer, _e, done) => void (sizes.push(chunk.length), done()) })
+  await pipeline([Readable.from(chunks), ...stages, sink])
+  return sizes
+}
+
+const meter = (checksum?: Parameters<typeof storageChecksum>[0]) => {
+  const stage = new Meter(60_000, () => undefined, checksum ? storageChecksum(checksum) : undefined, 'storage')
+  return stage
+}
+
+describe('the meter', () => {
+  test('a byte at a time is handed on in 64 KiB pieces, and nothing is lost', async () => {
+    const stage = meter()
+    const sizes = await through(
+      Array.from({ length: 150_000 }, () => Buffer.from('x')),
+      stage
+    )
+    stage.stop()
+    expect(sizes).toEqual([65_536, 65_536, 150_000 - 2 * 65_536])
+    expect(stage.bytes).toBe(150_000)
+  })
+
+  test('chunks of 16 KiB and more pass as they are, after what was gathered before them', async () => {
+    const stage = meter()
+    const sizes = await through([Buffer.alloc(10), Buffer.alloc(20_000), Buffer.alloc(5)], stage)
+    stage.stop()
+    expect(sizes).toEqual([10, 20_000, 5])
+  })
+
+  test("the storage host's Content-MD5: a match passes, a mismatch is a retryable corrupt transfer", async () => {
+    const body = Buffer.from('the,file\n1,2\n')
+    const md5 = createHash('md5').update(body).digest('base64')
+    const good = meter({ 'content-md5': md5 })
+    await expect(through([body], good)).resolves.toEqual([body.length])
+    good.stop()
+    const bad = meter({ 'x-goog-hash': `crc32c=AAAAAA==, md5=${createHash('md5').update('other').digest('base64')}` })
+    const error = await through([body], bad).catch(e => e)
+    bad.stop()
+    expect(error).toBeInstanceOf(DownloadError)
+    expect(error.retryable).toBe(true)
+    expect(error.message).toMatch(/does not match the storage host's x-goog-hash/)
+  })
+})
+
+describe('the digest', () => {
+  test('more than 1,000 times the encoded bytes is a decompression bomb: final', async () => {
+    const encoded = meter()
+    await through([Buffer.alloc(1000)], encoded)
+    encoded.stop()
+    const digest = new Digest({ watchers: [], encoded, folder: tmpdir(), where: 'storage' })
+    const error = await through(
+      Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024)),
+      digest
+    ).catch(e => e)
+    expect(error).toBeInstanceOf(DownloadError)
+    expect(error.retryable).toBe(false)
+    expect(error.message).toMatch(/expanded to more than 1000 times its 1000 compressed bytes/)
+  })
+
+  test('the disk: writing on stops before the reserve is reached, as a "disk full" error', async () => {
+    const digest = new Digest({
+      watchers: [],
+      folder: tmpdir(),
+      where: 'storage',
+      reserveBytes: Number.MAX_SAFE_INTEGER
+    })
+    const error = await through(
+      Array.from({ length: 300 }, () => Buffer.alloc(64 * 1024)),
+      digest
+    ).catch(e => e)
+    expect(error).toBeInstanceOf(FileSystemError)
+    expect(error.message).toMatch(/ENOSPC \(the runner's disk is full: stopped with 16777216 bytes written/)
+    expect(error.hint).toMatch(/disk is full/)
+  })
+
+  test('progress counts the bytes written, and every byte reaches the watchers', async () => {
+    const seen: number[] = []
+    let watched = 0
+    const digest = new Digest({
+      watchers: [{ update: b => void (watched += b.length) }],
+      onProgress: b => void seen.push(b),
+      folder: tmpdir(),
+      where: 'storage'
+    })
+    await through([Buffer.alloc(3), Buffer.alloc(4)], digest)
+    expect(seen).toEqual([3, 7])
+    expect(watched).toBe(7)
+  })
+})
