@@ -181,6 +181,27 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
     expect(result.outputs['run-started']).toBe('false')
   })
 
+  test('with overwrite: false, a file already at a fixed path is refused before a run is started', async () => {
+    await sandboxWith()
+    const first = await start()
+    const count = sandbox.requests.length
+    writeFileSync(path.join(first.workspace, 'keep.csv'), 'yesterday')
+    const result = await start({ overwrite: 'false', path: 'keep.csv' }, first.workspace)
+    expect(errorLine(result)).toContain('keep.csv already exists and overwriting is off')
+    expect(sandbox.requests).toHaveLength(count)
+    expect(readFileSync(path.join(first.workspace, 'keep.csv'), 'utf8')).toBe('yesterday')
+  })
+
+  test('a destination folder that cannot be made fails before any request, not after the wait', async () => {
+    await sandboxWith()
+    const first = await start()
+    const count = sandbox.requests.length
+    writeFileSync(path.join(first.workspace, 'taken'), 'a file, not a folder')
+    const result = await start({ path: 'taken/out.csv' }, first.workspace)
+    expect(errorLine(result)).toMatch(/could not write .*taken: ENOTDIR/)
+    expect(sandbox.requests).toHaveLength(count)
+  })
+
   test('an input-file over 1 MiB', async () => {
     await sandboxWith()
     const first = await start()
@@ -453,6 +474,22 @@ describe('stopping the run when the step stops', () => {
       expect(run.aborted).toBe(true)
     })
 
+    test('SIGINT while the start request is unanswered: a run may have started, and no abort (there is no run id)', async () => {
+      await sandboxWith()
+      sandbox.fail('start', { hang: true, startsRun: true })
+      const { result } = await cancelWhenWaiting(
+        { 'run-id': 'new', 'worker-id': WORKER, input: JSON.stringify(INPUT) },
+        /Starting a run of/
+      )
+      const ended = await result
+      expect(ended.signal).toBe('SIGINT')
+      expect(errorLine(ended)).toMatch(
+        /the start request for worker .*, sent at .* UTC, got no clear answer \(cancelled by SIGINT\); a run may have started/
+      )
+      expect(runsCreated()).toHaveLength(1)
+      expect(sandbox.seen('abort')).toHaveLength(0)
+    })
+
     test.each([
       ['a given slug', { 'run-id': 'RUNNINGRUN' }],
       ['last', { 'run-id': 'last' }]
@@ -471,7 +508,7 @@ describe('stopping the run when the step stops', () => {
  * Starts the step, and once it waits for its run, cancels it as the runner does: SIGINT, then
  * SIGTERM 7.5 s later if it is still there.
  */
-async function cancelWhenWaiting(inputs: Record<string, string>) {
+async function cancelWhenWaiting(inputs: Record<string, string>, when = /is (ready|running)/) {
   const { child, result } = startAction({
     inputs: { 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs }
   })
@@ -479,7 +516,7 @@ async function cancelWhenWaiting(inputs: Record<string, string>) {
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', chunk => {
       stdout += chunk
-      if (/is (ready|running)/.test(stdout)) resolve()
+      if (when.test(stdout)) resolve()
     })
     child.once('close', () => reject(new Error(`the step ended before it waited:\n${stdout}`)))
   })

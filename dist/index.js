@@ -6119,25 +6119,23 @@ function isObject(value) {
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
 async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) {
-    const { workerId, taskId, workerVersion } = inputs;
-    let target;
-    let start;
-    if (workerId) {
-        target = { workerId };
-        if (workerInput && inputs.input) {
-            await checkInputSchema(client, workerId, workerInput, 'text' in inputs.input ? 'input' : 'input-file', log);
+    const { workerId, taskId = '', workerVersion, input } = inputs;
+    // parseInputs lets `new` through only with exactly one of a worker and a task.
+    const target = workerId ? { workerId } : { taskId };
+    if (workerId && workerInput && input) {
+        await checkInputSchema(client, workerId, workerInput, 'text' in input ? 'input' : 'input-file', log);
+    }
+    const start = workerId
+        ? {
+            kind: 'worker',
+            workerId,
+            body: {
+                is_async: true,
+                ...(workerInput && { input: workerInput }),
+                ...(workerVersion && { version: workerVersion })
+            }
         }
-        const body = {
-            is_async: true,
-            ...(workerInput && { input: workerInput }),
-            ...(workerVersion && { version: workerVersion })
-        };
-        start = { kind: 'worker', workerId, body };
-    }
-    else {
-        target = { taskId: taskId };
-        start = { kind: 'task', taskId: taskId, body: { is_async: true } };
-    }
+        : { kind: 'task', taskId, body: { is_async: true } };
     log.info(`Starting a run of ${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
     const sentAt = new Date(clock.now());
     try {

@@ -332,10 +332,6 @@ export async function startSandbox(options = {}) {
       res.end(fault.bytes)
       return true
     }
-    if (fault.chunkBytes) {
-      // The route's own answer, written a few bytes at a time: a host that sends tiny chunks.
-      return false
-    }
     if (fault.envelope) {
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', ...fault.headers })
       res.end(JSON.stringify(fault.envelope))

@@ -35,24 +35,23 @@ export async function startRun(
   workerInput: WorkerInput | undefined,
   { log, clock, waitUntilMs }: StartOptions
 ): Promise<StartedRun> {
-  const { workerId, taskId, workerVersion } = inputs
-  let target: StartTarget
-  let start: StartRequest
-  if (workerId) {
-    target = { workerId }
-    if (workerInput && inputs.input) {
-      await checkInputSchema(client, workerId, workerInput, 'text' in inputs.input ? 'input' : 'input-file', log)
-    }
-    const body = {
-      is_async: true as const,
-      ...(workerInput && { input: workerInput }),
-      ...(workerVersion && { version: workerVersion })
-    }
-    start = { kind: 'worker', workerId, body }
-  } else {
-    target = { taskId: taskId as string }
-    start = { kind: 'task', taskId: taskId as string, body: { is_async: true } }
+  const { workerId, taskId = '', workerVersion, input } = inputs
+  // parseInputs lets `new` through only with exactly one of a worker and a task.
+  const target: StartTarget = workerId ? { workerId } : { taskId }
+  if (workerId && workerInput && input) {
+    await checkInputSchema(client, workerId, workerInput, 'text' in input ? 'input' : 'input-file', log)
   }
+  const start: StartRequest = workerId
+    ? {
+        kind: 'worker',
+        workerId,
+        body: {
+          is_async: true,
+          ...(workerInput && { input: workerInput }),
+          ...(workerVersion && { version: workerVersion })
+        }
+      }
+    : { kind: 'task', taskId, body: { is_async: true } }
 
   log.info(`Starting a run of ${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`)
   const sentAt = new Date(clock.now())
