@@ -132,7 +132,7 @@ describe('exporting a succeeded run', () => {
       else if (depth === 0) outside.push(line)
     }
     expect(outside).toContain('Run SLOWRUN is ready, 1 row so far; waited 0 s of 600 s.')
-    expect(lines).toContain('::group::Log of run SLOWRUN: entries 1–5')
+    expect(lines).toContain('::group::Log of run SLOWRUN: lines 1–5')
   })
 })
 

@@ -195,6 +195,6 @@ describe('--run-id new', () => {
     expect(code === null ? signal : code).toBe('SIGINT')
     const started = [...sandbox.runs.values()].find(run => run.startedAtMs !== undefined)
     expect(sandbox.seen('abort').map(r => r.path)).toEqual([`/api/v2/worker-runs/${started?.slug}/abort`])
-    expect(stderr).toMatch(/error: Run \w+: cancelled by SIGINT/)
+    expect(stderr).toMatch(/error: cancelled by SIGINT; asked CoreClaw to abort run \w+, which this step started/)
   })
 })

@@ -5,9 +5,10 @@ import * as net from 'node:net'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import { createHash } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { startProxy } from '../sandbox/proxy.js'
-import { runAction } from '../sandbox/runner.js'
+import { makeTempDir, ROOT, runAction } from '../sandbox/runner.js'
 import {
   errorLine,
   filesIn,
@@ -193,6 +194,29 @@ test('a host that sends one byte per write: the file is whole, hashed and counte
   expect(readFileSync(result.outputs.path)).toEqual(expected)
   expect(result.outputs.sha256).toBe(createHash('sha256').update(expected).digest('hex'))
   expect(result.outputs.rows).toBe('400')
+})
+
+test('a body in 1-byte chunks sent as fast as the socket takes it: memory stays under 128 MB on every runtime', async () => {
+  // The whole chunked body in one write, so the action receives tiny chunks far faster than it
+  // handles them: each one is its own buffer in Node, and none may pile up (Node 24 reached 500 MB).
+  const size = 2 * 1024 * 1024
+  const body = Buffer.concat([
+    Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n'),
+    Buffer.from('1\r\na\r\n'.repeat(size)),
+    Buffer.from('0\r\n\r\n')
+  ])
+  sandbox.fail('download', { raw: body })
+  const peakFile = path.join(makeTempDir('coreclaw-memory-'), 'peak-rss')
+  const preload = pathToFileURL(path.join(ROOT, 'sandbox', 'peak-memory.js')).href
+  const result = await step({ 'if-empty': 'ignore' }, undefined, {
+    NODE_OPTIONS: `--import ${preload}`,
+    CORECLAW_PEAK_RSS_FILE: peakFile
+  })
+  expect(result.code).toBe(0)
+  expect(result.outputs.size).toBe(String(size))
+  const peakMb = Number(readFileSync(peakFile, 'utf8')) / 1024
+  expect(peakMb).toBeGreaterThan(0)
+  expect(peakMb).toBeLessThanOrEqual(128)
 })
 
 describe('what the storage host says, and its checksum', () => {

@@ -269,7 +269,7 @@ describe('waiting for the run', () => {
     sandbox.addRun({ slug: 'ENDLESS', status: 'running' })
     const result = await step({ 'run-id': 'ENDLESS', 'wait-timeout': '0' })
     expect(result.code).toBe(1)
-    expect(routes()).toBe('run log')
+    expect(routes()).toBe('run')
     expect(errorLine(result)).toMatch(/still running after 0 s\. Set 'wait-timeout'/)
   })
 

@@ -131,6 +131,8 @@ describe('starting a run: retried only when CoreClaw provably started nothing', 
   const refusal = (status: number, appCode: number) =>
     new CoreClawError({ operation: 'start request', status, appCode })
   const notEnvelope = (status: number) => new CoreClawError({ operation: 'start request', status, notEnvelope: true })
+  /** As http.ts marks a failure that came before the connection was made. */
+  const beforeConnecting = <E extends NetworkError>(error: E): E => Object.assign(error, { unsent: true })
 
   test.each<[string, Error, boolean]>([
     ['429 / 13000 rate limited', refusal(429, 13000), true],
@@ -138,10 +140,20 @@ describe('starting a run: retried only when CoreClaw provably started nothing', 
     ['400 / 30003 plan concurrency limit', refusal(400, 30003), true],
     ['400 / 30001 balance too low', refusal(400, 30001), true],
     ['404 / 50001 no such worker', refusal(404, 50001), true],
-    ['connection refused', new NetworkError('start request', 'ECONNREFUSED', ''), true],
-    ['no DNS answer', new NetworkError('start request', 'ENOTFOUND', ''), true],
-    ['an untrusted certificate', new TlsError('start request', 'SELF_SIGNED_CERT_IN_CHAIN', ''), true],
+    ['connection refused', beforeConnecting(new NetworkError('start request', 'ECONNREFUSED', '')), true],
+    ['no DNS answer', beforeConnecting(new NetworkError('start request', 'ENOTFOUND', '')), true],
+    [
+      'an untrusted certificate',
+      beforeConnecting(new TlsError('start request', 'SELF_SIGNED_CERT_IN_CHAIN', '')),
+      true
+    ],
+    ['a timeout before the connection was made', beforeConnecting(TimeoutError.noAnswer('start request', 1000)), true],
     ['a reset after sending', new NetworkError('start request', 'ECONNRESET', ''), false],
+    [
+      'a TLS error after the request was written: judged by phase, not code',
+      new NetworkError('start request', 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC', ''),
+      false
+    ],
     ['a timeout', TimeoutError.noAnswer('start request', 1000), false],
     ['500 / 10000', refusal(500, 10000), false],
     ['a 502 gateway page', notEnvelope(502), false],
@@ -156,9 +168,10 @@ describe('starting a run: retried only when CoreClaw provably started nothing', 
     const { verdict } = startRule(0)
     expect(verdict(refusal(400, 30003))).toBe('wait')
     expect(verdict(refusal(429, 13000))).toBe('retry')
-    expect(verdict(new NetworkError('start request', 'ECONNREFUSED', ''))).toBe('retry')
+    expect(verdict(beforeConnecting(new NetworkError('start request', 'ECONNREFUSED', '')))).toBe('retry')
+    expect(verdict(new NetworkError('start request', 'ERR_SSL_WRONG_VERSION_NUMBER', ''))).toBe('final')
     expect(verdict(refusal(400, 30001))).toBe('final')
-    expect(verdict(new TlsError('start request', 'CERT_HAS_EXPIRED', ''))).toBe('final')
+    expect(verdict(beforeConnecting(new TlsError('start request', 'CERT_HAS_EXPIRED', '')))).toBe('final')
     expect(verdict(notEnvelope(502))).toBe('final')
     expect(verdict(TimeoutError.noAnswer('start request', 1000))).toBe('final')
   })

@@ -2,7 +2,7 @@
 // moving tail, and never more than the cap.
 import type { CoreClawClient, LogEntry } from '../src/coreclaw.js'
 import type { Log } from '../src/log.js'
-import { longestOverlap, RunLogFollower } from '../src/run-log.js'
+import { LOG_CAPS, longestOverlap, RunLogFollower } from '../src/run-log.js'
 
 function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
   const lines: string[] = []
@@ -22,7 +22,8 @@ function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
       return answer
     }
   } as unknown as CoreClawClient
-  return { follow: new RunLogFollower(client, 'RUN', log, cap), lines, debug }
+  const caps = cap === undefined ? undefined : { ...LOG_CAPS, lines: cap }
+  return { follow: new RunLogFollower(client, 'RUN', log, caps), lines, debug }
 }
 
 const entries = (...contents: string[]) => contents.map(content => ({ content }))
@@ -64,8 +65,36 @@ test('the cap: entries past it are counted, and finish() says how many', async (
   await follow.poll()
   follow.finish()
   expect(lines.slice(0, 3)).toEqual(['| 1', '| 2', '| 3'])
-  expect(lines[3]).toMatch(/^… 2 more log lines were left out \(the step shows at most 3\)/)
+  expect(lines[3]).toMatch(/^… 2 more log lines were left out \(the step shows at most 3 lines\)/)
   expect(follow.lines).toEqual({ shown: 3, leftOut: 2 })
+})
+
+test('lines are capped, not only entries: one entry of many lines prints up to the cap, and the rest is counted', async () => {
+  const { follow, lines } = follower([[{ content: 'x\n'.repeat(1_500_000) }]])
+  await follow.poll()
+  follow.finish()
+  expect(lines.filter(line => line === '| x')).toHaveLength(LOG_CAPS.readLines)
+  expect(follow.lines).toEqual({ shown: LOG_CAPS.readLines, leftOut: 1_500_001 - LOG_CAPS.readLines })
+  expect(lines.at(-1)).toMatch(/^… 1499501 more log lines were left out/)
+})
+
+test('bytes are capped too: long lines stop at the per-read byte cap', async () => {
+  const { follow, lines } = follower([entries(...Array.from({ length: 400 }, (_, i) => `${i}`.padEnd(1000, 'y')))])
+  await follow.poll()
+  const printed = lines.filter(line => line.startsWith('| '))
+  expect(printed.join('\n').length).toBeLessThanOrEqual(LOG_CAPS.readBytes)
+  expect(printed.length + follow.lines.leftOut).toBe(400)
+})
+
+test('a timestamp beyond what Date can show prints no time, and never throws', async () => {
+  const { follow, lines } = follower([[{ content: 'late', timestampMs: 9e15 }]])
+  await follow.poll()
+  expect(lines).toEqual(['| late'])
+})
+
+test('a read under way is not started twice', async () => {
+  const { follow } = follower([entries('a')])
+  expect(follow.poll()).toBe(follow.poll())
 })
 
 test('a failed read is a debug line, never an error', async () => {

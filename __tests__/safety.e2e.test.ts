@@ -193,6 +193,6 @@ describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
 
 /** Polls until `condition` holds (the step has started writing). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  for (let i = 0; i < 600 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
   if (!condition()) throw new Error('the condition never held')
 }

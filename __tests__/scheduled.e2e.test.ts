@@ -134,6 +134,30 @@ describe('run-id: last-succeeded', () => {
     expect(sandbox.seen('list')[0].query).toEqual({ status: 'succeeded', limit: '100' })
   })
 
+  test("the list is checked, not trusted: another worker's run, a run with no or a strange status, and a date beyond Date are passed over", async () => {
+    sandbox.addRun({ slug: 'GOOD', worker: 'acme/scraper', finishedAt: 1764000000 })
+    const listed = (slug: string, fields: object) => ({ slug, scraper_slug: 'acme/scraper', ...fields })
+    sandbox.fail('list', {
+      envelope: {
+        code: 0,
+        data: {
+          list: [
+            listed('GOOD', { status: 'succeeded', finished_at: 1764000000 }),
+            listed('OTHERWORKER', { scraper_slug: 'acme/other', status: 'succeeded', finished_at: 1765000000 }),
+            listed('NOSTATUS', { finished_at: 1765000001 }),
+            listed('SHOUTING', { status: 'FAILED!', finished_at: 1765000002 }),
+            listed('NOWORKER', { scraper_slug: undefined, status: 'succeeded', finished_at: 1765000003 }),
+            listed('FARFUTURE', { status: 'succeeded', finished_at: 9e12, started_at: 9e12 })
+          ]
+        }
+      }
+    })
+    const result = await step({ 'run-id': 'last-succeeded', 'worker-id': 'acme/scraper' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe('GOOD')
+    expect(result.stdout).toContain("run-id 'last-succeeded' of worker acme/scraper is run GOOD, finished ")
+  })
+
   test('no succeeded run: a clear error, nothing exported', async () => {
     sandbox.addRun({ slug: 'ONLYFAILED', worker: 'acme/none', status: 'failed' })
     const result: Step = await step({ 'run-id': 'last-succeeded', 'worker-id': 'acme/none' })

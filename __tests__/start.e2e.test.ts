@@ -1,11 +1,14 @@
 // `run-id: new`, end to end: the bundled action starts a run on the sandbox, shows its log, waits,
 // exports it, and stops it when the step stops. Each test checks what the sandbox received: how
 // many start requests, which bodies, which aborts.
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
-import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
-import { runAction, startAction } from '../sandbox/runner.js'
-import { errorLine, expectSecretsKept, type Sandbox, type Step } from './helpers.js'
+import * as tls from 'node:tls'
+import { DEMO_TASK, DEMO_WORKER, SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
+import { makeTempDir, runAction, startAction } from '../sandbox/runner.js'
+import { errorLine, expectSecretsKept, filesIn, type Sandbox, type Step } from './helpers.js'
 
 const WORKER = DEMO_WORKER.id
 const INPUT = { parameters: { custom: { keywords: ['coffee'], base_location: 'New York,USA', max_results: 3 } } }
@@ -212,6 +215,30 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
     expect(sandbox.requests).toHaveLength(count)
   })
 
+  const posixOnly = process.platform === 'win32' ? test.skip : test
+  posixOnly('an input-file that is a FIFO is refused at once, never opened (opening one waits forever)', async () => {
+    await sandboxWith()
+    const workspace = makeTempDir('coreclaw-workspace-')
+    execFileSync('mkfifo', [path.join(workspace, 'input.json')])
+    const result = await start({ input: '', 'input-file': 'input.json' }, workspace)
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(/Input 'input-file' is not a regular file: input\.json/)
+    expect(sandbox.requests).toHaveLength(0)
+  })
+
+  test('an input-file that is not UTF-8 is an error that says where, not silent U+FFFD', async () => {
+    await sandboxWith()
+    const workspace = makeTempDir('coreclaw-workspace-')
+    const bytes = Buffer.concat([Buffer.from('{\n  "city": "M'), Buffer.from([0xfc]), Buffer.from('nchen"\n}')])
+    writeFileSync(path.join(workspace, 'latin1.json'), bytes)
+    const result = await start({ input: '', 'input-file': 'latin1.json' }, workspace)
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(
+      /Input 'input-file' is not UTF-8 text: latin1\.json has a byte that is not UTF-8 at line 2 \(byte 15\)/
+    )
+    expect(sandbox.requests).toHaveLength(0)
+  })
+
   test("an input that breaks the worker's schema: each violation by JSON path, and no start request", async () => {
     await sandboxWith()
     const bad = { parameters: { custom: { keywords: 'coffee', max_results: 0, password: SITE_PASSWORD } } }
@@ -267,6 +294,160 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
   })
 })
 
+describe('start only, and a dry run', () => {
+  test('wait-timeout: 0 starts the run and leaves it: run-id and run-started set, a summary naming it, no wait, no export, no abort', async () => {
+    await sandboxWith({ runDurationMs: 60_000 })
+    const result = await start({ 'wait-timeout': '0' })
+    expect(result.code).toBe(0)
+    const [run] = runsCreated()
+    expect(starts()).toHaveLength(1)
+    expect(result.outputs['run-id']).toBe(run.slug)
+    expect(result.outputs['run-started']).toBe('true')
+    expect(result.outputs.path).toBe('')
+    expect(sandbox.seen('run')).toHaveLength(0)
+    expect(sandbox.seen('export')).toHaveLength(0)
+    expect(sandbox.seen('abort')).toHaveLength(0)
+    expect(run.aborted).toBeFalsy()
+    expect(result.summary).toContain('### CoreClaw run started')
+    expect(result.summary).toContain(`| Run | \`${run.slug}\` |`)
+    expect(result.stdout).toContain(`Run ${run.slug} was started and is left running`)
+    expect(filesIn(result.workspace)).toEqual([])
+  })
+
+  test('dry-run: the input is checked against the schema, the worker exists, nothing is started', async () => {
+    await sandboxWith()
+    const result = await start({ 'dry-run': 'true' })
+    expect(result.code).toBe(0)
+    expect(sandbox.seen('schema')).toHaveLength(1)
+    expect(starts()).toHaveLength(0)
+    expect(result.stdout).toContain(
+      `Dry run: this step would start a run of worker ${WORKER} with the input from 'input'. Nothing was started.`
+    )
+    expect(result.outputs['run-started']).toBe('false')
+    expect(result.summary).toContain('### CoreClaw dry run')
+  })
+
+  test('dry-run with an input-file that breaks the schema fails, and starts nothing', async () => {
+    await sandboxWith()
+    const workspace = makeTempDir('coreclaw-workspace-')
+    writeFileSync(path.join(workspace, 'scrape.json'), JSON.stringify({ parameters: { custom: { keywords: [] } } }))
+    const result = await start({ 'dry-run': 'true', input: '', 'input-file': 'scrape.json' }, workspace)
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('/parameters/custom/keywords must NOT have fewer than 1 items')
+    expect(starts()).toHaveLength(0)
+  })
+
+  test.each([
+    ['a worker that does not exist', { 'worker-id': 'acme/nope' }, /app code 50001/],
+    [
+      'a task that does not exist',
+      { 'worker-id': '', input: '', 'task-id': '01KKNOSUCHTASK000000000000' },
+      /task request failed: HTTP 404: app code 60001/
+    ]
+  ])('dry-run with %s fails, and starts nothing', async (_, inputs, message) => {
+    await sandboxWith()
+    const result = await start({ 'dry-run': 'true', ...inputs })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(message)
+    expect(starts()).toHaveLength(0)
+  })
+
+  test('dry-run with a saved task and a version: the task is looked up; the version is said to be unchecked', async () => {
+    await sandboxWith()
+    const task = await start({ 'dry-run': 'true', 'worker-id': '', input: '', 'task-id': DEMO_TASK })
+    expect(task.code).toBe(0)
+    expect(sandbox.seen('task')).toHaveLength(1)
+    const version = await start({ 'dry-run': 'true', 'worker-version': '9.9.9' })
+    expect(version.code).toBe(0)
+    expect(version.stdout).toMatch(/^::notice title=Version not checked::Version 9\.9\.9 was not checked/m)
+    expect(starts()).toHaveLength(0)
+  })
+
+  test('dry-run without run-id: new is refused: it would check nothing', async () => {
+    await sandboxWith()
+    const result = await start({ 'run-id': 'last', 'worker-id': '', input: '', 'dry-run': 'true' })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(/Input 'dry-run' is only used with 'run-id: new'/)
+    expect(sandbox.requests).toHaveLength(0)
+  })
+})
+
+describe('the schema check is bounded: a hostile schema never hangs, kills or blocks the step', () => {
+  /** `^(.|.)*X$` backtracks 2^n times on a value without an X: about 40 s of CPU at 29 characters. */
+  const REDOS = {
+    type: 'object',
+    properties: { keywords: { type: 'array', items: { type: 'string', pattern: '^(.|.)*X$' } } }
+  }
+  const REDOS_INPUT = JSON.stringify({ parameters: { custom: { keywords: ['a'.repeat(29)] } } })
+  const notChecked =
+    /^::notice title=Input not checked::The input was not checked against worker .*: (.*)\. The run starts unchecked\./m
+
+  test('an asynchronous schema ($async) is not checked: a notice, and the run starts', async () => {
+    const schema = { $async: true, type: 'object', required: ['never-there'] }
+    await sandboxWith({ workers: [{ id: WORKER, schema }] })
+    const result = await start()
+    expect(result.code).toBe(0)
+    expect(notChecked.exec(result.stdout)?.[1]).toContain('asynchronous schema ($async)')
+    expect(starts()).toHaveLength(1)
+  })
+
+  test('a catastrophic pattern is stopped at the deadline: a notice, and the run starts', async () => {
+    await sandboxWith({ workers: [{ id: WORKER, schema: REDOS }] })
+    const result = await start({ input: REDOS_INPUT })
+    expect(result.code).toBe(0)
+    expect(notChecked.exec(result.stdout)?.[1]).toMatch(/checking it took longer than \d+ s/)
+    expect(starts()).toHaveLength(1)
+  })
+
+  const posix = process.platform === 'win32' ? test.skip : test
+  posix('SIGINT during a catastrophic check is answered at once: no start, and out before SIGTERM', async () => {
+    await sandboxWith({ workers: [{ id: WORKER, schema: REDOS }] })
+    const { child, result } = startAction({
+      inputs: {
+        'run-id': 'new',
+        'api-key': sandbox.apiKey,
+        'base-url': sandbox.apiUrl,
+        'worker-id': WORKER,
+        input: REDOS_INPUT
+      }
+    })
+    while (sandbox.seen('schema').length === 0) await new Promise(resolve => setTimeout(resolve, 50))
+    // Well inside the check: ajv needs milliseconds for this schema, the pattern about 40 s.
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    child.kill('SIGINT')
+    let terminated = false
+    const term = setTimeout(() => {
+      terminated = true
+      child.kill('SIGTERM')
+    }, 7500)
+    const ended = await result
+    clearTimeout(term)
+    expect(terminated).toBe(false)
+    expect(ended.signal).toBe('SIGINT')
+    expect(starts()).toHaveLength(0)
+  })
+
+  test('a schema over 256 KiB is not checked: a notice, and the run starts', async () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: 40_000 }, (_, i) => [`field_${i}`, { type: 'string', description: 'x'.repeat(40) }])
+    )
+    await sandboxWith({ workers: [{ id: WORKER, schema: { type: 'object', properties } }] })
+    const result = await start()
+    expect(result.code).toBe(0)
+    expect(notChecked.exec(result.stdout)?.[1]).toMatch(/it is \d+ bytes, more than the 262144 checked/)
+    expect(starts()).toHaveLength(1)
+  })
+
+  test('a worker CoreClaw does not know (50001 from the schema endpoint) ends the step before any start', async () => {
+    await sandboxWith()
+    const result = await start({ 'worker-id': 'acme/scarper' })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(/input schema request failed: HTTP 404: app code 50001/)
+    expect(result.stdout).not.toContain('starts anyway')
+    expect(starts()).toHaveLength(0)
+  })
+})
+
 describe('never the same run twice', () => {
   test('429, 13000 and 30003 are refusals: retried, and exactly one run is created', async () => {
     await sandboxWith()
@@ -282,6 +463,26 @@ describe('never the same run twice', () => {
     expect(runsCreated()).toHaveLength(1)
     expect(result.stdout).toMatch(/app code 30003 \(plan concurrency limit\).*Waiting for a free slot: trying again in/)
     expect(result.stdout).toMatch(/app code 13000 \(rate limited\).*\(attempt 1 of 5\); retrying in/)
+  })
+
+  test('a full plan with Retry-After: 0 is waited for politely: the back-off between starts, and one line a minute', async () => {
+    await sandboxWith()
+    sandbox.fail(
+      'start',
+      ...Array.from({ length: 60 }, () => ({
+        status: 400,
+        code: 30003,
+        message: 'limit',
+        headers: { 'retry-after': '0' }
+      }))
+    )
+    const result = await start({ 'wait-timeout': '5' })
+    expect(result.code).toBe(1)
+    // Back-off from 0.5 s, doubling: at most 4 tries fit in 5 s (Retry-After: 0 alone allowed dozens).
+    expect(starts().length).toBeGreaterThan(1)
+    expect(starts().length).toBeLessThanOrEqual(4)
+    expect(result.stdout.match(/Waiting for a free slot/g)).toHaveLength(1)
+    expect(runsCreated()).toHaveLength(0)
   })
 
   test('30003 is waited for only until wait-timeout runs out', async () => {
@@ -329,6 +530,39 @@ describe('never the same run twice', () => {
     expect(result.outputs['run-started']).toBe('false')
     expect(sandbox.seen('abort')).toHaveLength(0)
   })
+
+  // After the TLS handshake, the server reads the whole POST, then writes onto the bare TCP socket
+  // what the client's TLS layer cannot take. The client sees a TLS error, but only after its request
+  // was written: the run may exist, so the start is never sent again.
+  test.each([
+    ['a record with a bad MAC', Buffer.from([23, 3, 3, 0, 32, ...Array.from({ length: 32 }, (_, i) => i * 7)])],
+    ['a plaintext alert', Buffer.from([21, 3, 3, 0, 2, 2, 40])],
+    ['plaintext HTTP', Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}')]
+  ])(
+    'a TLS error after the start request was written (%s): one POST, and "a run may have started"',
+    async (_, garbage) => {
+      await sandboxWith()
+      const server = await tlsServerThatBreaksAfterReading(garbage)
+      try {
+        const result = await runAction({
+          inputs: {
+            'run-id': 'new',
+            'api-key': sandbox.apiKey,
+            'base-url': server.url,
+            'task-id': DEMO_TASK,
+            'max-attempts': '3'
+          },
+          env: { NODE_EXTRA_CA_CERTS: SANDBOX_CA }
+        })
+        expect(result.code).toBe(1)
+        expect(server.posts).toBe(1)
+        expect(errorLine(result)).toContain('a run may have started')
+        expect(result.stdout).not.toMatch(/retrying in/)
+      } finally {
+        await server.close()
+      }
+    }
+  )
 
   test('a refused connection never reached CoreClaw: retried', async () => {
     await sandboxWith()
@@ -393,6 +627,36 @@ describe("the run's log, while the step waits", () => {
     expect(result.code).toBe(0)
   })
 
+  test('a log endpoint that hangs never holds up the status polls: the run is exported, not aborted', async () => {
+    await sandboxWith()
+    sandbox.fail('log', ...Array.from({ length: 10 }, () => ({ hang: true })))
+    const result = await start({ timeout: '20', 'wait-timeout': '5' })
+    expect(result.code).toBe(0)
+    expect(sandbox.seen('abort')).toHaveLength(0)
+    expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(result.outputs['run-id'], 'csv'))
+  })
+
+  test('a log timestamp beyond what Date can show is shown without a time, and fails nothing', async () => {
+    await sandboxWith()
+    const list = [{ type: 'info', group: 'run', content: 'from the far future', timestamp: 9e15 }]
+    sandbox.fail('log', { envelope: { code: 0, data: { list } } })
+    const result = await start()
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^\| from the far future$/m)
+    expect(sandbox.seen('abort')).toHaveLength(0)
+  })
+
+  test('one entry of 1.5 million line breaks prints a few hundred lines, and says how many were left out', async () => {
+    await sandboxWith()
+    sandbox.fail('log', { envelope: { code: 0, data: { list: ['\n'.repeat(1_500_000)] } } })
+    const result = await start()
+    expect(result.code).toBe(0)
+    const printed = result.stdout.split('\n').filter(line => line === '| ').length
+    expect(printed).toBeGreaterThan(0)
+    expect(printed).toBeLessThanOrEqual(500)
+    expect(result.stdout).toMatch(/… \d{7} more log lines were left out/)
+  })
+
   test('exporting a run that had already finished reads no log', async () => {
     await sandboxWith({ runs: [{ slug: '01KKDXV2G26BT7NH4ZQR2R4NPZ' }] })
     const result = await start({ 'run-id': '01KKDXV2G26BT7NH4ZQR2R4NPZ', 'worker-id': '', input: '' })
@@ -404,6 +668,17 @@ describe("the run's log, while the step waits", () => {
 describe('stopping the run when the step stops', () => {
   const LONG = 60_000
 
+  test('with overwrite: false, a file named after the new run, found after the start, fails the step and aborts the run', async () => {
+    await sandboxWith({ runDurationMs: LONG, runSlugs: ['01KKNEWRUN0000000000000001'] })
+    const workspace = makeTempDir('coreclaw-workspace-')
+    writeFileSync(path.join(workspace, '01KKNEWRUN0000000000000001.csv'), 'kept')
+    const result = await start({ overwrite: 'false' }, workspace)
+    expect(result.code).toBe(1)
+    expect(sandbox.seen('abort').map(r => r.path)).toEqual(['/api/v2/worker-runs/01KKNEWRUN0000000000000001/abort'])
+    expect(errorLine(result)).toMatch(/already exists.*asked CoreClaw to abort run 01KKNEWRUN0000000000000001/)
+    expect(readFileSync(path.join(workspace, '01KKNEWRUN0000000000000001.csv'), 'utf8')).toBe('kept')
+  })
+
   test('wait-timeout on a run this step started: the run is aborted, and the error names it', async () => {
     await sandboxWith({ runDurationMs: LONG })
     const result = await start({ 'wait-timeout': '1' })
@@ -413,7 +688,11 @@ describe('stopping the run when the step stops', () => {
     expect(sandbox.seen('abort')[0].method).toBe('POST')
     expect(result.stdout).toContain(`Asked CoreClaw to abort run ${run.slug}, which this step started`)
     expect(errorLine(result)).toContain(`run ${run.slug} is still`)
+    expect(errorLine(result)).toContain(`asked CoreClaw to abort run ${run.slug}, which this step started`)
+    expect(errorLine(result)).toContain('That run will never finish')
+    expect(errorLine(result)).not.toContain('export once the run has finished')
     expect(result.summary).toContain(`| Run | \`${run.slug}\` |`)
+    expect(result.summary).toContain('asked CoreClaw to abort run')
     expect(result.outputs['run-id']).toBe(run.slug)
     expect(result.outputs['run-started']).toBe('true')
   })
@@ -441,6 +720,10 @@ describe('stopping the run when the step stops', () => {
     expect(result.code).toBe(1)
     expect(sandbox.seen('abort')).toHaveLength(0)
     expect(result.stdout).toContain("keeps running: 'abort-on-stop' is false")
+    const [run] = runsCreated()
+    expect(errorLine(result)).toContain(`run ${run.slug} is still running ('abort-on-stop' is false)`)
+    expect(errorLine(result)).toContain(`export it once it has finished, with 'run-id: ${run.slug}'`)
+    expect(result.summary).toContain('is still running')
   })
 
   test('a run that failed is not aborted: it has ended', async () => {
@@ -467,7 +750,10 @@ describe('stopping the run when the step stops', () => {
       expect(aborts[0].at - signalled).toBeLessThan(7500)
       expect(ended.signal).toBe('SIGINT')
       expect(ended.stdout).toMatch(
-        new RegExp(`^::error title=CoreClaw export failed::Run ${run.slug}: cancelled by SIGINT\\.`, 'm')
+        new RegExp(
+          `^::error title=CoreClaw export failed::cancelled by SIGINT; asked CoreClaw to abort run ${run.slug}, which this step started\\. That run will never finish\\.`,
+          'm'
+        )
       )
       expect(ended.outputs['run-id']).toBe(run.slug)
       expect(ended.outputs['run-started']).toBe('true')
@@ -525,4 +811,45 @@ async function cancelWhenWaiting(inputs: Record<string, string>, when = /is (rea
   const term = setTimeout(() => child.kill('SIGTERM'), 7500)
   void result.finally(() => clearTimeout(term))
   return { result, signalled }
+}
+
+/** An HTTPS server (the sandbox's test certificate) that reads each request whole, then breaks TLS with `garbage`. */
+async function tlsServerThatBreaksAfterReading(garbage: Buffer) {
+  const secureContext = tls.createSecureContext({
+    key: readFileSync(new URL('../sandbox/tls/key.pem', import.meta.url)),
+    cert: readFileSync(SANDBOX_CA)
+  })
+  const state = { posts: 0 }
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer(raw => {
+    sockets.add(raw)
+    raw.on('close', () => sockets.delete(raw))
+    raw.on('error', () => undefined)
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext })
+    secure.on('error', () => undefined)
+    let received = Buffer.alloc(0)
+    secure.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk])
+      const end = received.indexOf('\r\n\r\n')
+      if (end < 0) return
+      const head = received.subarray(0, end).toString('latin1')
+      const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0)
+      if (received.length < end + 4 + length) return
+      if (head.startsWith('POST ')) state.posts++
+      raw.write(garbage)
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  return {
+    url: `https://127.0.0.1:${port}`,
+    get posts() {
+      return state.posts
+    },
+    close: () =>
+      new Promise<void>(resolve => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  }
 }

@@ -104,6 +104,7 @@ test('`last` is pinned: a run started after it was resolved does not change what
   // As soon as `last` is resolved, another run starts and becomes the account's latest.
   const log = recordingLog(line => line.startsWith("run-id 'last'") && sandbox.addRun({ slug: 'SECOND' }))
   const result = await exportRun(inputs, { log, clock: fakeClock(), workspace, progressEveryMs: 1000 })
+  if (result.kind !== 'exported') throw new Error(`not exported: ${result.kind}`)
   expect(result.runId).toBe('FIRST')
   expect(result.path).toBe(path.join(workspace, 'FIRST.csv'))
   expect(sandbox.requests.map(r => r.path).filter(p => p.startsWith('/api'))).toEqual([

@@ -15,13 +15,13 @@ module.exports = __nccwpck_require__(218);
 var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(278);
+var tls = __nccwpck_require__(756);
+var http = __nccwpck_require__(611);
+var https = __nccwpck_require__(692);
+var events = __nccwpck_require__(434);
+var assert = __nccwpck_require__(613);
+var util = __nccwpck_require__(23);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -281,14 +281,14 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 4632:
+/***/ 632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
 /* unused harmony export stopSignals */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
 /**
  * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
  * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
@@ -361,25 +361,27 @@ const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 
 /***/ }),
 
-/***/ 5581:
+/***/ 581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4632);
-/* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7421);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6914);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6745);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1013);
+/* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(632);
+/* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(421);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(916);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(914);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(422);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(764);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(729);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(13);
 /**
  * The same export from a terminal: `node dist/cli.js --run-id … --format xlsx --out results.xlsx`.
  * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
+
 
 
 
@@ -461,19 +463,7 @@ async function main(argv, signal) {
             signal,
             onRun: run => (known = run)
         });
-        const outputs = {
-            path: result.path,
-            url: result.url,
-            'run-id': result.runId,
-            'run-started': result.run.started !== undefined,
-            format: result.format,
-            size: result.size,
-            sha256: result.sha256,
-            'result-count': result.resultCount ?? null,
-            rows: result.rows ?? null,
-            'request-id': result.requestId ?? null
-        };
-        process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .outputsOf */ .Yz)(result), null, 2)}\n`);
         return 0;
     }
     catch (thrown) {
@@ -540,7 +530,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9567:
+/***/ 567:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -548,11 +538,11 @@ __webpack_async_result__();
 /* harmony export */   KF: () => (/* binding */ refuseUnusableNames),
 /* harmony export */   p$: () => (/* binding */ checkFolder)
 /* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
 /**
  * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
  * path module is a parameter (tests pass path.win32).
@@ -640,7 +630,7 @@ function checkFolder(folder, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
 
 /***/ }),
 
-/***/ 7421:
+/***/ 421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -655,17 +645,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(916);
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/download-stages.ts
@@ -709,7 +699,7 @@ class Meter extends external_node_stream_namespaceObject.Transform {
     gathered = Buffer.allocUnsafe(GATHER_BYTES);
     gatheredBytes = 0;
     constructor(timeoutMs, onStall, checksum, where) {
-        super();
+        super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 });
         this.checksum = checksum;
         this.where = where;
         this.watchdog = setTimeout(onStall, timeoutMs);
@@ -804,11 +794,11 @@ function storageChecksum(headers) {
 }
 
 // EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+var http = __nccwpck_require__(803);
 // EXTERNAL MODULE: ./src/server-text.ts
-var server_text = __nccwpck_require__(2086);
+var server_text = __nccwpck_require__(86);
 // EXTERNAL MODULE: ./src/retry.ts
-var retry = __nccwpck_require__(9809);
+var retry = __nccwpck_require__(809);
 ;// CONCATENATED MODULE: ./src/replace-file.ts
 /**
  * The last step of a download: the finished temporary file takes the destination's place, on every
@@ -1122,7 +1112,7 @@ function classify(error, destination, where, expected, encoding) {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1135,6 +1125,7 @@ function classify(error, destination, where, expected, encoding) {
 /* harmony export */   M3: () => (/* binding */ AttemptsExhaustedError),
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   Nt: () => (/* binding */ NoRunError),
+/* harmony export */   PQ: () => (/* binding */ StoppedRunError),
 /* harmony export */   T6: () => (/* binding */ ProxyError),
 /* harmony export */   WM: () => (/* binding */ TlsError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
@@ -1151,7 +1142,7 @@ function classify(error, destination, where, expected, encoding) {
 /* harmony export */   z6: () => (/* binding */ asActionError)
 /* harmony export */ });
 /* unused harmony exports STEP_INPUTS, APP_CODES, codeName, isRetryableStatus, UnexpectedError */
-/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2086);
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86);
 
 const STEP_INPUTS = {
     input: name => `'${name}'`,
@@ -1316,6 +1307,11 @@ class NetworkError extends ActionError {
     code;
     name = 'NetworkError';
     retryable = true;
+    /**
+     * Set by http.ts when the failure came before the connection to the server was made: then no
+     * byte of the request left the machine. Unset means it may have reached the server.
+     */
+    unsent = false;
     constructor(operation, code, detail) {
         super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`);
         this.operation = operation;
@@ -1581,7 +1577,45 @@ class InputSchemaError extends InputError {
         this.violations = violations;
     }
 }
-/** Wraps anything unexpected so it can be reported the same way. */
+/**
+ * The step failed (`cause`) after starting a run that had not finished, and says what became of
+ * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
+ * abort CoreClaw did not accept. The advice fits the run's fate.
+ */
+class StoppedRunError extends ActionError {
+    cause;
+    runId;
+    fate;
+    name = 'StoppedRunError';
+    requestId;
+    constructor(cause, runId, fate) {
+        const what = {
+            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
+            'left-running': `run ${runId} is still running ('abort-on-stop' is false)`,
+            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
+        }[fate];
+        super(`${cause.message}; ${what}`);
+        this.cause = cause;
+        this.runId = runId;
+        this.fate = fate;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        if (this.fate === 'aborted') {
+            const { cause } = this;
+            if (cause instanceof RunStateError && cause.problem === 'still-running') {
+                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
+            }
+            if (cause instanceof CancelledError)
+                return `That run will never finish. ${cause.advice()}`;
+            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
+        }
+        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
+        if (this.fate === 'left-running')
+            return `It runs (and bills) to its end: ${later}.`;
+        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
+    }
+}
 function asActionError(error) {
     if (error instanceof ActionError)
         return error;
@@ -1669,7 +1703,7 @@ class FileSystemError extends ActionError {
 
 /***/ }),
 
-/***/ 6803:
+/***/ 803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1679,10 +1713,10 @@ class FileSystemError extends ActionError {
 /* harmony export */   yR: () => (/* binding */ readText)
 /* harmony export */ });
 /* unused harmony export MAX_REDIRECTS */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8313);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(313);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
 
 
 
@@ -1740,7 +1774,8 @@ async function send(url, headers, options) {
     const proxy = proxyOf(url);
     const deadline = new AbortController();
     const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
-    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq(options.userAgent, [guardedBy(signal, operation)], {
+    const phase = { connected: false };
+    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq(options.userAgent, [guardedBy(signal, operation, phase)], {
         allowRedirects: false,
         allowRetries: false,
         keepAlive: false,
@@ -1772,9 +1807,12 @@ async function send(url, headers, options) {
         client.dispose();
         const reason = signal.aborted ? signal.reason : error;
         // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
-        if (proxy && reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU)
-            throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy);
-        throw networkError(reason, operation, timeoutMs, proxy);
+        const failure = proxy && reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU
+            ? _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy)
+            : networkError(reason, operation, timeoutMs, proxy);
+        if (failure instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr && !phase.connected)
+            failure.unsent = true;
+        throw failure;
     }
     finally {
         clearTimeout(timer);
@@ -1806,20 +1844,25 @@ function rejectedWhenAborted(signal) {
  * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
  * nobody listening, drops the socket without ever settling the request.
  */
-function guardedBy(signal, operation) {
+function guardedBy(signal, operation, phase) {
     return {
         prepareRequest: (options) => {
             options.signal = signal;
             if (options.host?.startsWith('['))
                 options.host = options.host.slice(1, -1);
             if (options.agent)
-                options.agent = refusingUpgrades(options.agent, operation);
+                options.agent = watched(options.agent, operation, phase);
         },
         canHandleAuthentication: () => false,
         handleAuthentication: () => Promise.reject(new Error('not supported'))
     };
 }
-function refusingUpgrades(agent, operation) {
+/**
+ * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
+ * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
+ * a socket that is connected already).
+ */
+function watched(agent, operation, phase) {
     if (typeof agent !== 'object')
         return agent;
     return new Proxy(agent, {
@@ -1828,6 +1871,13 @@ function refusingUpgrades(agent, operation) {
             if (property !== 'addRequest' || typeof value !== 'function')
                 return typeof value === 'function' ? value.bind(target) : value;
             return (request, ...rest) => {
+                request.once('socket', socket => {
+                    const secure = socket.encrypted === true;
+                    if (!secure && !socket.connecting)
+                        phase.connected = true;
+                    else
+                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
+                });
                 request.on('upgrade', (answer, socket) => {
                     socket.destroy();
                     request.destroy();
@@ -1907,7 +1957,7 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 
 /***/ }),
 
-/***/ 6914:
+/***/ 914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1970,7 +2020,13 @@ const INPUT_TABLE = {
         default: 'true',
         value: 'bool',
         summary: "Show the run's new log entries while waiting for it.",
-        details: 'At most 3000 entries. true or false.'
+        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+    },
+    'dry-run': {
+        default: 'false',
+        value: 'bool',
+        summary: 'With "new": check what would be started, and start nothing.',
+        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
     },
     format: {
         default: 'csv',
@@ -2030,7 +2086,7 @@ const INPUT_TABLE = {
         default: '600',
         value: 's',
         summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
-        details: "Counted from the step's start. A run that is still ready or running then fails the step (and is aborted, if this step started it)."
+        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
     }
 };
 /** The names, in the order action.yml lists them. */
@@ -2047,7 +2103,7 @@ function describeInput(name) {
 
 /***/ }),
 
-/***/ 8422:
+/***/ 422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2059,9 +2115,9 @@ function describeInput(name) {
 /* harmony export */   xo: () => (/* binding */ LAST)
 /* harmony export */ });
 /* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
-/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9567);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6914);
+/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(914);
 /**
  * The step's inputs, parsed into a typed and validated object before any request is made.
  * The same parser serves the action (INPUT_* variables) and the CLI (flags).
@@ -2119,6 +2175,9 @@ function parseInputs(read) {
         // Everything that only makes sense for a run this step starts is refused elsewhere, so a
         // workflow never believes it configured a run that nothing starts.
         const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+        }
         if (onlyForNew) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
         }
@@ -2141,7 +2200,8 @@ function parseInputs(read) {
         workerVersion,
         input,
         abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-        showLog: parseBoolean('show-log', value('show-log'))
+        showLog: parseBoolean('show-log', value('show-log')),
+        dryRun: parseBoolean('dry-run', value('dry-run'))
     };
 }
 function usablePath(raw) {
@@ -2234,7 +2294,7 @@ function parseBaseUrl(raw) {
 
 /***/ }),
 
-/***/ 6745:
+/***/ 764:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2245,12 +2305,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y_: () => (/* binding */ quietDependencies)
 });
 
-// UNUSED EXPORTS: run
+// UNUSED EXPORTS: WAIT_REPORT_EVERY_MS, run
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -2423,7 +2483,7 @@ function file_command_prepareKeyValueMessage(key, value) {
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(8313);
+var lib = __nccwpck_require__(313);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -2892,11 +2952,11 @@ function toPlatformPath(pth) {
 ;// CONCATENATED MODULE: external "string_decoder"
 const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -4403,17 +4463,17 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/cancellation.ts
-var cancellation = __nccwpck_require__(4632);
+var cancellation = __nccwpck_require__(632);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(916);
 // EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(6803);
+var http = __nccwpck_require__(803);
 // EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+var src_inputs = __nccwpck_require__(422);
 // EXTERNAL MODULE: ./src/retry.ts
-var src_retry = __nccwpck_require__(9809);
+var src_retry = __nccwpck_require__(809);
 // EXTERNAL MODULE: ./src/server-text.ts
-var server_text = __nccwpck_require__(2086);
+var server_text = __nccwpck_require__(86);
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
 
 
@@ -4471,9 +4531,16 @@ class CoreClawClient {
         const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema);
         return { ...answer, data: usable ? schema : undefined };
     }
-    /** The run's log entries, in order. One attempt: the log is shown, never needed. */
-    async getLog(runId) {
-        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once' });
+    /** A saved task, to see that it exists (a dry run): CoreClaw answers 60001 for one it does not know. */
+    async getTask(taskId) {
+        return this.call('task request', `worker-tasks/${encodeURIComponent(taskId)}`, { taskId });
+    }
+    /**
+     * The run's log entries, in order. One attempt: the log is shown, never needed. `signal` replaces
+     * the step's (the caller's joins it), and `timeoutMs` bounds a read the caller waits for.
+     */
+    async getLog(runId, options = {}) {
+        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once', ...options });
         const list = field(answer.data, 'list');
         return Array.isArray(list) ? list.flatMap(logEntry) : [];
     }
@@ -4637,17 +4704,40 @@ function usageOf(value) {
         return String(value);
     return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
 }
-/** A listed run: a string slug, and times that are positive numbers; a run with another status is dropped. */
+/**
+ * A listed run: a string slug, times that are real dates, and the worker it belongs to. The list
+ * was asked for succeeded runs, but that is checked, not trusted: a run without the status
+ * `succeeded` is dropped.
+ */
 function listedRun(item) {
     const slug = field(item, 'slug');
-    const status = (0,server_text/* wordOf */.aG)(field(item, 'status'));
-    if (typeof slug !== 'string' || (status !== undefined && status !== 'succeeded'))
+    if (typeof slug !== 'string' || (0,server_text/* wordOf */.aG)(field(item, 'status')) !== 'succeeded')
         return [];
-    const time = (name) => {
-        const value = field(item, name);
-        return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+    const worker = field(item, 'scraper_slug');
+    return [
+        {
+            slug,
+            worker: typeof worker === 'string' && WORKER_NAME.test(worker) ? worker : undefined,
+            finishedAt: (0,server_text/* timeOf */.nR)(field(item, 'finished_at'), 1000),
+            startedAt: (0,server_text/* timeOf */.nR)(field(item, 'started_at'), 1000)
+        }
+    ];
+}
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.~-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+/**
+ * Whether a run's worker (`scraper_slug`) is the worker the user named. Either may be owner/name
+ * (owner~name on the wire) or the worker's name alone; a run whose worker is unknown is not a match.
+ */
+function sameWorker(runWorker, workerId) {
+    if (!runWorker)
+        return false;
+    const spellings = (id) => {
+        const full = id.replace('~', '/').toLowerCase();
+        return [full, full.split('/').at(-1) ?? full];
     };
-    return [{ slug, finishedAt: time('finished_at'), startedAt: time('started_at') }];
+    const [runFull, runName] = spellings(runWorker);
+    const [givenFull, givenName] = spellings(workerId);
+    return runFull === givenFull || (runFull.includes('/') !== givenFull.includes('/') && runName === givenName);
 }
 /** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
 function logEntry(item) {
@@ -4656,9 +4746,7 @@ function logEntry(item) {
     const content = field(item, 'content');
     if (typeof content !== 'string')
         return [];
-    const timestamp = field(item, 'timestamp');
-    const valid = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp > 0;
-    return [{ content, timestampMs: valid ? timestamp : undefined }];
+    return [{ content, timestampMs: (0,server_text/* timeOf */.nR)(field(item, 'timestamp'), 1) }];
 }
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
 function firstHeader(value) {
@@ -4677,7 +4765,7 @@ function bodyStart(text) {
 }
 
 // EXTERNAL MODULE: ./src/destination.ts
-var destination = __nccwpck_require__(9567);
+var destination = __nccwpck_require__(567);
 ;// CONCATENATED MODULE: ./src/environment.ts
 /**
  * What the runner's environment can get wrong without a word. On Linux and macOS,
@@ -4698,7 +4786,7 @@ function proxySpellingWarnings(env, platform) {
 }
 
 // EXTERNAL MODULE: ./src/download.ts + 6 modules
-var download = __nccwpck_require__(7421);
+var download = __nccwpck_require__(421);
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
@@ -4816,9 +4904,15 @@ function readWorkerInput(given, workspace) {
 function readSmallFile(file, shown) {
     let fd;
     try {
-        fd = (0,external_node_fs_.openSync)(file, 'r');
+        // Looked at before it is opened: opening a FIFO (or a device) waits for a writer, and no
+        // signal ends that wait. O_NONBLOCK too, for one swapped in between (POSIX only).
+        if (!(0,external_node_fs_.statSync)(file).isFile())
+            throw notAFile(shown);
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
         const code = error.code;
         const problem = code === 'ENOENT' ? `names a file that does not exist: ${shown}` : `could not be read (${code}): ${shown}`;
         throw new errors/* InputError */.dz('input-file', problem, 'a path to a JSON file, relative to the workspace (check out the repository first)');
@@ -4826,7 +4920,7 @@ function readSmallFile(file, shown) {
     try {
         const stats = (0,external_node_fs_.fstatSync)(fd);
         if (!stats.isFile())
-            throw new errors/* InputError */.dz('input-file', `is not a file: ${shown}`, 'a path to a JSON file, relative to the workspace');
+            throw notAFile(shown);
         if (stats.size > MAX_INPUT_BYTES) {
             throw new errors/* InputError */.dz('input-file', `is ${stats.size} bytes: ${shown}`, `a JSON file of at most ${MAX_INPUT_BYTES} bytes (1 MiB)`);
         }
@@ -4838,15 +4932,58 @@ function readSmallFile(file, shown) {
                 break;
             read += n;
         }
-        // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
-        return bytes
-            .subarray(0, read)
-            .toString('utf8')
-            .replace(/^\uFEFF/, '');
+        return utf8Text(bytes.subarray(0, read), shown);
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
+}
+function notAFile(shown) {
+    return new errors/* InputError */.dz('input-file', `is not a regular file: ${shown}`, 'a path to a JSON file, relative to the workspace');
+}
+/**
+ * The file as UTF-8 text. Bytes that are not UTF-8 would silently become U+FFFD and reach the
+ * worker as other text than the file holds, so they are an error that says where.
+ */
+function utf8Text(bytes, shown) {
+    try {
+        // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    }
+    catch {
+        const offset = firstInvalidUtf8(bytes);
+        const before = bytes.subarray(0, offset);
+        const line = before.filter(byte => byte === 0x0a).length + 1;
+        throw new errors/* InputError */.dz('input-file', `is not UTF-8 text: ${shown} has a byte that is not UTF-8 at line ${line} (byte ${offset + 1})`, 'a JSON file saved as UTF-8');
+    }
+}
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes) {
+    for (let i = 0; i < bytes.length;) {
+        const lead = bytes[i];
+        const length = lead < 0x80
+            ? 1
+            : lead >= 0xc2 && lead < 0xe0
+                ? 2
+                : lead >= 0xe0 && lead < 0xf0
+                    ? 3
+                    : lead >= 0xf0 && lead < 0xf5
+                        ? 4
+                        : 0;
+        if (length === 0)
+            return i;
+        if (i + length > bytes.length)
+            return i;
+        const sequence = new TextDecoder('utf-8', { fatal: true });
+        try {
+            sequence.decode(bytes.subarray(i, i + length));
+        }
+        catch {
+            return i;
+        }
+        i += length;
+    }
+    return bytes.length;
 }
 function parseObject(text, input, what) {
     if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
@@ -4881,52 +5018,109 @@ function whereItBreaks(text, message) {
 
 ;// CONCATENATED MODULE: ./src/run-log.ts
 
-/** Enough to follow a run; a worker that logs more is summarised, not copied. */
-const MAX_LOG_LINES = 3000;
+const LOG_CAPS = { lines: 3000, bytes: 1024 * 1024, readLines: 500, readBytes: 128 * 1024 };
+/** The last read, after the run ended, waits this long at most. */
+const LAST_READ_MS = 3000;
 /** How far back an overlap is looked for: a tail longer than this is compared by its end only. */
 const REMEMBERED = 2000;
+/** One log line shows at most this many characters of an entry's line. */
+const LINE_CHARS = 1024;
 class RunLogFollower {
     client;
     runId;
     log;
-    cap;
+    caps;
+    signal;
     previous = [];
     shown = 0;
+    shownBytes = 0;
     leftOut = 0;
-    constructor(client, runId, log, cap = MAX_LOG_LINES) {
+    reading;
+    stopped = new AbortController();
+    constructor(client, runId, log, caps = LOG_CAPS, signal) {
         this.client = client;
         this.runId = runId;
         this.log = log;
-        this.cap = cap;
+        this.caps = caps;
+        this.signal = signal;
+    }
+    /** Starts a read unless one is under way, and returns it; the caller need not wait for it. */
+    poll(timeoutMs) {
+        this.reading ??= this.read(timeoutMs).finally(() => (this.reading = undefined));
+        return this.reading;
+    }
+    /** After the run ended: its last entries, read within LAST_READ_MS whatever the log endpoint does. */
+    async last() {
+        const until = Date.now() + LAST_READ_MS;
+        if (this.reading) {
+            // A read still under way from the wait: it shares the few seconds, then one more read.
+            let timer;
+            const late = new Promise(resolve => (timer = setTimeout(() => resolve('late'), LAST_READ_MS)));
+            const outcome = await Promise.race([this.reading, late]);
+            clearTimeout(timer);
+            if (outcome === 'late')
+                return;
+        }
+        const left = until - Date.now();
+        if (left > 0)
+            await this.poll(left);
+    }
+    get lines() {
+        return { shown: this.shown, leftOut: this.leftOut };
+    }
+    /** Stops any read under way, and says how many lines were left out, if any. */
+    finish() {
+        this.stopped.abort();
+        if (this.leftOut > 0) {
+            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.caps.lines} lines); the whole log is in the CoreClaw console.`);
+        }
     }
     /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
-    async poll() {
+    async read(timeoutMs) {
         let entries;
         try {
-            entries = await this.client.getLog(this.runId);
+            const signal = this.signal ? AbortSignal.any([this.stopped.signal, this.signal]) : this.stopped.signal;
+            entries = await this.client.getLog(this.runId, { timeoutMs, signal });
         }
         catch (error) {
             this.log.debug(`could not read the log of run ${this.runId}: ${error.message}`);
             return;
         }
-        const fresh = this.fresh(entries);
-        const shown = fresh.slice(0, Math.max(0, this.cap - this.shown));
-        this.leftOut += fresh.length - shown.length;
-        if (shown.length === 0)
+        if (this.stopped.signal.aborted)
+            return;
+        const lines = this.printable(this.fresh(entries));
+        if (lines.length === 0)
             return;
         const first = this.shown + 1;
-        this.shown += shown.length;
-        const which = shown.length === 1 ? `entry ${first}` : `entries ${first}–${this.shown}`;
-        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => shown.forEach(entry => this.print(entry)));
+        this.shown += lines.length;
+        const which = lines.length === 1 ? `line ${first}` : `lines ${first}–${this.shown}`;
+        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => lines.forEach(line => this.log.info(line)));
     }
-    get lines() {
-        return { shown: this.shown, leftOut: this.leftOut };
-    }
-    /** Says how many entries were left out, if any. */
-    finish() {
-        if (this.leftOut > 0) {
-            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.cap}); the whole log is in the CoreClaw console.`);
+    /** The new entries as log lines, within the caps; what does not fit is counted. */
+    printable(entries) {
+        const lines = [];
+        let bytes = 0;
+        for (const entry of entries) {
+            const time = clockTime(entry.timestampMs);
+            const parts = entry.content.split(/\r?\n/);
+            for (let i = 0; i < parts.length; i++) {
+                // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+                const line = `| ${time}${(0,server_text/* forLog */.Ig)(parts[i], LINE_CHARS)}`;
+                const size = Buffer.byteLength(line) + 1;
+                const full = lines.length >= this.caps.readLines ||
+                    bytes + size > this.caps.readBytes ||
+                    this.shown + lines.length >= this.caps.lines ||
+                    this.shownBytes + bytes + size > this.caps.bytes;
+                if (full) {
+                    this.leftOut += parts.length - i;
+                    break;
+                }
+                lines.push(line);
+                bytes += size;
+            }
         }
+        this.shownBytes += bytes;
+        return lines;
     }
     /** The entries after the longest run that ends the previous list and starts this one. */
     fresh(entries) {
@@ -4938,12 +5132,11 @@ class RunLogFollower {
         this.previous = keys.slice(-REMEMBERED);
         return entries.slice(overlap);
     }
-    print(entry) {
-        const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `;
-        // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-        for (const line of entry.content.split(/\r?\n/))
-            this.log.info(`| ${time}${(0,server_text/* forLog */.Ig)(line, 1024)}`);
-    }
+}
+/** "07:08:09 " for a timestamp that is a real date; nothing otherwise. */
+function clockTime(ms) {
+    const date = ms === undefined ? undefined : new Date(ms);
+    return date && Number.isFinite(date.getTime()) ? `${date.toISOString().slice(11, 19)} ` : '';
 }
 function key(entry) {
     return `${entry.timestampMs ?? ''}\u0000${entry.content}`;
@@ -5316,57 +5509,102 @@ function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
 }
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/input-schema.ts
+/**
+ * Checks the worker's input against the worker's own JSON Schema before a billed run starts.
+ *
+ * Which part of the input the schema describes is not documented. CoreClaw's docs put form fields
+ * "under input.parameters.custom", their schema example describes form fields (`keyword`), and
+ * CoreClaw's MCP server sends its schema-shaped `input_json` as `input.parameters.custom`. So a
+ * schema that has no `parameters` property describes `input.parameters.custom`; one that has it
+ * describes the whole `input`.
+ *
+ * The schema is server data, so the check is bounded: a schema over MAX_SCHEMA_BYTES is not
+ * checked, and ajv runs in a worker thread (schema-worker.ts, a bundle of its own, so an export
+ * that starts nothing never loads it) that is terminated at CHECK_DEADLINE_MS or when the step is
+ * cancelled. A schema that can't be read, used or checked in time is a notice, and the run starts
+ * unchecked: the check saves money, it is not a gate CoreClaw asked for. A worker CoreClaw says
+ * does not exist (50001, or a 404 envelope) ends the step here, before any start.
+ */
 
 
-async function checkInputSchema(client, workerId, input, inputName, log) {
-    const skip = (why) => log.notice(`The input was not checked against worker ${workerId}'s input schema: ${why}. The run starts anyway.`, 'Input not checked');
+
+/** A form's schema is a few KiB; one this large is not worth the wait it could cost. */
+const MAX_SCHEMA_BYTES = 256 * 1024;
+/** ajv compiles and checks a form's schema in milliseconds; a schema that takes this long is hostile. */
+const CHECK_DEADLINE_MS = 5000;
+/** Returns whether the input was checked (a notice says why not); throws on violations or an unknown worker. */
+async function checkInputSchema(client, { workerId, input, inputName, log, signal }) {
+    const skip = (why) => {
+        log.notice(`The input was not checked against worker ${workerId}'s input schema: ${(0,server_text/* forLog */.Ig)(why, 512)}. The run starts unchecked.`, 'Input not checked');
+        return false;
+    };
+    log.info(`Checking the input against worker ${workerId}'s input schema.`);
     let schema;
     try {
         schema = (await client.getInputSchema(workerId)).data;
     }
     catch (error) {
+        if (isUnknownWorker(error))
+            throw error;
         return skip(`reading it failed (${error.message})`);
     }
     if (!schema)
         return skip('CoreClaw sent no schema object');
+    const size = Buffer.byteLength(JSON.stringify(schema));
+    if (size > MAX_SCHEMA_BYTES)
+        return skip(`it is ${size} bytes, more than the ${MAX_SCHEMA_BYTES} checked`);
     const whole = isObject(schema.properties) && 'parameters' in schema.properties;
-    const target = whole ? input : custom(input);
-    let violations;
-    try {
-        violations = await validate(schema, target);
-    }
-    catch (error) {
-        return skip(`it is not a schema the validator can use (${(0,server_text/* forLog */.Ig)(error.message, 256)})`);
-    }
-    if (violations.length === 0) {
+    const verdict = await inWorkerThread({ schema, value: whole ? input : custom(input) }, signal);
+    if (verdict.kind === 'unusable')
+        return skip(verdict.why);
+    if (verdict.violations.length === 0) {
         log.info(`The input matches worker ${workerId}'s input schema${whole ? '' : ' (input.parameters.custom)'}.`);
-        return;
+        return true;
     }
     const prefix = whole ? '' : '/parameters/custom';
-    throw new errors/* InputSchemaError */.yj(inputName, workerId, violations.map(v => ({ ...v, path: `${prefix}${v.path}` })));
+    throw new errors/* InputSchemaError */.yj(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
+}
+/** CoreClaw's own word that the worker does not exist: starting it would fail the same way. */
+function isUnknownWorker(error) {
+    return error instanceof errors/* CoreClawError */.Be && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope));
+}
+function inWorkerThread(job, signal) {
+    return new Promise((resolve, reject) => {
+        const thread = new external_node_worker_threads_namespaceObject.Worker(besideThisBundle('schema-worker.js'), {
+            workerData: job,
+            // A deep schema overflows this stack, or fills this heap, in the thread and not in the step.
+            resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 }
+        });
+        const settle = (outcome) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            void thread.terminate();
+            outcome();
+        };
+        const timer = setTimeout(() => settle(() => resolve({ kind: 'unusable', why: `checking it took longer than ${CHECK_DEADLINE_MS / 1000} s` })), CHECK_DEADLINE_MS);
+        const onAbort = () => settle(() => reject(signal?.reason));
+        if (signal?.aborted)
+            return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        thread.once('message', (verdict) => settle(() => resolve(verdict)));
+        thread.once('error', error => settle(() => resolve({ kind: 'unusable', why: `checking it failed (${error.message})` })));
+        thread.once('exit', () => settle(() => resolve({ kind: 'unusable', why: 'the check ended without an answer' })));
+    });
+}
+/**
+ * A file next to the running bundle (dist/). The name is a parameter on purpose: a literal
+ * `new URL('./x.js', import.meta.url)` makes ncc copy the source file it finds as an asset.
+ */
+function besideThisBundle(name) {
+    return new URL(name, import.meta.url);
 }
 /** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
 function custom(input) {
     const parameters = input.parameters;
     return isObject(parameters) && 'custom' in parameters ? parameters.custom : {};
-}
-async function validate(schema, value) {
-    const loaded = (await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2463, 23)));
-    const Ajv = 'default' in loaded.default ? loaded.default.default : loaded.default;
-    // Lenient about the schema (unknown keywords and formats are CoreClaw's business), strict about the input.
-    const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false });
-    // ajv's default draft is 07; a $schema naming another draft would only make it refuse the schema.
-    const check = ajv.compile({ ...schema, $schema: undefined });
-    if (check(value))
-        return [];
-    return (check.errors ?? []).map(describe);
-}
-function describe(error) {
-    const extra = error.keyword === 'additionalProperties'
-        ? ` ('${String(error.params.additionalProperty)}')`
-        : '';
-    return { path: error.instancePath, message: `${error.message ?? 'is not valid'}${extra}` };
 }
 function isObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -5378,12 +5616,18 @@ function isObject(value) {
 
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
-async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) {
+async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) {
     const { workerId, taskId = '', workerVersion, input } = inputs;
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
-        await checkInputSchema(client, workerId, workerInput, 'text' in input ? 'input' : 'input-file', log);
+        await checkInputSchema(client, {
+            workerId,
+            input: workerInput,
+            inputName: 'text' in input ? 'input' : 'input-file',
+            log,
+            signal
+        });
     }
     const start = workerId
         ? {
@@ -5412,24 +5656,57 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }
     }
 }
 /**
- * The wait for a run this step started ended with `error`. Unless the run itself ended (a final
+ * `dry-run: true`: everything a start would check, and no start. The worker must exist (its schema
+ * endpoint says so) and the input must match its schema; a task must exist. Whether a version
+ * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
+ */
+async function checkStart(client, inputs, workerInput, { log, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = inputs;
+    const target = workerId ? { workerId } : { taskId };
+    let inputChecked = false;
+    if (workerId && workerInput && input) {
+        const inputName = 'text' in input ? 'input' : 'input-file';
+        inputChecked = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+    }
+    else if (workerId) {
+        await client.getInputSchema(workerId);
+        log.info(`Worker ${workerId} exists.`);
+    }
+    else {
+        await client.getTask(taskId);
+        log.info(`Task ${taskId} exists.`);
+    }
+    if (workerVersion) {
+        log.notice(`Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`, 'Version not checked');
+    }
+    const what = `${(0,errors/* describeTarget */.ff)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
+    const withInput = input ? ` with the input from '${'text' in input ? 'input' : `input-file: ${input.file}`}'` : '';
+    log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`);
+    return { kind: 'dry-run', target, version: workerVersion, inputChecked };
+}
+/**
+ * The step is failing with `error` after starting run `runId`. Unless the run itself ended (a final
  * state), the step is stopping before its run finished (cancelled, `wait-timeout`, a failure while
- * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the step
- * did not start. A failed abort is a warning: the step's own error is the one to report.
+ * waiting or before it): ask CoreClaw to abort it, unless the user said not to. Never called for a
+ * run the step did not start. Returns the error to report: the step's own, saying what became of
+ * the run. A failed abort is a warning too: the step's own error is the one to report.
  */
 async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
-    if (error instanceof errors/* RunStateError */.D4 && error.problem === 'not-exportable')
-        return;
+    const cause = (0,errors/* asActionError */.z6)(error);
+    if (cause instanceof errors/* RunStateError */.D4 && cause.problem === 'not-exportable')
+        return cause;
     if (!abortOnStop) {
         log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
-        return;
+        return new errors/* StoppedRunError */.PQ(cause, runId, 'left-running');
     }
     try {
         await client.abortRun(runId, ABORT_TIMEOUT_MS);
         log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
+        return new errors/* StoppedRunError */.PQ(cause, runId, 'aborted');
     }
     catch (failure) {
         log.warning(`Could not abort run ${runId}, which this step started: ${failure.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
+        return new errors/* StoppedRunError */.PQ(cause, runId, 'abort-failed');
     }
 }
 
@@ -5443,7 +5720,42 @@ async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
 
 
 
-function summary_renderSummary(result) {
+function summary_renderSummary(outcome) {
+    if (outcome.kind === 'started')
+        return startedSummary(outcome);
+    if (outcome.kind === 'dry-run')
+        return dryRunSummary(outcome);
+    return exportSummary(outcome);
+}
+/** Start only: the run and how to export it later. */
+function startedSummary({ runId, started, requestId }) {
+    const later = 'workerId' in started
+        ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
+        : `with ${code(`run-id: ${runId}`)}`;
+    const rows = [
+        ['Run', code(runId)],
+        ['Started by this step', startedBy(started)],
+        ['Status', "started and left running (start only: 'wait-timeout: 0'); nothing was exported"],
+        ['Export it', `once it has finished, ${later}`],
+        ...(requestId ? [['Start request id', code(requestId)]] : [])
+    ];
+    return ['### CoreClaw run started', '', summary_table(rows), ''].join('\n');
+}
+/** Dry run: what would have been started, and what was checked. */
+function dryRunSummary({ target, version, inputChecked }) {
+    const rows = [
+        ['Would start', startedBy(target).replace(/^yes, /, '')],
+        ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`]] : []),
+        ...('workerId' in target
+            ? [
+                ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)']
+            ]
+            : []),
+        ['Started', 'nothing: dry run']
+    ];
+    return ['### CoreClaw dry run', '', summary_table(rows), ''].join('\n');
+}
+function exportSummary(result) {
     const { started, durationSeconds, usage, logLines } = result.run;
     const rows = [
         ['Run', code(result.runId)],
@@ -5540,7 +5852,7 @@ function seconds(ms) {
 }
 
 // EXTERNAL MODULE: ./src/version.ts + 1 modules
-var version = __nccwpck_require__(1013);
+var version = __nccwpck_require__(13);
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 
@@ -5557,19 +5869,23 @@ async function waitForRun(client, runId, options) {
     for (let poll = 0;; poll++) {
         const { data: run, requestId } = await client.getRun(runId);
         const status = run.status;
-        following ||= follower !== undefined && (options.startedHere === true || status === 'ready' || status === 'running');
-        // Read after the status, so that a finished run's last entries are shown too.
-        if (following)
-            await follower?.poll();
-        const now = clock.now();
-        if (status === 'succeeded')
-            return { run, requestId, waitedMs: now - started };
-        if (status !== 'ready' && status !== 'running') {
+        const inProgress = status === 'ready' || status === 'running';
+        following ||= follower !== undefined && (options.startedHere === true || inProgress);
+        if (!inProgress) {
+            // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
+            if (following)
+                await follower?.last();
+            if (status === 'succeeded')
+                return { run, requestId, waitedMs: clock.now() - started };
             throw new errors/* RunStateError */.D4(runId, status, 'not-exportable', run.errMsg, undefined, requestId);
         }
+        const now = clock.now();
         if (now >= deadline) {
             throw new errors/* RunStateError */.D4(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId);
         }
+        // Never waited for while the run goes on: a slow log must not hold up the status polls.
+        if (following)
+            void follower?.poll();
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
             log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : progress_count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
@@ -5580,6 +5896,11 @@ async function waitForRun(client, runId, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/which-run.ts
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+
 
 
 async function resolveRun(client, word, workerId, log) {
@@ -5599,16 +5920,15 @@ async function resolveRun(client, word, workerId, log) {
         log.info(`run-id 'last'${of} is run ${slug}.`);
         return slug;
     }
-    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times.
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
     const { data: runs } = await client.listSucceededRuns(workerId);
     const newest = runs
-        .filter(run => (0,src_inputs/* isRunSlug */.XL)(run.slug))
+        .filter(run => (0,src_inputs/* isRunSlug */.XL)(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
         .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
     if (!newest)
         throw new errors/* NoRunError */.Nt(workerId);
-    const when = newest.finishedAt
-        ? `, finished ${new Date(newest.finishedAt * 1000).toISOString().replace('.000Z', 'Z')}`
-        : '';
+    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
     log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
     return newest.slug;
 }
@@ -5618,6 +5938,7 @@ async function resolveRun(client, word, workerId, log) {
  * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
+
 
 
 
@@ -5669,7 +5990,8 @@ async function run() {
                 core.setOutput('run-started', String(run.started !== undefined));
             }
         });
-        setOutputs(result);
+        for (const [name, value] of asStrings(outputsOf(result)))
+            core.setOutput(name, value);
         await writeSummary(renderSummary(result));
     }
     catch (thrown) {
@@ -5703,7 +6025,7 @@ function quietDependencies() {
 function namingRun(error, known) {
     return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
 }
-/** Everything between validated inputs and a verified file on disk. */
+/** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
     const started = clock.now();
@@ -5711,7 +6033,7 @@ async function exportRun(inputs, host) {
         maxAttempts: inputs.maxAttempts,
         clock,
         signal,
-        onRetry: notice => log.info(describeRetry(notice))
+        onRetry: retryReporter(log, clock)
     });
     const client = new CoreClawClient({
         baseUrl: inputs.baseUrl,
@@ -5723,15 +6045,27 @@ async function exportRun(inputs, host) {
         signal
     });
     const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
+    if (inputs.runId === src_inputs/* NEW */.dy && inputs.dryRun)
+        return checkStart(client, inputs, workerInput, { log, signal });
     const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
-    const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
+    const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) : undefined;
     const runId = begun?.runId ??
         ((0,src_inputs/* isGivenSlug */.nD)(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
     host.onRun?.({ runId, started: begun?.target });
+    if (begun && inputs.waitTimeoutSeconds === 0)
+        return leaveRunning(begun, log);
     const destination = destinationOf(runId);
-    if (!inputs.overwrite && (0,external_node_fs_.existsSync)(destination))
-        throw new errors/* DestinationExistsError */.F1(destination);
-    const { ready, logLines } = await watchRun(client, runId, begun, inputs, host, started);
+    let watched;
+    try {
+        if (!inputs.overwrite && (0,external_node_fs_.existsSync)(destination))
+            throw new errors/* DestinationExistsError */.F1(destination);
+        watched = await watchRun(client, runId, inputs, host, started, begun !== undefined);
+    }
+    catch (error) {
+        // The step fails before the run it started has finished: the run is stopped, and the error says so.
+        throw begun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
+    }
+    const { ready, logLines } = watched;
     const results = ready.run.results;
     log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : progress_count(results, 'row')}.`);
     // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
@@ -5749,6 +6083,7 @@ async function exportRun(inputs, host) {
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
     log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
+        kind: 'exported',
         runId,
         format: inputs.format,
         filterKeys: inputs.filterKeys,
@@ -5799,10 +6134,10 @@ function checkBeforeAnyRequest(inputs, { log, workspace }) {
 }
 /**
  * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
- * progress; the run's log comes in groups. A run this step started is stopped if the wait ends first.
+ * progress; the run's log comes in groups.
  */
-async function watchRun(client, runId, begun, inputs, { log, clock, signal }, since) {
-    const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined;
+async function watchRun(client, runId, inputs, { log, clock, signal }, since, startedHere) {
+    const follower = inputs.showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
     try {
         const ready = await waitForRun(client, runId, {
             waitTimeoutSeconds: inputs.waitTimeoutSeconds,
@@ -5811,18 +6146,18 @@ async function watchRun(client, runId, begun, inputs, { log, clock, signal }, si
             log,
             signal,
             follower,
-            startedHere: begun !== undefined
+            startedHere
         });
         return { ready, logLines: follower?.lines };
-    }
-    catch (error) {
-        if (begun)
-            await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log);
-        throw error;
     }
     finally {
         follower?.finish();
     }
+}
+/** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
+function leaveRunning(begun, log) {
+    log.info(`Run ${begun.runId} was started and is left running: with 'wait-timeout: 0', 'run-id: new' only starts a run. Export it once it has finished, e.g. in a later workflow with 'run-id: last-succeeded'${'workerId' in begun.target ? ` and 'worker-id: ${begun.target.workerId}'` : ''}.`);
+    return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId };
 }
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
 async function exportAndDownload(step) {
@@ -5871,18 +6206,6 @@ function refuseExistingBeforeStart(inputs, destinationOf) {
     if (!inputs.overwrite && fixed && (0,external_node_fs_.existsSync)(destinationOf('A')))
         throw new errors/* DestinationExistsError */.F1(destinationOf('A'));
 }
-function setOutputs(result) {
-    core.setOutput('path', result.path);
-    core.setOutput('url', result.url);
-    core.setOutput('run-id', result.runId);
-    core.setOutput('run-started', String(result.run.started !== undefined));
-    core.setOutput('format', result.format);
-    core.setOutput('size', String(result.size));
-    core.setOutput('sha256', result.sha256);
-    core.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount));
-    core.setOutput('rows', result.rows === undefined ? '' : String(result.rows));
-    core.setOutput('request-id', result.requestId ?? '');
-}
 /** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -5897,6 +6220,19 @@ async function writeSummary(markdown) {
         });
     }
 }
+/** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
+const WAIT_REPORT_EVERY_MS = 60_000;
+function retryReporter(log, clock) {
+    let lastWaitReport = -Infinity;
+    return notice => {
+        if (notice.waiting) {
+            if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS)
+                return;
+            lastWaitReport = clock.now();
+        }
+        log.info(describeRetry(notice));
+    };
+}
 function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
     const delay = `${(delayMs / 1000).toFixed(1)} s`;
     if (waiting) {
@@ -5908,7 +6244,55 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
 
 /***/ }),
 
-/***/ 9809:
+/***/ 729:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yz: () => (/* binding */ outputsOf)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_NAMES, asStrings */
+const OUTPUT_NAMES = [
+    'path',
+    'url',
+    'run-id',
+    'run-started',
+    'format',
+    'size',
+    'sha256',
+    'result-count',
+    'rows',
+    'request-id'
+];
+/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
+function outputsOf(outcome) {
+    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    if (outcome.kind === 'dry-run')
+        return { ...none, 'run-started': false };
+    if (outcome.kind === 'started') {
+        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
+    }
+    return {
+        path: outcome.path,
+        url: outcome.url,
+        'run-id': outcome.runId,
+        'run-started': outcome.run.started !== undefined,
+        format: outcome.format,
+        size: outcome.size,
+        sha256: outcome.sha256,
+        'result-count': outcome.resultCount ?? null,
+        rows: outcome.rows ?? null,
+        'request-id': outcome.requestId ?? null
+    };
+}
+/** As the runner takes them: strings, '' for none. */
+function asStrings(outputs) {
+    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
+}
+
+
+/***/ }),
+
+/***/ 809:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -5920,11 +6304,11 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter)
 /* harmony export */ });
 /* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
 /**
  * The one retry policy for every request the action makes. For reads and the download, what is
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `START` retries only what provably started nothing.
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
 
 const realClock = {
@@ -5945,22 +6329,15 @@ const realClock = {
 };
 /** Reads and downloads: the error says whether another attempt can help. */
 const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
-/** Failures that happen before a request leaves the machine: DNS, a refused connection, no route. */
-const NOT_SENT = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_FAIL',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL'
-]);
 /**
  * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is: the request never left (connection refused, DNS, TLS handshake),
- * or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan limit,
- * 30001 balance, 50001 no such worker, …). A timeout or reset after sending, any 5xx, a gateway
- * page or an unreadable answer proves nothing: the run may exist.
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
  */
 function provablyNotStarted(error) {
     const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
@@ -5974,11 +6351,7 @@ function provablyNotStarted(error) {
             last.status >= 400 &&
             last.status < 500);
     }
-    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr) {
-        // The TLS handshake comes before the request is written.
-        return NOT_SENT.has(last.code) || last.name === 'TlsError' || /^ERR_(SSL|TLS)_/.test(last.code);
-    }
-    return false;
+    return last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && last.unsent;
 }
 /** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
 function startRule(waitUntilMs) {
@@ -5990,7 +6363,7 @@ function startRule(waitUntilMs) {
             if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && error.appCode === 30003)
                 return 'wait';
             const rateLimited = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && (error.status === 429 || error.appCode === 13000);
-            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.retryable;
+            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.unsent && error.retryable;
             return rateLimited || neverSent ? 'retry' : 'final';
         }
     };
@@ -6027,7 +6400,10 @@ class RetryPolicy {
                     throw error;
                 let delayMs;
                 if (verdict === 'wait') {
-                    delayMs = this.delayBefore(++waits, error);
+                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
+                    // Retry-After says (a 0 would mean a start request in a tight loop).
+                    waits++;
+                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
                     const untilMs = rule.waitUntilMs ?? 0;
                     if (clock.now() + delayMs > untilMs)
                         throw error;
@@ -6051,7 +6427,10 @@ class RetryPolicy {
             // The server said when; add at most 250 ms so that many clients don't come back at once.
             return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
         }
-        // "Equal jitter": half fixed, half random, so waits grow but never collapse to zero.
+        return this.backOff(n);
+    }
+    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+    backOff(n) {
         const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
         return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
     }
@@ -6072,7 +6451,7 @@ function parseRetryAfter(value, nowMs) {
 
 /***/ }),
 
-/***/ 2086:
+/***/ 86:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -6081,6 +6460,7 @@ function parseRetryAfter(value, nowMs) {
 /* harmony export */   aG: () => (/* binding */ wordOf),
 /* harmony export */   b6: () => (/* binding */ textOf),
 /* harmony export */   n2: () => (/* binding */ downloadUrlOf),
+/* harmony export */   nR: () => (/* binding */ timeOf),
 /* harmony export */   o_: () => (/* binding */ jsonOf),
 /* harmony export */   pq: () => (/* binding */ countOf)
 /* harmony export */ });
@@ -6097,6 +6477,17 @@ function parseRetryAfter(value, nowMs) {
  * Both escape bidirectional and zero-width controls visibly, so `\u202Egnp.exe` can't pass for
  * another name.
  */
+/**
+ * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
+ * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
+ * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ */
+function timeOf(value, unitMs) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+        return undefined;
+    const ms = value * unitMs;
+    return Number.isFinite(new Date(ms).getTime()) ? ms : undefined;
+}
 /** No log line carries more server text than this. */
 const LOG_CAP = 4096;
 /** One line of log text. `cap` counts characters of the server's text. */
@@ -6182,7 +6573,7 @@ function downloadUrlOf(value) {
 
 /***/ }),
 
-/***/ 1013:
+/***/ 13:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6206,84 +6597,84 @@ const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.no
 
 /***/ }),
 
-/***/ 2613:
+/***/ 613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 24:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 23:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8313:
+/***/ 313:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6296,10 +6687,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, isHttps
 
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -7139,9 +7530,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	return module.exports;
 /******/ }
 /******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -7269,28 +7657,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -7307,74 +7673,11 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5581);
+/******/ var __webpack_exports__ = __nccwpck_require__(581);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -15,13 +15,13 @@ module.exports = __nccwpck_require__(218);
 var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(278);
+var tls = __nccwpck_require__(756);
+var http = __nccwpck_require__(611);
+var https = __nccwpck_require__(692);
+var events = __nccwpck_require__(434);
+var assert = __nccwpck_require__(613);
+var util = __nccwpck_require__(23);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -281,11 +281,11 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 9407:
+/***/ 407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9611);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9611:
+/***/ 280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -303,7 +303,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: exportRun, namingRun, quietDependencies
+// UNUSED EXPORTS: WAIT_REPORT_EVERY_MS, exportRun, namingRun, quietDependencies
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -481,10 +481,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -1757,11 +1757,11 @@ function toPlatformPath(pth) {
 ;// CONCATENATED MODULE: external "string_decoder"
 const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -3280,6 +3280,17 @@ function getIDToken(aud) {
  * Both escape bidirectional and zero-width controls visibly, so `\u202Egnp.exe` can't pass for
  * another name.
  */
+/**
+ * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
+ * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
+ * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ */
+function timeOf(value, unitMs) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+        return undefined;
+    const ms = value * unitMs;
+    return Number.isFinite(new Date(ms).getTime()) ? ms : undefined;
+}
 /** No log line carries more server text than this. */
 const LOG_CAP = 4096;
 /** One line of log text. `cap` counts characters of the server's text. */
@@ -3527,6 +3538,11 @@ class NetworkError extends ActionError {
     code;
     name = 'NetworkError';
     retryable = true;
+    /**
+     * Set by http.ts when the failure came before the connection to the server was made: then no
+     * byte of the request left the machine. Unset means it may have reached the server.
+     */
+    unsent = false;
     constructor(operation, code, detail) {
         super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`);
         this.operation = operation;
@@ -3792,7 +3808,45 @@ class InputSchemaError extends InputError {
         this.violations = violations;
     }
 }
-/** Wraps anything unexpected so it can be reported the same way. */
+/**
+ * The step failed (`cause`) after starting a run that had not finished, and says what became of
+ * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
+ * abort CoreClaw did not accept. The advice fits the run's fate.
+ */
+class StoppedRunError extends ActionError {
+    cause;
+    runId;
+    fate;
+    name = 'StoppedRunError';
+    requestId;
+    constructor(cause, runId, fate) {
+        const what = {
+            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
+            'left-running': `run ${runId} is still running ('abort-on-stop' is false)`,
+            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
+        }[fate];
+        super(`${cause.message}; ${what}`);
+        this.cause = cause;
+        this.runId = runId;
+        this.fate = fate;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        if (this.fate === 'aborted') {
+            const { cause } = this;
+            if (cause instanceof RunStateError && cause.problem === 'still-running') {
+                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
+            }
+            if (cause instanceof CancelledError)
+                return `That run will never finish. ${cause.advice()}`;
+            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
+        }
+        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
+        if (this.fate === 'left-running')
+            return `It runs (and bills) to its end: ${later}.`;
+        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
+    }
+}
 function asActionError(error) {
     if (error instanceof ActionError)
         return error;
@@ -4007,7 +4061,8 @@ async function send(url, headers, options) {
     const proxy = proxyOf(url);
     const deadline = new AbortController();
     const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
-    const client = new lib_HttpClient(options.userAgent, [guardedBy(signal, operation)], {
+    const phase = { connected: false };
+    const client = new lib_HttpClient(options.userAgent, [guardedBy(signal, operation, phase)], {
         allowRedirects: false,
         allowRetries: false,
         keepAlive: false,
@@ -4039,9 +4094,12 @@ async function send(url, headers, options) {
         client.dispose();
         const reason = signal.aborted ? signal.reason : error;
         // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
-        if (proxy && reason instanceof TimeoutError)
-            throw TimeoutError.noAnswer(operation, timeoutMs, proxy);
-        throw networkError(reason, operation, timeoutMs, proxy);
+        const failure = proxy && reason instanceof TimeoutError
+            ? TimeoutError.noAnswer(operation, timeoutMs, proxy)
+            : networkError(reason, operation, timeoutMs, proxy);
+        if (failure instanceof NetworkError && !phase.connected)
+            failure.unsent = true;
+        throw failure;
     }
     finally {
         clearTimeout(timer);
@@ -4073,20 +4131,25 @@ function rejectedWhenAborted(signal) {
  * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
  * nobody listening, drops the socket without ever settling the request.
  */
-function guardedBy(signal, operation) {
+function guardedBy(signal, operation, phase) {
     return {
         prepareRequest: (options) => {
             options.signal = signal;
             if (options.host?.startsWith('['))
                 options.host = options.host.slice(1, -1);
             if (options.agent)
-                options.agent = refusingUpgrades(options.agent, operation);
+                options.agent = watched(options.agent, operation, phase);
         },
         canHandleAuthentication: () => false,
         handleAuthentication: () => Promise.reject(new Error('not supported'))
     };
 }
-function refusingUpgrades(agent, operation) {
+/**
+ * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
+ * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
+ * a socket that is connected already).
+ */
+function watched(agent, operation, phase) {
     if (typeof agent !== 'object')
         return agent;
     return new Proxy(agent, {
@@ -4095,6 +4158,13 @@ function refusingUpgrades(agent, operation) {
             if (property !== 'addRequest' || typeof value !== 'function')
                 return typeof value === 'function' ? value.bind(target) : value;
             return (request, ...rest) => {
+                request.once('socket', socket => {
+                    const secure = socket.encrypted === true;
+                    if (!secure && !socket.connecting)
+                        phase.connected = true;
+                    else
+                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
+                });
                 request.on('upgrade', (answer, socket) => {
                     socket.destroy();
                     request.destroy();
@@ -4312,7 +4382,13 @@ const INPUT_TABLE = {
         default: 'true',
         value: 'bool',
         summary: "Show the run's new log entries while waiting for it.",
-        details: 'At most 3000 entries. true or false.'
+        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+    },
+    'dry-run': {
+        default: 'false',
+        value: 'bool',
+        summary: 'With "new": check what would be started, and start nothing.',
+        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
     },
     format: {
         default: 'csv',
@@ -4372,7 +4448,7 @@ const INPUT_TABLE = {
         default: '600',
         value: 's',
         summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
-        details: "Counted from the step's start. A run that is still ready or running then fails the step (and is aborted, if this step started it)."
+        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
     }
 };
 /** The names, in the order action.yml lists them. */
@@ -4444,6 +4520,9 @@ function parseInputs(read) {
         // Everything that only makes sense for a run this step starts is refused elsewhere, so a
         // workflow never believes it configured a run that nothing starts.
         const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+            throw new InputError('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+        }
         if (onlyForNew) {
             throw new InputError(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
         }
@@ -4466,7 +4545,8 @@ function parseInputs(read) {
         workerVersion,
         input,
         abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-        showLog: parseBoolean('show-log', value('show-log'))
+        showLog: parseBoolean('show-log', value('show-log')),
+        dryRun: parseBoolean('dry-run', value('dry-run'))
     };
 }
 function usablePath(raw) {
@@ -4560,7 +4640,7 @@ function parseBaseUrl(raw) {
 /**
  * The one retry policy for every request the action makes. For reads and the download, what is
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `START` retries only what provably started nothing.
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
 
 const realClock = {
@@ -4581,22 +4661,15 @@ const realClock = {
 };
 /** Reads and downloads: the error says whether another attempt can help. */
 const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
-/** Failures that happen before a request leaves the machine: DNS, a refused connection, no route. */
-const NOT_SENT = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_FAIL',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL'
-]);
 /**
  * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is: the request never left (connection refused, DNS, TLS handshake),
- * or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan limit,
- * 30001 balance, 50001 no such worker, …). A timeout or reset after sending, any 5xx, a gateway
- * page or an unreadable answer proves nothing: the run may exist.
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
  */
 function provablyNotStarted(error) {
     const last = error instanceof AttemptsExhaustedError ? error.last : error;
@@ -4610,11 +4683,7 @@ function provablyNotStarted(error) {
             last.status >= 400 &&
             last.status < 500);
     }
-    if (last instanceof NetworkError) {
-        // The TLS handshake comes before the request is written.
-        return NOT_SENT.has(last.code) || last.name === 'TlsError' || /^ERR_(SSL|TLS)_/.test(last.code);
-    }
-    return false;
+    return last instanceof NetworkError && last.unsent;
 }
 /** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
 function startRule(waitUntilMs) {
@@ -4626,7 +4695,7 @@ function startRule(waitUntilMs) {
             if (error instanceof CoreClawError && error.appCode === 30003)
                 return 'wait';
             const rateLimited = error instanceof CoreClawError && (error.status === 429 || error.appCode === 13000);
-            const neverSent = error instanceof NetworkError && error.retryable;
+            const neverSent = error instanceof NetworkError && error.unsent && error.retryable;
             return rateLimited || neverSent ? 'retry' : 'final';
         }
     };
@@ -4663,7 +4732,10 @@ class RetryPolicy {
                     throw error;
                 let delayMs;
                 if (verdict === 'wait') {
-                    delayMs = this.delayBefore(++waits, error);
+                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
+                    // Retry-After says (a 0 would mean a start request in a tight loop).
+                    waits++;
+                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
                     const untilMs = rule.waitUntilMs ?? 0;
                     if (clock.now() + delayMs > untilMs)
                         throw error;
@@ -4687,7 +4759,10 @@ class RetryPolicy {
             // The server said when; add at most 250 ms so that many clients don't come back at once.
             return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
         }
-        // "Equal jitter": half fixed, half random, so waits grow but never collapse to zero.
+        return this.backOff(n);
+    }
+    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+    backOff(n) {
         const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
         return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
     }
@@ -4762,9 +4837,16 @@ class CoreClawClient {
         const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema);
         return { ...answer, data: usable ? schema : undefined };
     }
-    /** The run's log entries, in order. One attempt: the log is shown, never needed. */
-    async getLog(runId) {
-        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once' });
+    /** A saved task, to see that it exists (a dry run): CoreClaw answers 60001 for one it does not know. */
+    async getTask(taskId) {
+        return this.call('task request', `worker-tasks/${encodeURIComponent(taskId)}`, { taskId });
+    }
+    /**
+     * The run's log entries, in order. One attempt: the log is shown, never needed. `signal` replaces
+     * the step's (the caller's joins it), and `timeoutMs` bounds a read the caller waits for.
+     */
+    async getLog(runId, options = {}) {
+        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once', ...options });
         const list = field(answer.data, 'list');
         return Array.isArray(list) ? list.flatMap(logEntry) : [];
     }
@@ -4928,17 +5010,40 @@ function usageOf(value) {
         return String(value);
     return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
 }
-/** A listed run: a string slug, and times that are positive numbers; a run with another status is dropped. */
+/**
+ * A listed run: a string slug, times that are real dates, and the worker it belongs to. The list
+ * was asked for succeeded runs, but that is checked, not trusted: a run without the status
+ * `succeeded` is dropped.
+ */
 function listedRun(item) {
     const slug = field(item, 'slug');
-    const status = wordOf(field(item, 'status'));
-    if (typeof slug !== 'string' || (status !== undefined && status !== 'succeeded'))
+    if (typeof slug !== 'string' || wordOf(field(item, 'status')) !== 'succeeded')
         return [];
-    const time = (name) => {
-        const value = field(item, name);
-        return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+    const worker = field(item, 'scraper_slug');
+    return [
+        {
+            slug,
+            worker: typeof worker === 'string' && WORKER_NAME.test(worker) ? worker : undefined,
+            finishedAt: timeOf(field(item, 'finished_at'), 1000),
+            startedAt: timeOf(field(item, 'started_at'), 1000)
+        }
+    ];
+}
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.~-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+/**
+ * Whether a run's worker (`scraper_slug`) is the worker the user named. Either may be owner/name
+ * (owner~name on the wire) or the worker's name alone; a run whose worker is unknown is not a match.
+ */
+function sameWorker(runWorker, workerId) {
+    if (!runWorker)
+        return false;
+    const spellings = (id) => {
+        const full = id.replace('~', '/').toLowerCase();
+        return [full, full.split('/').at(-1) ?? full];
     };
-    return [{ slug, finishedAt: time('finished_at'), startedAt: time('started_at') }];
+    const [runFull, runName] = spellings(runWorker);
+    const [givenFull, givenName] = spellings(workerId);
+    return runFull === givenFull || (runFull.includes('/') !== givenFull.includes('/') && runName === givenName);
 }
 /** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
 function logEntry(item) {
@@ -4947,9 +5052,7 @@ function logEntry(item) {
     const content = field(item, 'content');
     if (typeof content !== 'string')
         return [];
-    const timestamp = field(item, 'timestamp');
-    const valid = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp > 0;
-    return [{ content, timestampMs: valid ? timestamp : undefined }];
+    return [{ content, timestampMs: timeOf(field(item, 'timestamp'), 1) }];
 }
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
 function firstHeader(value) {
@@ -5035,7 +5138,7 @@ class Meter extends external_node_stream_namespaceObject.Transform {
     gathered = Buffer.allocUnsafe(GATHER_BYTES);
     gatheredBytes = 0;
     constructor(timeoutMs, onStall, checksum, where) {
-        super();
+        super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 });
         this.checksum = checksum;
         this.where = where;
         this.watchdog = setTimeout(onStall, timeoutMs);
@@ -5556,9 +5659,15 @@ function readWorkerInput(given, workspace) {
 function readSmallFile(file, shown) {
     let fd;
     try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+        // Looked at before it is opened: opening a FIFO (or a device) waits for a writer, and no
+        // signal ends that wait. O_NONBLOCK too, for one swapped in between (POSIX only).
+        if (!(0,external_node_fs_namespaceObject.statSync)(file).isFile())
+            throw notAFile(shown);
+        fd = (0,external_node_fs_namespaceObject.openSync)(file, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
+        if (error instanceof InputError)
+            throw error;
         const code = error.code;
         const problem = code === 'ENOENT' ? `names a file that does not exist: ${shown}` : `could not be read (${code}): ${shown}`;
         throw new InputError('input-file', problem, 'a path to a JSON file, relative to the workspace (check out the repository first)');
@@ -5566,7 +5675,7 @@ function readSmallFile(file, shown) {
     try {
         const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
         if (!stats.isFile())
-            throw new InputError('input-file', `is not a file: ${shown}`, 'a path to a JSON file, relative to the workspace');
+            throw notAFile(shown);
         if (stats.size > MAX_INPUT_BYTES) {
             throw new InputError('input-file', `is ${stats.size} bytes: ${shown}`, `a JSON file of at most ${MAX_INPUT_BYTES} bytes (1 MiB)`);
         }
@@ -5578,15 +5687,58 @@ function readSmallFile(file, shown) {
                 break;
             read += n;
         }
-        // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
-        return bytes
-            .subarray(0, read)
-            .toString('utf8')
-            .replace(/^\uFEFF/, '');
+        return utf8Text(bytes.subarray(0, read), shown);
     }
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
+}
+function notAFile(shown) {
+    return new InputError('input-file', `is not a regular file: ${shown}`, 'a path to a JSON file, relative to the workspace');
+}
+/**
+ * The file as UTF-8 text. Bytes that are not UTF-8 would silently become U+FFFD and reach the
+ * worker as other text than the file holds, so they are an error that says where.
+ */
+function utf8Text(bytes, shown) {
+    try {
+        // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    }
+    catch {
+        const offset = firstInvalidUtf8(bytes);
+        const before = bytes.subarray(0, offset);
+        const line = before.filter(byte => byte === 0x0a).length + 1;
+        throw new InputError('input-file', `is not UTF-8 text: ${shown} has a byte that is not UTF-8 at line ${line} (byte ${offset + 1})`, 'a JSON file saved as UTF-8');
+    }
+}
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes) {
+    for (let i = 0; i < bytes.length;) {
+        const lead = bytes[i];
+        const length = lead < 0x80
+            ? 1
+            : lead >= 0xc2 && lead < 0xe0
+                ? 2
+                : lead >= 0xe0 && lead < 0xf0
+                    ? 3
+                    : lead >= 0xf0 && lead < 0xf5
+                        ? 4
+                        : 0;
+        if (length === 0)
+            return i;
+        if (i + length > bytes.length)
+            return i;
+        const sequence = new TextDecoder('utf-8', { fatal: true });
+        try {
+            sequence.decode(bytes.subarray(i, i + length));
+        }
+        catch {
+            return i;
+        }
+        i += length;
+    }
+    return bytes.length;
 }
 function parseObject(text, input, what) {
     if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
@@ -5621,52 +5773,109 @@ function whereItBreaks(text, message) {
 
 ;// CONCATENATED MODULE: ./src/run-log.ts
 
-/** Enough to follow a run; a worker that logs more is summarised, not copied. */
-const MAX_LOG_LINES = 3000;
+const LOG_CAPS = { lines: 3000, bytes: 1024 * 1024, readLines: 500, readBytes: 128 * 1024 };
+/** The last read, after the run ended, waits this long at most. */
+const LAST_READ_MS = 3000;
 /** How far back an overlap is looked for: a tail longer than this is compared by its end only. */
 const REMEMBERED = 2000;
+/** One log line shows at most this many characters of an entry's line. */
+const LINE_CHARS = 1024;
 class RunLogFollower {
     client;
     runId;
     log;
-    cap;
+    caps;
+    signal;
     previous = [];
     shown = 0;
+    shownBytes = 0;
     leftOut = 0;
-    constructor(client, runId, log, cap = MAX_LOG_LINES) {
+    reading;
+    stopped = new AbortController();
+    constructor(client, runId, log, caps = LOG_CAPS, signal) {
         this.client = client;
         this.runId = runId;
         this.log = log;
-        this.cap = cap;
+        this.caps = caps;
+        this.signal = signal;
+    }
+    /** Starts a read unless one is under way, and returns it; the caller need not wait for it. */
+    poll(timeoutMs) {
+        this.reading ??= this.read(timeoutMs).finally(() => (this.reading = undefined));
+        return this.reading;
+    }
+    /** After the run ended: its last entries, read within LAST_READ_MS whatever the log endpoint does. */
+    async last() {
+        const until = Date.now() + LAST_READ_MS;
+        if (this.reading) {
+            // A read still under way from the wait: it shares the few seconds, then one more read.
+            let timer;
+            const late = new Promise(resolve => (timer = setTimeout(() => resolve('late'), LAST_READ_MS)));
+            const outcome = await Promise.race([this.reading, late]);
+            clearTimeout(timer);
+            if (outcome === 'late')
+                return;
+        }
+        const left = until - Date.now();
+        if (left > 0)
+            await this.poll(left);
+    }
+    get lines() {
+        return { shown: this.shown, leftOut: this.leftOut };
+    }
+    /** Stops any read under way, and says how many lines were left out, if any. */
+    finish() {
+        this.stopped.abort();
+        if (this.leftOut > 0) {
+            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.caps.lines} lines); the whole log is in the CoreClaw console.`);
+        }
     }
     /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
-    async poll() {
+    async read(timeoutMs) {
         let entries;
         try {
-            entries = await this.client.getLog(this.runId);
+            const signal = this.signal ? AbortSignal.any([this.stopped.signal, this.signal]) : this.stopped.signal;
+            entries = await this.client.getLog(this.runId, { timeoutMs, signal });
         }
         catch (error) {
             this.log.debug(`could not read the log of run ${this.runId}: ${error.message}`);
             return;
         }
-        const fresh = this.fresh(entries);
-        const shown = fresh.slice(0, Math.max(0, this.cap - this.shown));
-        this.leftOut += fresh.length - shown.length;
-        if (shown.length === 0)
+        if (this.stopped.signal.aborted)
+            return;
+        const lines = this.printable(this.fresh(entries));
+        if (lines.length === 0)
             return;
         const first = this.shown + 1;
-        this.shown += shown.length;
-        const which = shown.length === 1 ? `entry ${first}` : `entries ${first}–${this.shown}`;
-        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => shown.forEach(entry => this.print(entry)));
+        this.shown += lines.length;
+        const which = lines.length === 1 ? `line ${first}` : `lines ${first}–${this.shown}`;
+        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => lines.forEach(line => this.log.info(line)));
     }
-    get lines() {
-        return { shown: this.shown, leftOut: this.leftOut };
-    }
-    /** Says how many entries were left out, if any. */
-    finish() {
-        if (this.leftOut > 0) {
-            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.cap}); the whole log is in the CoreClaw console.`);
+    /** The new entries as log lines, within the caps; what does not fit is counted. */
+    printable(entries) {
+        const lines = [];
+        let bytes = 0;
+        for (const entry of entries) {
+            const time = clockTime(entry.timestampMs);
+            const parts = entry.content.split(/\r?\n/);
+            for (let i = 0; i < parts.length; i++) {
+                // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+                const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`;
+                const size = Buffer.byteLength(line) + 1;
+                const full = lines.length >= this.caps.readLines ||
+                    bytes + size > this.caps.readBytes ||
+                    this.shown + lines.length >= this.caps.lines ||
+                    this.shownBytes + bytes + size > this.caps.bytes;
+                if (full) {
+                    this.leftOut += parts.length - i;
+                    break;
+                }
+                lines.push(line);
+                bytes += size;
+            }
         }
+        this.shownBytes += bytes;
+        return lines;
     }
     /** The entries after the longest run that ends the previous list and starts this one. */
     fresh(entries) {
@@ -5678,12 +5887,11 @@ class RunLogFollower {
         this.previous = keys.slice(-REMEMBERED);
         return entries.slice(overlap);
     }
-    print(entry) {
-        const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `;
-        // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-        for (const line of entry.content.split(/\r?\n/))
-            this.log.info(`| ${time}${forLog(line, 1024)}`);
-    }
+}
+/** "07:08:09 " for a timestamp that is a real date; nothing otherwise. */
+function clockTime(ms) {
+    const date = ms === undefined ? undefined : new Date(ms);
+    return date && Number.isFinite(date.getTime()) ? `${date.toISOString().slice(11, 19)} ` : '';
 }
 function key(entry) {
     return `${entry.timestampMs ?? ''}\u0000${entry.content}`;
@@ -6056,57 +6264,102 @@ function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
 }
 
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/input-schema.ts
+/**
+ * Checks the worker's input against the worker's own JSON Schema before a billed run starts.
+ *
+ * Which part of the input the schema describes is not documented. CoreClaw's docs put form fields
+ * "under input.parameters.custom", their schema example describes form fields (`keyword`), and
+ * CoreClaw's MCP server sends its schema-shaped `input_json` as `input.parameters.custom`. So a
+ * schema that has no `parameters` property describes `input.parameters.custom`; one that has it
+ * describes the whole `input`.
+ *
+ * The schema is server data, so the check is bounded: a schema over MAX_SCHEMA_BYTES is not
+ * checked, and ajv runs in a worker thread (schema-worker.ts, a bundle of its own, so an export
+ * that starts nothing never loads it) that is terminated at CHECK_DEADLINE_MS or when the step is
+ * cancelled. A schema that can't be read, used or checked in time is a notice, and the run starts
+ * unchecked: the check saves money, it is not a gate CoreClaw asked for. A worker CoreClaw says
+ * does not exist (50001, or a 404 envelope) ends the step here, before any start.
+ */
 
 
-async function checkInputSchema(client, workerId, input, inputName, log) {
-    const skip = (why) => log.notice(`The input was not checked against worker ${workerId}'s input schema: ${why}. The run starts anyway.`, 'Input not checked');
+
+/** A form's schema is a few KiB; one this large is not worth the wait it could cost. */
+const MAX_SCHEMA_BYTES = 256 * 1024;
+/** ajv compiles and checks a form's schema in milliseconds; a schema that takes this long is hostile. */
+const CHECK_DEADLINE_MS = 5000;
+/** Returns whether the input was checked (a notice says why not); throws on violations or an unknown worker. */
+async function checkInputSchema(client, { workerId, input, inputName, log, signal }) {
+    const skip = (why) => {
+        log.notice(`The input was not checked against worker ${workerId}'s input schema: ${forLog(why, 512)}. The run starts unchecked.`, 'Input not checked');
+        return false;
+    };
+    log.info(`Checking the input against worker ${workerId}'s input schema.`);
     let schema;
     try {
         schema = (await client.getInputSchema(workerId)).data;
     }
     catch (error) {
+        if (isUnknownWorker(error))
+            throw error;
         return skip(`reading it failed (${error.message})`);
     }
     if (!schema)
         return skip('CoreClaw sent no schema object');
+    const size = Buffer.byteLength(JSON.stringify(schema));
+    if (size > MAX_SCHEMA_BYTES)
+        return skip(`it is ${size} bytes, more than the ${MAX_SCHEMA_BYTES} checked`);
     const whole = isObject(schema.properties) && 'parameters' in schema.properties;
-    const target = whole ? input : custom(input);
-    let violations;
-    try {
-        violations = await validate(schema, target);
-    }
-    catch (error) {
-        return skip(`it is not a schema the validator can use (${forLog(error.message, 256)})`);
-    }
-    if (violations.length === 0) {
+    const verdict = await inWorkerThread({ schema, value: whole ? input : custom(input) }, signal);
+    if (verdict.kind === 'unusable')
+        return skip(verdict.why);
+    if (verdict.violations.length === 0) {
         log.info(`The input matches worker ${workerId}'s input schema${whole ? '' : ' (input.parameters.custom)'}.`);
-        return;
+        return true;
     }
     const prefix = whole ? '' : '/parameters/custom';
-    throw new InputSchemaError(inputName, workerId, violations.map(v => ({ ...v, path: `${prefix}${v.path}` })));
+    throw new InputSchemaError(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
+}
+/** CoreClaw's own word that the worker does not exist: starting it would fail the same way. */
+function isUnknownWorker(error) {
+    return error instanceof CoreClawError && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope));
+}
+function inWorkerThread(job, signal) {
+    return new Promise((resolve, reject) => {
+        const thread = new external_node_worker_threads_namespaceObject.Worker(besideThisBundle('schema-worker.js'), {
+            workerData: job,
+            // A deep schema overflows this stack, or fills this heap, in the thread and not in the step.
+            resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 }
+        });
+        const settle = (outcome) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            void thread.terminate();
+            outcome();
+        };
+        const timer = setTimeout(() => settle(() => resolve({ kind: 'unusable', why: `checking it took longer than ${CHECK_DEADLINE_MS / 1000} s` })), CHECK_DEADLINE_MS);
+        const onAbort = () => settle(() => reject(signal?.reason));
+        if (signal?.aborted)
+            return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        thread.once('message', (verdict) => settle(() => resolve(verdict)));
+        thread.once('error', error => settle(() => resolve({ kind: 'unusable', why: `checking it failed (${error.message})` })));
+        thread.once('exit', () => settle(() => resolve({ kind: 'unusable', why: 'the check ended without an answer' })));
+    });
+}
+/**
+ * A file next to the running bundle (dist/). The name is a parameter on purpose: a literal
+ * `new URL('./x.js', import.meta.url)` makes ncc copy the source file it finds as an asset.
+ */
+function besideThisBundle(name) {
+    return new URL(name, import.meta.url);
 }
 /** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
 function custom(input) {
     const parameters = input.parameters;
     return isObject(parameters) && 'custom' in parameters ? parameters.custom : {};
-}
-async function validate(schema, value) {
-    const loaded = (await __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2463, 23)));
-    const Ajv = 'default' in loaded.default ? loaded.default.default : loaded.default;
-    // Lenient about the schema (unknown keywords and formats are CoreClaw's business), strict about the input.
-    const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false });
-    // ajv's default draft is 07; a $schema naming another draft would only make it refuse the schema.
-    const check = ajv.compile({ ...schema, $schema: undefined });
-    if (check(value))
-        return [];
-    return (check.errors ?? []).map(describe);
-}
-function describe(error) {
-    const extra = error.keyword === 'additionalProperties'
-        ? ` ('${String(error.params.additionalProperty)}')`
-        : '';
-    return { path: error.instancePath, message: `${error.message ?? 'is not valid'}${extra}` };
 }
 function isObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -6118,12 +6371,18 @@ function isObject(value) {
 
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
-async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) {
+async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) {
     const { workerId, taskId = '', workerVersion, input } = inputs;
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
-        await checkInputSchema(client, workerId, workerInput, 'text' in input ? 'input' : 'input-file', log);
+        await checkInputSchema(client, {
+            workerId,
+            input: workerInput,
+            inputName: 'text' in input ? 'input' : 'input-file',
+            log,
+            signal
+        });
     }
     const start = workerId
         ? {
@@ -6152,25 +6411,97 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs }
     }
 }
 /**
- * The wait for a run this step started ended with `error`. Unless the run itself ended (a final
+ * `dry-run: true`: everything a start would check, and no start. The worker must exist (its schema
+ * endpoint says so) and the input must match its schema; a task must exist. Whether a version
+ * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
+ */
+async function start_checkStart(client, inputs, workerInput, { log, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = inputs;
+    const target = workerId ? { workerId } : { taskId };
+    let inputChecked = false;
+    if (workerId && workerInput && input) {
+        const inputName = 'text' in input ? 'input' : 'input-file';
+        inputChecked = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+    }
+    else if (workerId) {
+        await client.getInputSchema(workerId);
+        log.info(`Worker ${workerId} exists.`);
+    }
+    else {
+        await client.getTask(taskId);
+        log.info(`Task ${taskId} exists.`);
+    }
+    if (workerVersion) {
+        log.notice(`Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`, 'Version not checked');
+    }
+    const what = `${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
+    const withInput = input ? ` with the input from '${'text' in input ? 'input' : `input-file: ${input.file}`}'` : '';
+    log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`);
+    return { kind: 'dry-run', target, version: workerVersion, inputChecked };
+}
+/**
+ * The step is failing with `error` after starting run `runId`. Unless the run itself ended (a final
  * state), the step is stopping before its run finished (cancelled, `wait-timeout`, a failure while
- * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the step
- * did not start. A failed abort is a warning: the step's own error is the one to report.
+ * waiting or before it): ask CoreClaw to abort it, unless the user said not to. Never called for a
+ * run the step did not start. Returns the error to report: the step's own, saying what became of
+ * the run. A failed abort is a warning too: the step's own error is the one to report.
  */
 async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
-    if (error instanceof RunStateError && error.problem === 'not-exportable')
-        return;
+    const cause = asActionError(error);
+    if (cause instanceof RunStateError && cause.problem === 'not-exportable')
+        return cause;
     if (!abortOnStop) {
         log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
-        return;
+        return new StoppedRunError(cause, runId, 'left-running');
     }
     try {
         await client.abortRun(runId, ABORT_TIMEOUT_MS);
         log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
+        return new StoppedRunError(cause, runId, 'aborted');
     }
     catch (failure) {
         log.warning(`Could not abort run ${runId}, which this step started: ${failure.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
+        return new StoppedRunError(cause, runId, 'abort-failed');
     }
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+const OUTPUT_NAMES = [
+    'path',
+    'url',
+    'run-id',
+    'run-started',
+    'format',
+    'size',
+    'sha256',
+    'result-count',
+    'rows',
+    'request-id'
+];
+/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
+function outputsOf(outcome) {
+    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    if (outcome.kind === 'dry-run')
+        return { ...none, 'run-started': false };
+    if (outcome.kind === 'started') {
+        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
+    }
+    return {
+        path: outcome.path,
+        url: outcome.url,
+        'run-id': outcome.runId,
+        'run-started': outcome.run.started !== undefined,
+        format: outcome.format,
+        size: outcome.size,
+        sha256: outcome.sha256,
+        'result-count': outcome.resultCount ?? null,
+        rows: outcome.rows ?? null,
+        'request-id': outcome.requestId ?? null
+    };
+}
+/** As the runner takes them: strings, '' for none. */
+function asStrings(outputs) {
+    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -6183,7 +6514,42 @@ async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
 
 
 
-function renderSummary(result) {
+function renderSummary(outcome) {
+    if (outcome.kind === 'started')
+        return startedSummary(outcome);
+    if (outcome.kind === 'dry-run')
+        return dryRunSummary(outcome);
+    return exportSummary(outcome);
+}
+/** Start only: the run and how to export it later. */
+function startedSummary({ runId, started, requestId }) {
+    const later = 'workerId' in started
+        ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
+        : `with ${code(`run-id: ${runId}`)}`;
+    const rows = [
+        ['Run', code(runId)],
+        ['Started by this step', startedBy(started)],
+        ['Status', "started and left running (start only: 'wait-timeout: 0'); nothing was exported"],
+        ['Export it', `once it has finished, ${later}`],
+        ...(requestId ? [['Start request id', code(requestId)]] : [])
+    ];
+    return ['### CoreClaw run started', '', summary_table(rows), ''].join('\n');
+}
+/** Dry run: what would have been started, and what was checked. */
+function dryRunSummary({ target, version, inputChecked }) {
+    const rows = [
+        ['Would start', startedBy(target).replace(/^yes, /, '')],
+        ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`]] : []),
+        ...('workerId' in target
+            ? [
+                ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)']
+            ]
+            : []),
+        ['Started', 'nothing: dry run']
+    ];
+    return ['### CoreClaw dry run', '', summary_table(rows), ''].join('\n');
+}
+function exportSummary(result) {
     const { started, durationSeconds, usage, logLines } = result.run;
     const rows = [
         ['Run', code(result.runId)],
@@ -6306,19 +6672,23 @@ async function waitForRun(client, runId, options) {
     for (let poll = 0;; poll++) {
         const { data: run, requestId } = await client.getRun(runId);
         const status = run.status;
-        following ||= follower !== undefined && (options.startedHere === true || status === 'ready' || status === 'running');
-        // Read after the status, so that a finished run's last entries are shown too.
-        if (following)
-            await follower?.poll();
-        const now = clock.now();
-        if (status === 'succeeded')
-            return { run, requestId, waitedMs: now - started };
-        if (status !== 'ready' && status !== 'running') {
+        const inProgress = status === 'ready' || status === 'running';
+        following ||= follower !== undefined && (options.startedHere === true || inProgress);
+        if (!inProgress) {
+            // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
+            if (following)
+                await follower?.last();
+            if (status === 'succeeded')
+                return { run, requestId, waitedMs: clock.now() - started };
             throw new RunStateError(runId, status, 'not-exportable', run.errMsg, undefined, requestId);
         }
+        const now = clock.now();
         if (now >= deadline) {
             throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId);
         }
+        // Never waited for while the run goes on: a slow log must not hold up the status polls.
+        if (following)
+            void follower?.poll();
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
             log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
@@ -6329,6 +6699,11 @@ async function waitForRun(client, runId, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/which-run.ts
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+
 
 
 async function resolveRun(client, word, workerId, log) {
@@ -6348,16 +6723,15 @@ async function resolveRun(client, word, workerId, log) {
         log.info(`run-id 'last'${of} is run ${slug}.`);
         return slug;
     }
-    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times.
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
     const { data: runs } = await client.listSucceededRuns(workerId);
     const newest = runs
-        .filter(run => isRunSlug(run.slug))
+        .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
         .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
     if (!newest)
         throw new NoRunError(workerId);
-    const when = newest.finishedAt
-        ? `, finished ${new Date(newest.finishedAt * 1000).toISOString().replace('.000Z', 'Z')}`
-        : '';
+    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
     log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
     return newest.slug;
 }
@@ -6367,6 +6741,7 @@ async function resolveRun(client, word, workerId, log) {
  * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
  * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
  */
+
 
 
 
@@ -6418,7 +6793,8 @@ async function run() {
                 setOutput('run-started', String(run.started !== undefined));
             }
         });
-        setOutputs(result);
+        for (const [name, value] of asStrings(outputsOf(result)))
+            setOutput(name, value);
         await writeSummary(renderSummary(result));
     }
     catch (thrown) {
@@ -6452,7 +6828,7 @@ function quietDependencies() {
 function namingRun(error, known) {
     return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
 }
-/** Everything between validated inputs and a verified file on disk. */
+/** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
     const started = clock.now();
@@ -6460,7 +6836,7 @@ async function exportRun(inputs, host) {
         maxAttempts: inputs.maxAttempts,
         clock,
         signal,
-        onRetry: notice => log.info(describeRetry(notice))
+        onRetry: retryReporter(log, clock)
     });
     const client = new CoreClawClient({
         baseUrl: inputs.baseUrl,
@@ -6472,15 +6848,27 @@ async function exportRun(inputs, host) {
         signal
     });
     const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
+    if (inputs.runId === NEW && inputs.dryRun)
+        return start_checkStart(client, inputs, workerInput, { log, signal });
     const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
-    const begun = inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined;
+    const begun = inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) : undefined;
     const runId = begun?.runId ??
         (isGivenSlug(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
     host.onRun?.({ runId, started: begun?.target });
+    if (begun && inputs.waitTimeoutSeconds === 0)
+        return leaveRunning(begun, log);
     const destination = destinationOf(runId);
-    if (!inputs.overwrite && (0,external_node_fs_namespaceObject.existsSync)(destination))
-        throw new DestinationExistsError(destination);
-    const { ready, logLines } = await watchRun(client, runId, begun, inputs, host, started);
+    let watched;
+    try {
+        if (!inputs.overwrite && (0,external_node_fs_namespaceObject.existsSync)(destination))
+            throw new DestinationExistsError(destination);
+        watched = await watchRun(client, runId, inputs, host, started, begun !== undefined);
+    }
+    catch (error) {
+        // The step fails before the run it started has finished: the run is stopped, and the error says so.
+        throw begun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
+    }
+    const { ready, logLines } = watched;
     const results = ready.run.results;
     log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`);
     // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
@@ -6498,6 +6886,7 @@ async function exportRun(inputs, host) {
     const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
     log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
+        kind: 'exported',
         runId,
         format: inputs.format,
         filterKeys: inputs.filterKeys,
@@ -6548,10 +6937,10 @@ function checkBeforeAnyRequest(inputs, { log, workspace }) {
 }
 /**
  * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
- * progress; the run's log comes in groups. A run this step started is stopped if the wait ends first.
+ * progress; the run's log comes in groups.
  */
-async function watchRun(client, runId, begun, inputs, { log, clock, signal }, since) {
-    const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined;
+async function watchRun(client, runId, inputs, { log, clock, signal }, since, startedHere) {
+    const follower = inputs.showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
     try {
         const ready = await waitForRun(client, runId, {
             waitTimeoutSeconds: inputs.waitTimeoutSeconds,
@@ -6560,18 +6949,18 @@ async function watchRun(client, runId, begun, inputs, { log, clock, signal }, si
             log,
             signal,
             follower,
-            startedHere: begun !== undefined
+            startedHere
         });
         return { ready, logLines: follower?.lines };
-    }
-    catch (error) {
-        if (begun)
-            await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log);
-        throw error;
     }
     finally {
         follower?.finish();
     }
+}
+/** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
+function leaveRunning(begun, log) {
+    log.info(`Run ${begun.runId} was started and is left running: with 'wait-timeout: 0', 'run-id: new' only starts a run. Export it once it has finished, e.g. in a later workflow with 'run-id: last-succeeded'${'workerId' in begun.target ? ` and 'worker-id: ${begun.target.workerId}'` : ''}.`);
+    return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId };
 }
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
 async function exportAndDownload(step) {
@@ -6620,18 +7009,6 @@ function refuseExistingBeforeStart(inputs, destinationOf) {
     if (!inputs.overwrite && fixed && (0,external_node_fs_namespaceObject.existsSync)(destinationOf('A')))
         throw new DestinationExistsError(destinationOf('A'));
 }
-function setOutputs(result) {
-    setOutput('path', result.path);
-    setOutput('url', result.url);
-    setOutput('run-id', result.runId);
-    setOutput('run-started', String(result.run.started !== undefined));
-    setOutput('format', result.format);
-    setOutput('size', String(result.size));
-    setOutput('sha256', result.sha256);
-    setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount));
-    setOutput('rows', result.rows === undefined ? '' : String(result.rows));
-    setOutput('request-id', result.requestId ?? '');
-}
 /** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -6646,6 +7023,19 @@ async function writeSummary(markdown) {
         });
     }
 }
+/** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
+const WAIT_REPORT_EVERY_MS = 60_000;
+function retryReporter(log, clock) {
+    let lastWaitReport = -Infinity;
+    return notice => {
+        if (notice.waiting) {
+            if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS)
+                return;
+            lastWaitReport = clock.now();
+        }
+        log.info(describeRetry(notice));
+    };
+}
 function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
     const delay = `${(delayMs / 1000).toFixed(1)} s`;
     if (waiting) {
@@ -6657,49 +7047,49 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 23:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
@@ -6737,9 +7127,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -6856,28 +7243,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -6894,74 +7259,11 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -73,7 +73,7 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   chunkBytes: the download, written this many bytes per write.
  *   startsRun: with a start-route fault, the run is created first and the fault is the answer (a
  *   502 after the run exists, or a reset after the request was read): the lost-answer cases.
- * @typedef {'run' | 'last' | 'list' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort'} Route
+ * @typedef {'run' | 'last' | 'list' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort' | 'task'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown', body?: string, at: number }} Seen
  * @typedef {{ id: string, slug?: string, schema?: object | null, rows?: object[], durationMs?: number,
@@ -89,7 +89,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
  *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean,
  *   storageBytesPerSecond?: number, workers?: WorkerSpec[], tasks?: Array<{ id: string, worker: string }>,
- *   runDurationMs?: number, storageChunkBytes?: number }} [options]
+ *   runDurationMs?: number, storageChunkBytes?: number, runSlugs?: string[] }} [options]
+ *   runSlugs: the slugs runs started through the API get, in order (random ones after them).
  *   storageChunkBytes: storage writes every download this many bytes at a time (benchmarks of tiny chunks).
  *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
  *   storageBytesPerSecond: storage sends no faster than this, like a runner's real link (benchmarks).
@@ -101,7 +102,18 @@ export async function startSandbox(options = {}) {
   /** @type {Map<string, { slug: string, format: string, keys: string[], signature: string, dead: boolean }>} */
   const links = new Map()
   /** @type {Record<Route, Fault[]>} */
-  const faults = { run: [], last: [], list: [], export: [], download: [], start: [], schema: [], log: [], abort: [] }
+  const faults = {
+    run: [],
+    last: [],
+    list: [],
+    export: [],
+    download: [],
+    start: [],
+    schema: [],
+    log: [],
+    abort: [],
+    task: []
+  }
   /** @type {Map<string, WorkerSpec>} */
   const workers = new Map()
   for (const worker of options.workers ?? [DEMO_WORKER]) {
@@ -109,6 +121,7 @@ export async function startSandbox(options = {}) {
     if (worker.slug) workers.set(worker.slug, worker)
   }
   const tasks = new Map((options.tasks ?? [{ id: DEMO_TASK, worker: DEMO_WORKER.id }]).map(task => [task.id, task]))
+  const nextSlugs = [...(options.runSlugs ?? [])]
   /** Start bodies the OpenAPI check refused, for a test to see that the check fires. */
   const refusedBodies = []
   /** @type {Seen[]} */
@@ -188,6 +201,17 @@ export async function startSandbox(options = {}) {
       if (!worker) return fail(404, 50001, 'worker not found')
       return ok(worker.schema === null ? {} : { input_schema: worker.schema ?? DEMO_SCHEMA })
     }
+    if (route === 'task') {
+      const task = tasks.get(rest[1])
+      if (!task) return fail(404, 60001, 'task not found')
+      const worker = workers.get(task.worker)
+      return ok({
+        slug: task.id,
+        title: 'Saved task',
+        worker_path: task.worker.replace('/', '~'),
+        worker_slug: worker?.slug
+      })
+    }
     if (route === 'start') {
       const isTask = rest[0] === 'worker-tasks'
       const problems = startBodyProblems(body, isTask, req.headers['content-type'])
@@ -199,7 +223,7 @@ export async function startSandbox(options = {}) {
       if (isTask && !task) return fail(404, 60001, 'task not found')
       const worker = workers.get(isTask ? task.worker : rest[1].replace('~', '/'))
       if (!worker) return fail(404, 50001, 'worker not found')
-      const slug = newRunSlug()
+      const slug = nextSlugs.shift() ?? newRunSlug()
       const parsed = JSON.parse(body)
       addRun({
         slug,
@@ -441,6 +465,7 @@ function apiRoute(method, segments) {
   else if (get && first === 'worker-runs' && third === 'log' && rest.length === 3) route = 'log'
   else if (post && first === 'worker-runs' && third === 'abort' && rest.length === 3) route = 'abort'
   else if (get && first === 'workers' && third === 'input-schema' && rest.length === 3) route = 'schema'
+  else if (get && first === 'worker-tasks' && rest.length === 2) route = 'task'
   else if (post && (first === 'workers' || first === 'worker-tasks') && third === 'runs' && rest.length === 3)
     route = 'start'
   return { route, rest }

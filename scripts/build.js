@@ -1,7 +1,6 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with ncc, as ESM.
+// Bundles the action (dist/index.js), the CLI (dist/cli.js) and the schema check's worker thread
+// (dist/schema-worker.js) with ncc, as ESM.
 // One script rather than shell commands, so that `npm run build` works on every OS.
-// A dynamic import() becomes a chunk of its own (N.index.js): ajv, which only a step that starts
-// a run loads, stays off the export's start-up path that way.
 import ncc from '@vercel/ncc'
 import { readdirSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -9,7 +8,9 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist/`
-const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts' }
+// The schema check's worker thread is a bundle of its own: it holds ajv, which only a step that
+// starts a run with an input loads (input-schema.ts).
+const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts', 'schema-worker.js': 'src/schema-worker.ts' }
 /** Every npm package that ended up in a bundle or a chunk, for dist/licenses.txt. */
 const bundled = new Set()
 

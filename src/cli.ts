@@ -11,6 +11,7 @@ import { INPUT_NAMES, INPUT_TABLE, type InputSpec } from './input-table.js'
 import { parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun, namingRun, quietDependencies, type KnownRun } from './main.js'
+import { outputsOf } from './outputs.js'
 import { realClock } from './retry.js'
 import { VERSION } from './version.js'
 
@@ -93,19 +94,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       signal,
       onRun: run => (known = run)
     })
-    const outputs = {
-      path: result.path,
-      url: result.url,
-      'run-id': result.runId,
-      'run-started': result.run.started !== undefined,
-      format: result.format,
-      size: result.size,
-      sha256: result.sha256,
-      'result-count': result.resultCount ?? null,
-      rows: result.rows ?? null,
-      'request-id': result.requestId ?? null
-    }
-    process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`)
+    process.stdout.write(`${JSON.stringify(outputsOf(result), null, 2)}\n`)
     return 0
   } catch (thrown) {
     const error = asActionError(thrown)

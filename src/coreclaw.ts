@@ -9,7 +9,7 @@ import { readText, request, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { isRunSlug } from './inputs.js'
 import { BY_ERROR, parseRetryAfter, type RetryPolicy, type RetryRule } from './retry.js'
-import { countOf, downloadUrlOf, requestIdOf, textOf, wordOf } from './server-text.js'
+import { countOf, downloadUrlOf, requestIdOf, textOf, timeOf, wordOf } from './server-text.js'
 
 export interface ClientOptions {
   baseUrl: URL
@@ -37,9 +37,11 @@ export interface RunDetail {
   usage?: string
 }
 
-/** A run as the list of runs gives it: its slug and times (unix seconds), each checked by type. */
+/** A run as the list of runs gives it: its slug and times (ms, from unix seconds), each checked by type. */
 export interface ListedRun {
   slug: string
+  /** The worker the run belongs to (`scraper_slug`), when it is a worker id or slug. */
+  worker?: string
   finishedAt?: number
   startedAt?: number
 }
@@ -138,13 +140,21 @@ export class CoreClawClient {
     return { ...answer, data: usable ? (schema as Record<string, unknown>) : undefined }
   }
 
-  /** The run's log entries, in order. One attempt: the log is shown, never needed. */
-  async getLog(runId: string): Promise<LogEntry[]> {
+  /** A saved task, to see that it exists (a dry run): CoreClaw answers 60001 for one it does not know. */
+  async getTask(taskId: string): Promise<Answer<unknown>> {
+    return this.call('task request', `worker-tasks/${encodeURIComponent(taskId)}`, { taskId })
+  }
+
+  /**
+   * The run's log entries, in order. One attempt: the log is shown, never needed. `signal` replaces
+   * the step's (the caller's joins it), and `timeoutMs` bounds a read the caller waits for.
+   */
+  async getLog(runId: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<LogEntry[]> {
     const answer = await this.call(
       'log request',
       `worker-runs/${encodeURIComponent(runId)}/log`,
       { runId },
-      { rule: 'once' }
+      { rule: 'once', ...options }
     )
     const list = field(answer.data, 'list')
     return Array.isArray(list) ? list.flatMap(logEntry) : []
@@ -335,16 +345,40 @@ function usageOf(value: unknown): string | undefined {
   return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined
 }
 
-/** A listed run: a string slug, and times that are positive numbers; a run with another status is dropped. */
+/**
+ * A listed run: a string slug, times that are real dates, and the worker it belongs to. The list
+ * was asked for succeeded runs, but that is checked, not trusted: a run without the status
+ * `succeeded` is dropped.
+ */
 function listedRun(item: unknown): ListedRun[] {
   const slug = field(item, 'slug')
-  const status = wordOf(field(item, 'status'))
-  if (typeof slug !== 'string' || (status !== undefined && status !== 'succeeded')) return []
-  const time = (name: string) => {
-    const value = field(item, name)
-    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
+  if (typeof slug !== 'string' || wordOf(field(item, 'status')) !== 'succeeded') return []
+  const worker = field(item, 'scraper_slug')
+  return [
+    {
+      slug,
+      worker: typeof worker === 'string' && WORKER_NAME.test(worker) ? worker : undefined,
+      finishedAt: timeOf(field(item, 'finished_at'), 1000),
+      startedAt: timeOf(field(item, 'started_at'), 1000)
+    }
+  ]
+}
+
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.~-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/
+
+/**
+ * Whether a run's worker (`scraper_slug`) is the worker the user named. Either may be owner/name
+ * (owner~name on the wire) or the worker's name alone; a run whose worker is unknown is not a match.
+ */
+export function sameWorker(runWorker: string | undefined, workerId: string): boolean {
+  if (!runWorker) return false
+  const spellings = (id: string) => {
+    const full = id.replace('~', '/').toLowerCase()
+    return [full, full.split('/').at(-1) ?? full]
   }
-  return [{ slug, finishedAt: time('finished_at'), startedAt: time('started_at') }]
+  const [runFull, runName] = spellings(runWorker)
+  const [givenFull, givenName] = spellings(workerId)
+  return runFull === givenFull || (runFull.includes('/') !== givenFull.includes('/') && runName === givenName)
 }
 
 /** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
@@ -352,9 +386,7 @@ function logEntry(item: unknown): LogEntry[] {
   if (typeof item === 'string') return [{ content: item }]
   const content = field(item, 'content')
   if (typeof content !== 'string') return []
-  const timestamp = field(item, 'timestamp')
-  const valid = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp > 0
-  return [{ content, timestampMs: valid ? timestamp : undefined }]
+  return [{ content, timestampMs: timeOf(field(item, 'timestamp'), 1) }]
 }
 
 /** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */

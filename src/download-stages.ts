@@ -51,7 +51,7 @@ export class Meter extends Transform {
     private readonly checksum: StorageChecksum | undefined,
     private readonly where: string
   ) {
-    super()
+    super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 })
     this.watchdog = setTimeout(onStall, timeoutMs)
     if (checksum) this.md5 = createHash('md5')
   }

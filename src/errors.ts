@@ -225,6 +225,11 @@ function describeCoreClawError(f: CoreClawErrorFields): string {
 export class NetworkError extends ActionError {
   override readonly name: string = 'NetworkError'
   override readonly retryable: boolean = true
+  /**
+   * Set by http.ts when the failure came before the connection to the server was made: then no
+   * byte of the request left the machine. Unset means it may have reached the server.
+   */
+  unsent = false
   constructor(
     readonly operation: string,
     readonly code: string,
@@ -545,6 +550,46 @@ export class InputSchemaError extends InputError {
 }
 
 /** Wraps anything unexpected so it can be reported the same way. */
+/** What became of a run this step started, when the step failed before it finished. */
+export type RunFate = 'aborted' | 'left-running' | 'abort-failed'
+
+/**
+ * The step failed (`cause`) after starting a run that had not finished, and says what became of
+ * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
+ * abort CoreClaw did not accept. The advice fits the run's fate.
+ */
+export class StoppedRunError extends ActionError {
+  override readonly name: string = 'StoppedRunError'
+  override readonly requestId?: string
+  constructor(
+    override readonly cause: ActionError,
+    readonly runId: string,
+    readonly fate: RunFate
+  ) {
+    const what = {
+      aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
+      'left-running': `run ${runId} is still running ('abort-on-stop' is false)`,
+      'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
+    }[fate]
+    super(`${cause.message}; ${what}`)
+    this.requestId = cause.requestId
+  }
+
+  advice(say: Vocabulary): string {
+    if (this.fate === 'aborted') {
+      const { cause } = this
+      if (cause instanceof RunStateError && cause.problem === 'still-running') {
+        return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`
+      }
+      if (cause instanceof CancelledError) return `That run will never finish. ${cause.advice()}`
+      return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`
+    }
+    const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`
+    if (this.fate === 'left-running') return `It runs (and bills) to its end: ${later}.`
+    return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`
+  }
+}
+
 export function asActionError(error: unknown): ActionError {
   if (error instanceof ActionError) return error
   const message = error instanceof Error ? error.message : String(error)

@@ -8,7 +8,11 @@
  * - the answer's head must come within the timeout, every phase included (a proxy's CONNECT that
  *   never answers too), and a cancelled step aborts the request; the caller guards the body;
  * - an answer the action does not speak (101 Switching Protocols) fails the request at once;
- * - errors never carry a query string (it can hold `?token=` or a URL signature).
+ * - errors never carry a query string (it can hold `?token=` or a URL signature);
+ * - an error says whether the request can have reached the server (`NetworkError.unsent`): only
+ *   one that came before the connection to the server (or the proxy) was made, or before its TLS
+ *   handshake finished, proves that no byte of the request left. Judged by phase, never by error
+ *   code: a TLS error can also come after the request was written.
  * Proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), TLS and framing are the library's and Node's.
  */
 import type {
@@ -17,6 +21,7 @@ import type {
   IncomingMessage,
   RequestOptions as NodeRequestOptions
 } from 'node:http'
+import type { Socket } from 'node:net'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { getProxyUrl, HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
@@ -127,7 +132,8 @@ async function send(
   const proxy = proxyOf(url)
   const deadline = new AbortController()
   const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal
-  const client = new HttpClient(options.userAgent, [guardedBy(signal, operation)], {
+  const phase = { connected: false }
+  const client = new HttpClient(options.userAgent, [guardedBy(signal, operation, phase)], {
     allowRedirects: false,
     allowRetries: false,
     keepAlive: false,
@@ -158,8 +164,12 @@ async function send(
     client.dispose()
     const reason = signal.aborted ? signal.reason : error
     // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
-    if (proxy && reason instanceof TimeoutError) throw TimeoutError.noAnswer(operation, timeoutMs, proxy)
-    throw networkError(reason, operation, timeoutMs, proxy)
+    const failure =
+      proxy && reason instanceof TimeoutError
+        ? TimeoutError.noAnswer(operation, timeoutMs, proxy)
+        : networkError(reason, operation, timeoutMs, proxy)
+    if (failure instanceof NetworkError && !phase.connected) failure.unsent = true
+    throw failure
   } finally {
     clearTimeout(timer)
     stopped.dispose()
@@ -191,12 +201,12 @@ function rejectedWhenAborted(signal: AbortSignal): { promise: Promise<never>; di
  * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
  * nobody listening, drops the socket without ever settling the request.
  */
-function guardedBy(signal: AbortSignal, operation: string): RequestHandler {
+function guardedBy(signal: AbortSignal, operation: string, phase: Phase): RequestHandler {
   return {
     prepareRequest: (options: NodeRequestOptions) => {
       options.signal = signal
       if (options.host?.startsWith('[')) options.host = options.host.slice(1, -1)
-      if (options.agent) options.agent = refusingUpgrades(options.agent, operation)
+      if (options.agent) options.agent = watched(options.agent, operation, phase)
     },
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not supported'))
@@ -205,7 +215,17 @@ function guardedBy(signal: AbortSignal, operation: string): RequestHandler {
 
 type Agent = NonNullable<NodeRequestOptions['agent']>
 
-function refusingUpgrades(agent: Agent, operation: string): Agent {
+/** Whether the request's connection was made: from then on, its bytes can reach the server. */
+interface Phase {
+  connected: boolean
+}
+
+/**
+ * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
+ * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
+ * a socket that is connected already).
+ */
+function watched(agent: Agent, operation: string, phase: Phase): Agent {
   if (typeof agent !== 'object') return agent
   return new Proxy(agent, {
     get(target, property) {
@@ -213,6 +233,11 @@ function refusingUpgrades(agent: Agent, operation: string): Agent {
       if (property !== 'addRequest' || typeof value !== 'function')
         return typeof value === 'function' ? value.bind(target) : value
       return (request: ClientRequest, ...rest: unknown[]) => {
+        request.once('socket', socket => {
+          const secure = (socket as Socket & { encrypted?: boolean }).encrypted === true
+          if (!secure && !socket.connecting) phase.connected = true
+          else socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true))
+        })
         request.on('upgrade', (answer: IncomingMessage, socket: { destroy(): void }) => {
           socket.destroy()
           request.destroy()

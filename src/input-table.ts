@@ -73,7 +73,14 @@ export const INPUT_TABLE = {
     default: 'true',
     value: 'bool',
     summary: "Show the run's new log entries while waiting for it.",
-    details: 'At most 3000 entries. true or false.'
+    details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+  },
+  'dry-run': {
+    default: 'false',
+    value: 'bool',
+    summary: 'With "new": check what would be started, and start nothing.',
+    details:
+      "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
   },
   format: {
     default: 'csv',
@@ -140,7 +147,7 @@ export const INPUT_TABLE = {
     value: 's',
     summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
     details:
-      "Counted from the step's start. A run that is still ready or running then fails the step (and is aborted, if this step started it)."
+      'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
   }
 } satisfies Record<string, InputSpec>
 

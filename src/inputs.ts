@@ -48,6 +48,8 @@ export interface Inputs {
   abortOnStop: boolean
   /** Print the run's own log while waiting for it. */
   showLog: boolean
+  /** With `new`: check what would be started, start nothing. */
+  dryRun: boolean
 }
 
 export type { InputName } from './input-table.js'
@@ -111,6 +113,9 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     // Everything that only makes sense for a run this step starts is refused elsewhere, so a
     // workflow never believes it configured a run that nothing starts.
     const onlyForNew = (['task-id', 'worker-version', 'input', 'input-file'] as const).find(name => read(name).trim())
+    if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+      throw new InputError('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'")
+    }
     if (onlyForNew) {
       throw new InputError(
         onlyForNew,
@@ -138,7 +143,8 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     workerVersion,
     input,
     abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-    showLog: parseBoolean('show-log', value('show-log'))
+    showLog: parseBoolean('show-log', value('show-log')),
+    dryRun: parseBoolean('dry-run', value('dry-run'))
   }
 }
 

@@ -28,7 +28,8 @@ import { readWorkerInput } from './run-input.js'
 import { RunLogFollower, type LogLines } from './run-log.js'
 import { rowCounterFor, type Preview, type RowsReport } from './rows.js'
 import { RetryPolicy, realClock, type Clock, type RetryNotice } from './retry.js'
-import { startRun, stopUnfinishedRun, type StartedRun } from './start.js'
+import { checkStart, startRun, stopUnfinishedRun, type StartedRun } from './start.js'
+import { asStrings, outputsOf } from './outputs.js'
 import { renderFailureSummary, renderSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
 import { waitForRun, type ReadyRun } from './wait.js'
@@ -54,7 +55,28 @@ export interface KnownRun {
   started?: StartTarget
 }
 
+/** What the step did: exported a run (the usual story), only started one, or checked a start (dry run). */
+export type Outcome = ExportResult | StartedOnly | DryRun
+
+/** `run-id: new` with `wait-timeout: 0`: the run was started and left running; nothing was exported. */
+export interface StartedOnly {
+  kind: 'started'
+  runId: string
+  started: StartTarget
+  requestId?: string
+}
+
+/** `dry-run: true`: what would be started, checked; nothing was started. */
+export interface DryRun {
+  kind: 'dry-run'
+  target: StartTarget
+  version?: string
+  /** Whether the input was checked against the worker's schema (a notice said why not). */
+  inputChecked: boolean
+}
+
 export interface ExportResult {
+  kind: 'exported'
   runId: string
   format: string
   filterKeys: string[]
@@ -113,7 +135,7 @@ export async function run(): Promise<void> {
         core.setOutput('run-started', String(run.started !== undefined))
       }
     })
-    setOutputs(result)
+    for (const [name, value] of asStrings(outputsOf(result))) core.setOutput(name, value)
     await writeSummary(renderSummary(result))
   } catch (thrown) {
     const error = asActionError(thrown)
@@ -146,15 +168,15 @@ export function namingRun(error: ActionError, known: KnownRun | undefined): stri
   return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : ''
 }
 
-/** Everything between validated inputs and a verified file on disk. */
-export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResult> {
+/** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
+export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
   const { log, clock, signal } = host
   const started = clock.now()
   const retry = new RetryPolicy({
     maxAttempts: inputs.maxAttempts,
     clock,
     signal,
-    onRetry: notice => log.info(describeRetry(notice))
+    onRetry: retryReporter(log, clock)
   })
   const client = new CoreClawClient({
     baseUrl: inputs.baseUrl,
@@ -167,19 +189,27 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
   })
 
   const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host)
+  if (inputs.runId === NEW && inputs.dryRun) return checkStart(client, inputs, workerInput, { log, signal })
 
   const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000
   const begun =
-    inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs }) : undefined
+    inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) : undefined
   const runId =
     begun?.runId ??
     (isGivenSlug(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log))
   host.onRun?.({ runId, started: begun?.target })
+  if (begun && inputs.waitTimeoutSeconds === 0) return leaveRunning(begun, log)
 
   const destination = destinationOf(runId)
-  if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
-
-  const { ready, logLines } = await watchRun(client, runId, begun, inputs, host, started)
+  let watched: Awaited<ReturnType<typeof watchRun>>
+  try {
+    if (!inputs.overwrite && existsSync(destination)) throw new DestinationExistsError(destination)
+    watched = await watchRun(client, runId, inputs, host, started, begun !== undefined)
+  } catch (error) {
+    // The step fails before the run it started has finished: the run is stopped, and the error says so.
+    throw begun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error
+  }
+  const { ready, logLines } = watched
   const results = ready.run.results
   log.info(
     `Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`
@@ -203,6 +233,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<ExportResul
     `request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`
   )
   return {
+    kind: 'exported',
     runId,
     format: inputs.format,
     filterKeys: inputs.filterKeys,
@@ -255,17 +286,17 @@ function checkBeforeAnyRequest(inputs: Inputs, { log, workspace }: Host) {
 
 /**
  * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
- * progress; the run's log comes in groups. A run this step started is stopped if the wait ends first.
+ * progress; the run's log comes in groups.
  */
 async function watchRun(
   client: CoreClawClient,
   runId: string,
-  begun: StartedRun | undefined,
   inputs: Inputs,
   { log, clock, signal }: Host,
-  since: number
+  since: number,
+  startedHere: boolean
 ): Promise<{ ready: ReadyRun; logLines?: LogLines }> {
-  const follower = inputs.showLog ? new RunLogFollower(client, runId, log) : undefined
+  const follower = inputs.showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined
   try {
     const ready = await waitForRun(client, runId, {
       waitTimeoutSeconds: inputs.waitTimeoutSeconds,
@@ -274,15 +305,20 @@ async function watchRun(
       log,
       signal,
       follower,
-      startedHere: begun !== undefined
+      startedHere
     })
     return { ready, logLines: follower?.lines }
-  } catch (error) {
-    if (begun) await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log)
-    throw error
   } finally {
     follower?.finish()
   }
+}
+
+/** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
+function leaveRunning(begun: StartedRun, log: Log): StartedOnly {
+  log.info(
+    `Run ${begun.runId} was started and is left running: with 'wait-timeout: 0', 'run-id: new' only starts a run. Export it once it has finished, e.g. in a later workflow with 'run-id: last-succeeded'${'workerId' in begun.target ? ` and 'worker-id: ${begun.target.workerId}'` : ''}.`
+  )
+  return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId }
 }
 
 interface ExportStep {
@@ -351,19 +387,6 @@ function refuseExistingBeforeStart(inputs: Inputs, destinationOf: (runId: string
   if (!inputs.overwrite && fixed && existsSync(destinationOf('A'))) throw new DestinationExistsError(destinationOf('A'))
 }
 
-function setOutputs(result: ExportResult): void {
-  core.setOutput('path', result.path)
-  core.setOutput('url', result.url)
-  core.setOutput('run-id', result.runId)
-  core.setOutput('run-started', String(result.run.started !== undefined))
-  core.setOutput('format', result.format)
-  core.setOutput('size', String(result.size))
-  core.setOutput('sha256', result.sha256)
-  core.setOutput('result-count', result.resultCount === undefined ? '' : String(result.resultCount))
-  core.setOutput('rows', result.rows === undefined ? '' : String(result.rows))
-  core.setOutput('request-id', result.requestId ?? '')
-}
-
 /** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
 async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
@@ -377,6 +400,20 @@ async function writeSummary(markdown: string): Promise<void> {
         title: 'No job summary'
       }
     )
+  }
+}
+
+/** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
+export const WAIT_REPORT_EVERY_MS = 60_000
+
+function retryReporter(log: Log, clock: Clock): (notice: RetryNotice) => void {
+  let lastWaitReport = -Infinity
+  return notice => {
+    if (notice.waiting) {
+      if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS) return
+      lastWaitReport = clock.now()
+    }
+    log.info(describeRetry(notice))
   }
 }
 

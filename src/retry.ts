@@ -1,7 +1,7 @@
 /**
  * The one retry policy for every request the action makes. For reads and the download, what is
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `START` retries only what provably started nothing.
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
 import { ActionError, AttemptsExhaustedError, asActionError, CoreClawError, NetworkError } from './errors.js'
 
@@ -50,23 +50,15 @@ export interface RetryRule {
 /** Reads and downloads: the error says whether another attempt can help. */
 export const BY_ERROR: RetryRule = { verdict: error => (error.retryable ? 'retry' : 'final') }
 
-/** Failures that happen before a request leaves the machine: DNS, a refused connection, no route. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EAI_FAIL',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL'
-])
-
 /**
  * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is: the request never left (connection refused, DNS, TLS handshake),
- * or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan limit,
- * 30001 balance, 50001 no such worker, …). A timeout or reset after sending, any 5xx, a gateway
- * page or an unreadable answer proves nothing: the run may exist.
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
  */
 export function provablyNotStarted(error: ActionError): boolean {
   const last = error instanceof AttemptsExhaustedError ? error.last : error
@@ -81,11 +73,7 @@ export function provablyNotStarted(error: ActionError): boolean {
       last.status < 500
     )
   }
-  if (last instanceof NetworkError) {
-    // The TLS handshake comes before the request is written.
-    return NOT_SENT.has(last.code) || last.name === 'TlsError' || /^ERR_(SSL|TLS)_/.test(last.code)
-  }
-  return false
+  return last instanceof NetworkError && last.unsent
 }
 
 /** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
@@ -96,7 +84,7 @@ export function startRule(waitUntilMs: number): RetryRule {
       if (!provablyNotStarted(error)) return 'final'
       if (error instanceof CoreClawError && error.appCode === 30003) return 'wait'
       const rateLimited = error instanceof CoreClawError && (error.status === 429 || error.appCode === 13000)
-      const neverSent = error instanceof NetworkError && error.retryable
+      const neverSent = error instanceof NetworkError && error.unsent && error.retryable
       return rateLimited || neverSent ? 'retry' : 'final'
     }
   }
@@ -143,7 +131,10 @@ export class RetryPolicy {
         if (verdict === 'final') throw error
         let delayMs: number
         if (verdict === 'wait') {
-          delayMs = this.delayBefore(++waits, error)
+          // A wait for a full plan can last hours: at least the back-off between tries, whatever
+          // Retry-After says (a 0 would mean a start request in a tight loop).
+          waits++
+          delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits))
           const untilMs = rule.waitUntilMs ?? 0
           if (clock.now() + delayMs > untilMs) throw error
           onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } })
@@ -165,7 +156,11 @@ export class RetryPolicy {
       // The server said when; add at most 250 ms so that many clients don't come back at once.
       return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250)
     }
-    // "Equal jitter": half fixed, half random, so waits grow but never collapse to zero.
+    return this.backOff(n)
+  }
+
+  /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+  private backOff(n: number): number {
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1))
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2)
   }

@@ -3,7 +3,7 @@
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
  * here ever quotes it: errors say where the JSON breaks, never what it says.
  */
-import { openSync, closeSync, fstatSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
@@ -22,8 +22,12 @@ export function readWorkerInput(given: NonNullable<Inputs['input']>, workspace: 
 function readSmallFile(file: string, shown: string): string {
   let fd: number
   try {
-    fd = openSync(file, 'r')
+    // Looked at before it is opened: opening a FIFO (or a device) waits for a writer, and no
+    // signal ends that wait. O_NONBLOCK too, for one swapped in between (POSIX only).
+    if (!statSync(file).isFile()) throw notAFile(shown)
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
+    if (error instanceof InputError) throw error
     const code = (error as NodeJS.ErrnoException).code
     const problem =
       code === 'ENOENT' ? `names a file that does not exist: ${shown}` : `could not be read (${code}): ${shown}`
@@ -35,8 +39,7 @@ function readSmallFile(file: string, shown: string): string {
   }
   try {
     const stats = fstatSync(fd)
-    if (!stats.isFile())
-      throw new InputError('input-file', `is not a file: ${shown}`, 'a path to a JSON file, relative to the workspace')
+    if (!stats.isFile()) throw notAFile(shown)
     if (stats.size > MAX_INPUT_BYTES) {
       throw new InputError(
         'input-file',
@@ -51,14 +54,65 @@ function readSmallFile(file: string, shown: string): string {
       if (n === 0) break
       read += n
     }
-    // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
-    return bytes
-      .subarray(0, read)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
+    return utf8Text(bytes.subarray(0, read), shown)
   } finally {
     closeSync(fd)
   }
+}
+
+function notAFile(shown: string): InputError {
+  return new InputError(
+    'input-file',
+    `is not a regular file: ${shown}`,
+    'a path to a JSON file, relative to the workspace'
+  )
+}
+
+/**
+ * The file as UTF-8 text. Bytes that are not UTF-8 would silently become U+FFFD and reach the
+ * worker as other text than the file holds, so they are an error that says where.
+ */
+function utf8Text(bytes: Buffer, shown: string): string {
+  try {
+    // A BOM is how some editors save UTF-8; JSON.parse would call it a syntax error.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    const offset = firstInvalidUtf8(bytes)
+    const before = bytes.subarray(0, offset)
+    const line = before.filter(byte => byte === 0x0a).length + 1
+    throw new InputError(
+      'input-file',
+      `is not UTF-8 text: ${shown} has a byte that is not UTF-8 at line ${line} (byte ${offset + 1})`,
+      'a JSON file saved as UTF-8'
+    )
+  }
+}
+
+/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead < 0xe0
+          ? 2
+          : lead >= 0xe0 && lead < 0xf0
+            ? 3
+            : lead >= 0xf0 && lead < 0xf5
+              ? 4
+              : 0
+    if (length === 0) return i
+    if (i + length > bytes.length) return i
+    const sequence = new TextDecoder('utf-8', { fatal: true })
+    try {
+      sequence.decode(bytes.subarray(i, i + length))
+    } catch {
+      return i
+    }
+    i += length
+  }
+  return bytes.length
 }
 
 function parseObject(text: string, input: 'input' | 'input-file', what: string): WorkerInput {

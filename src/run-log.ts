@@ -1,19 +1,36 @@
 /**
- * The run's own log, shown in the step's log while the step waits, each poll's new entries in a
+ * The run's own log, shown in the step's log while the step waits, each read's new entries in a
  * group of their own, so that the status lines between them stay visible without expanding
  * anything. CoreClaw's log call returns a list that may be the whole log or only its tail (the docs
- * don't say), so each poll prints only what follows the longest overlap with the previous list:
+ * don't say), so each read prints only what follows the longest overlap with the previous list:
  * every entry once, either way.
- * Entries are server text: each goes through `forLog`, and `all_logs_url` (signed) is never read.
+ *
+ * The log is display only: it can never fail or slow the run. A read runs beside the status polls
+ * (`poll` never waits for it, and starts none while one is under way), the last read after the run
+ * ended is bounded to a few seconds (`last`), and what is printed is capped in lines and bytes,
+ * per read and in all, whatever one entry holds.
+ * Entries are server text: each line goes through `forLog`, and `all_logs_url` (signed) is never read.
  */
 import type { CoreClawClient, LogEntry } from './coreclaw.js'
 import type { Log } from './log.js'
 import { forLog } from './server-text.js'
 
-/** Enough to follow a run; a worker that logs more is summarised, not copied. */
-export const MAX_LOG_LINES = 3000
+export interface LogCaps {
+  /** Lines and bytes printed in all: enough to follow a run; a worker that logs more is summarised. */
+  lines: number
+  bytes: number
+  /** Lines and bytes one read may print, so that one huge answer can't flood the step's log at once. */
+  readLines: number
+  readBytes: number
+}
+
+export const LOG_CAPS: LogCaps = { lines: 3000, bytes: 1024 * 1024, readLines: 500, readBytes: 128 * 1024 }
+/** The last read, after the run ended, waits this long at most. */
+export const LAST_READ_MS = 3000
 /** How far back an overlap is looked for: a tail longer than this is compared by its end only. */
 const REMEMBERED = 2000
+/** One log line shows at most this many characters of an entry's line. */
+const LINE_CHARS = 1024
 
 export interface LogLines {
   shown: number
@@ -23,45 +40,99 @@ export interface LogLines {
 export class RunLogFollower {
   private previous: string[] = []
   private shown = 0
+  private shownBytes = 0
   private leftOut = 0
+  private reading?: Promise<void>
+  private readonly stopped = new AbortController()
 
   constructor(
     private readonly client: CoreClawClient,
     private readonly runId: string,
     private readonly log: Log,
-    private readonly cap = MAX_LOG_LINES
+    private readonly caps: LogCaps = LOG_CAPS,
+    private readonly signal?: AbortSignal
   ) {}
 
-  /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
-  async poll(): Promise<void> {
-    let entries: LogEntry[]
-    try {
-      entries = await this.client.getLog(this.runId)
-    } catch (error) {
-      this.log.debug(`could not read the log of run ${this.runId}: ${(error as Error).message}`)
-      return
+  /** Starts a read unless one is under way, and returns it; the caller need not wait for it. */
+  poll(timeoutMs?: number): Promise<void> {
+    this.reading ??= this.read(timeoutMs).finally(() => (this.reading = undefined))
+    return this.reading
+  }
+
+  /** After the run ended: its last entries, read within LAST_READ_MS whatever the log endpoint does. */
+  async last(): Promise<void> {
+    const until = Date.now() + LAST_READ_MS
+    if (this.reading) {
+      // A read still under way from the wait: it shares the few seconds, then one more read.
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>(resolve => (timer = setTimeout(() => resolve('late'), LAST_READ_MS)))
+      const outcome = await Promise.race([this.reading, late])
+      clearTimeout(timer)
+      if (outcome === 'late') return
     }
-    const fresh = this.fresh(entries)
-    const shown = fresh.slice(0, Math.max(0, this.cap - this.shown))
-    this.leftOut += fresh.length - shown.length
-    if (shown.length === 0) return
-    const first = this.shown + 1
-    this.shown += shown.length
-    const which = shown.length === 1 ? `entry ${first}` : `entries ${first}–${this.shown}`
-    await this.log.group(`Log of run ${this.runId}: ${which}`, async () => shown.forEach(entry => this.print(entry)))
+    const left = until - Date.now()
+    if (left > 0) await this.poll(left)
   }
 
   get lines(): LogLines {
     return { shown: this.shown, leftOut: this.leftOut }
   }
 
-  /** Says how many entries were left out, if any. */
+  /** Stops any read under way, and says how many lines were left out, if any. */
   finish(): void {
+    this.stopped.abort()
     if (this.leftOut > 0) {
       this.log.info(
-        `… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.cap}); the whole log is in the CoreClaw console.`
+        `… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.caps.lines} lines); the whole log is in the CoreClaw console.`
       )
     }
+  }
+
+  /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
+  private async read(timeoutMs?: number): Promise<void> {
+    let entries: LogEntry[]
+    try {
+      const signal = this.signal ? AbortSignal.any([this.stopped.signal, this.signal]) : this.stopped.signal
+      entries = await this.client.getLog(this.runId, { timeoutMs, signal })
+    } catch (error) {
+      this.log.debug(`could not read the log of run ${this.runId}: ${(error as Error).message}`)
+      return
+    }
+    if (this.stopped.signal.aborted) return
+    const lines = this.printable(this.fresh(entries))
+    if (lines.length === 0) return
+    const first = this.shown + 1
+    this.shown += lines.length
+    const which = lines.length === 1 ? `line ${first}` : `lines ${first}–${this.shown}`
+    await this.log.group(`Log of run ${this.runId}: ${which}`, async () => lines.forEach(line => this.log.info(line)))
+  }
+
+  /** The new entries as log lines, within the caps; what does not fit is counted. */
+  private printable(entries: LogEntry[]): string[] {
+    const lines: string[] = []
+    let bytes = 0
+    for (const entry of entries) {
+      const time = clockTime(entry.timestampMs)
+      const parts = entry.content.split(/\r?\n/)
+      for (let i = 0; i < parts.length; i++) {
+        // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+        const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`
+        const size = Buffer.byteLength(line) + 1
+        const full =
+          lines.length >= this.caps.readLines ||
+          bytes + size > this.caps.readBytes ||
+          this.shown + lines.length >= this.caps.lines ||
+          this.shownBytes + bytes + size > this.caps.bytes
+        if (full) {
+          this.leftOut += parts.length - i
+          break
+        }
+        lines.push(line)
+        bytes += size
+      }
+    }
+    this.shownBytes += bytes
+    return lines
   }
 
   /** The entries after the longest run that ends the previous list and starts this one. */
@@ -73,12 +144,12 @@ export class RunLogFollower {
     this.previous = keys.slice(-REMEMBERED)
     return entries.slice(overlap)
   }
+}
 
-  private print(entry: LogEntry): void {
-    const time = entry.timestampMs === undefined ? '' : `${new Date(entry.timestampMs).toISOString().slice(11, 19)} `
-    // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-    for (const line of entry.content.split(/\r?\n/)) this.log.info(`| ${time}${forLog(line, 1024)}`)
-  }
+/** "07:08:09 " for a timestamp that is a real date; nothing otherwise. */
+function clockTime(ms: number | undefined): string {
+  const date = ms === undefined ? undefined : new Date(ms)
+  return date && Number.isFinite(date.getTime()) ? `${date.toISOString().slice(11, 19)} ` : ''
 }
 
 function key(entry: LogEntry): string {

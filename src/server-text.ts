@@ -11,6 +11,17 @@
  * another name.
  */
 
+/**
+ * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
+ * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
+ * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ */
+export function timeOf(value: unknown, unitMs: number): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined
+  const ms = value * unitMs
+  return Number.isFinite(new Date(ms).getTime()) ? ms : undefined
+}
+
 /** No log line carries more server text than this. */
 export const LOG_CAP = 4096
 

@@ -6,9 +6,18 @@
  * started has finished, the run is stopped too.
  */
 import type { CoreClawClient, StartRequest } from './coreclaw.js'
-import { asActionError, describeTarget, RunStateError, StartUncertainError, type StartTarget } from './errors.js'
+import {
+  asActionError,
+  describeTarget,
+  RunStateError,
+  StartUncertainError,
+  StoppedRunError,
+  type ActionError,
+  type StartTarget
+} from './errors.js'
 import { checkInputSchema } from './input-schema.js'
 import type { Inputs } from './inputs.js'
+import type { DryRun } from './main.js'
 import type { Log } from './log.js'
 import { provablyNotStarted, startRule, type Clock } from './retry.js'
 import type { WorkerInput } from './run-input.js'
@@ -27,19 +36,27 @@ export interface StartOptions {
   clock: Clock
   /** A full plan (30003) is waited for until this time (clock ms): the end of `wait-timeout`. */
   waitUntilMs: number
+  /** The step's cancellation: it stops the schema check too. */
+  signal?: AbortSignal
 }
 
 export async function startRun(
   client: CoreClawClient,
   inputs: Inputs,
   workerInput: WorkerInput | undefined,
-  { log, clock, waitUntilMs }: StartOptions
+  { log, clock, waitUntilMs, signal }: StartOptions
 ): Promise<StartedRun> {
   const { workerId, taskId = '', workerVersion, input } = inputs
   // parseInputs lets `new` through only with exactly one of a worker and a task.
   const target: StartTarget = workerId ? { workerId } : { taskId }
   if (workerId && workerInput && input) {
-    await checkInputSchema(client, workerId, workerInput, 'text' in input ? 'input' : 'input-file', log)
+    await checkInputSchema(client, {
+      workerId,
+      input: workerInput,
+      inputName: 'text' in input ? 'input' : 'input-file',
+      log,
+      signal
+    })
   }
   const start: StartRequest = workerId
     ? {
@@ -68,10 +85,47 @@ export async function startRun(
 }
 
 /**
- * The wait for a run this step started ended with `error`. Unless the run itself ended (a final
+ * `dry-run: true`: everything a start would check, and no start. The worker must exist (its schema
+ * endpoint says so) and the input must match its schema; a task must exist. Whether a version
+ * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
+ */
+export async function checkStart(
+  client: CoreClawClient,
+  inputs: Inputs,
+  workerInput: WorkerInput | undefined,
+  { log, signal }: { log: Log; signal?: AbortSignal }
+): Promise<DryRun> {
+  const { workerId, taskId = '', workerVersion, input } = inputs
+  const target: StartTarget = workerId ? { workerId } : { taskId }
+  let inputChecked = false
+  if (workerId && workerInput && input) {
+    const inputName = 'text' in input ? 'input' : 'input-file'
+    inputChecked = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+  } else if (workerId) {
+    await client.getInputSchema(workerId)
+    log.info(`Worker ${workerId} exists.`)
+  } else {
+    await client.getTask(taskId)
+    log.info(`Task ${taskId} exists.`)
+  }
+  if (workerVersion) {
+    log.notice(
+      `Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`,
+      'Version not checked'
+    )
+  }
+  const what = `${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`
+  const withInput = input ? ` with the input from '${'text' in input ? 'input' : `input-file: ${input.file}`}'` : ''
+  log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`)
+  return { kind: 'dry-run', target, version: workerVersion, inputChecked }
+}
+
+/**
+ * The step is failing with `error` after starting run `runId`. Unless the run itself ended (a final
  * state), the step is stopping before its run finished (cancelled, `wait-timeout`, a failure while
- * waiting): ask CoreClaw to abort it, unless the user said not to. Never called for a run the step
- * did not start. A failed abort is a warning: the step's own error is the one to report.
+ * waiting or before it): ask CoreClaw to abort it, unless the user said not to. Never called for a
+ * run the step did not start. Returns the error to report: the step's own, saying what became of
+ * the run. A failed abort is a warning too: the step's own error is the one to report.
  */
 export async function stopUnfinishedRun(
   client: CoreClawClient,
@@ -79,19 +133,22 @@ export async function stopUnfinishedRun(
   error: unknown,
   abortOnStop: boolean,
   log: Log
-): Promise<void> {
-  if (error instanceof RunStateError && error.problem === 'not-exportable') return
+): Promise<ActionError> {
+  const cause = asActionError(error)
+  if (cause instanceof RunStateError && cause.problem === 'not-exportable') return cause
   if (!abortOnStop) {
     log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`)
-    return
+    return new StoppedRunError(cause, runId, 'left-running')
   }
   try {
     await client.abortRun(runId, ABORT_TIMEOUT_MS)
     log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`)
+    return new StoppedRunError(cause, runId, 'aborted')
   } catch (failure) {
     log.warning(
       `Could not abort run ${runId}, which this step started: ${(failure as Error).message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`,
       'Run not aborted'
     )
+    return new StoppedRunError(cause, runId, 'abort-failed')
   }
 }

@@ -6,12 +6,52 @@
  */
 import * as path from 'node:path'
 import type { ActionError, StartTarget } from './errors.js'
-import type { ExportResult, KnownRun } from './main.js'
+import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './main.js'
 import { count, formatBytes } from './progress.js'
 import type { Preview } from './rows.js'
 import { forCell } from './server-text.js'
 
-export function renderSummary(result: ExportResult): string {
+export function renderSummary(outcome: Outcome): string {
+  if (outcome.kind === 'started') return startedSummary(outcome)
+  if (outcome.kind === 'dry-run') return dryRunSummary(outcome)
+  return exportSummary(outcome)
+}
+
+/** Start only: the run and how to export it later. */
+function startedSummary({ runId, started, requestId }: StartedOnly): string {
+  const later =
+    'workerId' in started
+      ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
+      : `with ${code(`run-id: ${runId}`)}`
+  const rows: Array<[string, string]> = [
+    ['Run', code(runId)],
+    ['Started by this step', startedBy(started)],
+    ['Status', "started and left running (start only: 'wait-timeout: 0'); nothing was exported"],
+    ['Export it', `once it has finished, ${later}`],
+    ...(requestId ? [['Start request id', code(requestId)] as [string, string]] : [])
+  ]
+  return ['### CoreClaw run started', '', table(rows), ''].join('\n')
+}
+
+/** Dry run: what would have been started, and what was checked. */
+function dryRunSummary({ target, version, inputChecked }: DryRun): string {
+  const rows: Array<[string, string]> = [
+    ['Would start', startedBy(target).replace(/^yes, /, '')],
+    ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`] as [string, string]] : []),
+    ...('workerId' in target
+      ? [
+          ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)'] as [
+            string,
+            string
+          ]
+        ]
+      : []),
+    ['Started', 'nothing: dry run']
+  ]
+  return ['### CoreClaw dry run', '', table(rows), ''].join('\n')
+}
+
+function exportSummary(result: ExportResult): string {
   const { started, durationSeconds, usage, logLines } = result.run
   const rows: Array<[string, string]> = [
     ['Run', code(result.runId)],

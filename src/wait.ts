@@ -45,17 +45,20 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
   for (let poll = 0; ; poll++) {
     const { data: run, requestId } = await client.getRun(runId)
     const status = run.status
-    following ||= follower !== undefined && (options.startedHere === true || status === 'ready' || status === 'running')
-    // Read after the status, so that a finished run's last entries are shown too.
-    if (following) await follower?.poll()
-    const now = clock.now()
-    if (status === 'succeeded') return { run, requestId, waitedMs: now - started }
-    if (status !== 'ready' && status !== 'running') {
+    const inProgress = status === 'ready' || status === 'running'
+    following ||= follower !== undefined && (options.startedHere === true || inProgress)
+    if (!inProgress) {
+      // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
+      if (following) await follower?.last()
+      if (status === 'succeeded') return { run, requestId, waitedMs: clock.now() - started }
       throw new RunStateError(runId, status, 'not-exportable', run.errMsg, undefined, requestId)
     }
+    const now = clock.now()
     if (now >= deadline) {
       throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId)
     }
+    // Never waited for while the run goes on: a slow log must not hold up the status polls.
+    if (following) void follower?.poll()
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now
       log.info(

@@ -2,7 +2,7 @@
  * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
  * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
  */
-import type { CoreClawClient } from './coreclaw.js'
+import { sameWorker, type CoreClawClient } from './coreclaw.js'
 import { CoreClawError, NoRunError } from './errors.js'
 import { isRunSlug, LAST } from './inputs.js'
 import type { Log } from './log.js'
@@ -29,15 +29,14 @@ export async function resolveRun(
     log.info(`run-id 'last'${of} is run ${slug}.`)
     return slug
   }
-  // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times.
+  // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+  // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
   const { data: runs } = await client.listSucceededRuns(workerId)
   const newest = runs
-    .filter(run => isRunSlug(run.slug))
+    .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
     .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0]
   if (!newest) throw new NoRunError(workerId)
-  const when = newest.finishedAt
-    ? `, finished ${new Date(newest.finishedAt * 1000).toISOString().replace('.000Z', 'Z')}`
-    : ''
+  const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : ''
   log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`)
   return newest.slug
 }
