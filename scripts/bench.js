@@ -12,10 +12,11 @@
 //   npm run bench -- --action /path/to/other/dist/index.js   # another build, e.g. a release's, for before → after
 //
 // Figures: storage paced at 100 MiB/s (a realistic link) with a 200 MiB export; unthrottled loopback
-// at 64 MiB and 512 MiB; 2 MiB sent one byte per write (a host that sends tiny chunks); and a 1 KiB
-// export against bare `node -e 0` for start-up.
+// at 64 MiB and 512 MiB; 2 MiB sent one byte per write (a host that sends tiny chunks), also with
+// the CPU kept busy by three spinning processes on the machine's cores (a loaded runner: memory must
+// not depend on the consumer keeping up); and a 1 KiB export against bare `node -e 0` for start-up.
 import ncc from '@vercel/ncc'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import * as path from 'node:path'
@@ -27,7 +28,7 @@ const { values } = parseArgs({
   options: {
     node: { type: 'string', default: process.execPath },
     action: { type: 'string', default: path.join(ROOT, 'dist/index.js') },
-    only: { type: 'string', default: 'paced,loopback,chunks,startup' },
+    only: { type: 'string', default: 'paced,loopback,chunks,busy,startup' },
     runs: { type: 'string' }
   }
 })
@@ -60,7 +61,13 @@ url=$(curl -sS --fail-with-body -H "$auth" "$BASE/api/v2/worker-runs/$RUN/result
 curl -sS --fail -o "$OUT" "$url"`
 
 const work = mkdtempSync(path.join(tmpdir(), 'coreclaw-bench-'))
-const sizes = { paced: [200 * MiB], loopback: [64 * MiB, 512 * MiB], chunks: [2 * MiB], startup: [1024] }
+const sizes = {
+  paced: [200 * MiB],
+  loopback: [64 * MiB, 512 * MiB],
+  chunks: [2 * MiB],
+  busy: [2 * MiB],
+  startup: [1024]
+}
 const runsOf = size => Number(values.runs ?? (size >= MiB ? 9 : 21))
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Linux ${execFileSync('uname', ['-r']).toString().trim()}`
 console.log(`machine: ${machine}`)
@@ -72,17 +79,20 @@ console.log(
 const peer = await bundlePeer()
 const results = {}
 try {
-  for (const figure of ['paced', 'loopback', 'chunks', 'startup']) {
+  for (const figure of ['paced', 'loopback', 'chunks', 'busy', 'startup']) {
     if (!ONLY.has(figure)) continue
     const sandbox = await startSandbox({
       runs: sizes[figure].map(size => ({ slug: `BENCH${size}`, size, results: Math.round(size / 88) })),
       storageBytesPerSecond: figure === 'paced' ? PACE : undefined,
-      storageChunkBytes: figure === 'chunks' ? 1 : undefined
+      storageChunkBytes: figure === 'chunks' || figure === 'busy' ? 1 : undefined
     })
+    // Three spinning processes on two cores: everything, the sandbox included, gets less CPU than it wants.
+    const spinners = figure === 'busy' ? [1, 2, 3].map(() => spawn(NODE, ['-e', 'for (;;) {}'])) : []
     try {
       results[figure] = []
       for (const size of sizes[figure]) results[figure].push(await measure(sandbox, figure, size))
     } finally {
+      for (const spinner of spinners) spinner.kill()
       await sandbox.close()
     }
   }
@@ -94,7 +104,8 @@ report(results)
 /** One size: warm-up, then alternating rounds of every contender. */
 async function measure(sandbox, figure, size) {
   // A byte per write takes the sandbox some 12 s per contender: 3 rounds, not 9.
-  const runs = figure === 'chunks' ? Number(values.runs ?? 3) : runsOf(size)
+  const runs =
+    figure === 'chunks' ? Number(values.runs ?? 3) : figure === 'busy' ? Number(values.runs ?? 2) : runsOf(size)
   const slug = `BENCH${size}`
   const contenders = {
     action: () => runAction(sandbox, slug, size),
@@ -178,7 +189,7 @@ async function bundlePeer() {
   return file
 }
 
-function report({ paced, loopback, chunks, startup }) {
+function report({ paced, loopback, chunks, busy, startup }) {
   console.log('\n')
   if (paced) {
     console.log(`### Storage paced at ${PACE / MiB} MiB/s\n`)
@@ -216,6 +227,16 @@ function report({ paced, loopback, chunks, startup }) {
       `| ${r.runs} | ${ms(m.action)} | ${ms(m['tool-cache'])} | ${ms(m['curl+jq'])} | ${r.toCurl.toFixed(2)} | ${r.rssMb.action.toFixed(1)} MB | ${r.rssMb['tool-cache'].toFixed(1)} MB |\n`
     )
   }
+  if (busy) {
+    const r = busy[0]
+    console.log(`### ${label(r.size)} sent one byte per write, the CPU kept busy\n`)
+    console.log('| rounds | action | tool-cache | curl+jq | action peak RSS | tool-cache peak RSS |')
+    console.log('|---|---|---|---|---|---|')
+    const m = r.medians
+    console.log(
+      `| ${r.runs} | ${ms(m.action)} | ${ms(m['tool-cache'])} | ${ms(m['curl+jq'])} | ${r.rssMb.action.toFixed(1)} MB | ${r.rssMb['tool-cache'].toFixed(1)} MB |\n`
+    )
+  }
   if (startup) {
     const r = startup[0]
     console.log('### Start-up (1 KiB export)\n')
@@ -235,8 +256,12 @@ function report({ paced, loopback, chunks, startup }) {
       pacedRow.toToolCache <= MUST.pacedToToolCache
     ])
   }
-  for (const r of [...(loopback ?? []), ...(chunks ?? [])]) {
-    const what = chunks?.includes(r) ? `${label(r.size)} in 1-byte chunks` : `${label(r.size)} unthrottled`
+  for (const r of [...(loopback ?? []), ...(chunks ?? []), ...(busy ?? [])]) {
+    const what = busy?.includes(r)
+      ? `${label(r.size)} in 1-byte chunks, busy CPU`
+      : chunks?.includes(r)
+        ? `${label(r.size)} in 1-byte chunks`
+        : `${label(r.size)} unthrottled`
     checks.push([
       `${what}: peak RSS ≤ ${MUST.rssMb} MB`,
       `${r.rssMb.action.toFixed(1)} MB`,
