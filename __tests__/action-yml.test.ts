@@ -25,6 +25,8 @@ test('runs the committed bundle on node24', () => {
 test('has a name, description, author and branding', () => {
   expect(action.name).toBeTruthy()
   expect(action.description).toBeTruthy()
+  // The Marketplace refuses a longer description.
+  expect(action.description.length).toBeLessThanOrEqual(125)
   expect(action.author).toBeTruthy()
   expect(action.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
 })

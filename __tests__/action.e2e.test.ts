@@ -15,6 +15,7 @@ import {
   sandboxWithRun,
   sha256,
   stepAgainst,
+  renderedSummary,
   summaryCells,
   type Sandbox,
   type Step
@@ -62,6 +63,10 @@ describe('exporting a succeeded run', () => {
       expect(result.summary).toContain('<details><summary>Details</summary>')
       expect(result.summary).toContain(`| Export request id | \`${result.outputs['request-id']}\` |`)
       expect(result.summary).toContain('| Retries after failures | none |')
+      expect(result.summary).not.toContain('Empty export')
+      // Every table has a header: an empty one renders as a blank bar.
+      expect(renderedSummary(result.summary)).not.toMatch(/<th>\s*<\/th>/)
+      expect(summaryCells(result.summary).slice(0, 2)).toEqual(['Item', 'Value'])
       if (counted) {
         expect(result.summary).toContain(
           '#### First 3 rows\n\n| title | address | rating | reviews |\n|---|---|---|---|\n'

@@ -147,6 +147,27 @@ test('an export failure is exit 1 with the app code, request id and hint', async
   )
 })
 
+test('warnings speak options too: an empty export, a file name that contradicts the format, an ignored worker', async () => {
+  sandbox.addRun({ slug: 'EMPTYRUN', rows: [], results: 0 })
+  const result = await cli([
+    '--run-id',
+    'EMPTYRUN',
+    '--base-url',
+    sandbox.apiUrl,
+    '--out',
+    'rows.json',
+    '--worker-id',
+    'acme/maps'
+  ])
+  expect(result.code).toBe(0)
+  expect(result.stderr).toContain('set --if-empty error to fail the step instead')
+  expect(result.stderr).toContain('set --format json, or name the file .csv')
+  expect(result.stderr).toContain(
+    '--worker-id is only used with --run-id last, --run-id last-succeeded or --run-id new'
+  )
+  expect(result.stderr).not.toMatch(/'(if-empty|format|worker-id|run-id)[:']/)
+})
+
 describe('--run-id new', () => {
   test('starts a run of a worker with --input-file, shows its log, exports it', async () => {
     const cwd = makeTempDir('coreclaw-cli-')
@@ -196,5 +217,36 @@ describe('--run-id new', () => {
     const started = [...sandbox.runs.values()].find(run => run.startedAtMs !== undefined)
     expect(sandbox.seen('abort').map(r => r.path)).toEqual([`/api/v2/worker-runs/${started?.slug}/abort`])
     expect(stderr).toMatch(/error: cancelled by SIGINT; asked CoreClaw to abort run \w+, which this step started/)
+  })
+
+  test('a failure after the start still prints run-id and run-started on stdout, for a script to act on', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ runs: [{ slug: RUN }], runDurationMs: 60_000 })
+    const result = await cli([
+      '--run-id',
+      'new',
+      '--task-id',
+      DEMO_TASK,
+      '--base-url',
+      sandbox.apiUrl,
+      '--wait-timeout',
+      '1'
+    ])
+    expect(result.code).toBe(1)
+    const started = [...sandbox.runs.values()].find(run => run.startedAtMs !== undefined)
+    const outputs = JSON.parse(result.stdout)
+    expect(outputs).toMatchObject({ 'run-id': started?.slug, 'run-started': true, path: null })
+    expect(result.stderr).toMatch(/--abort-on-stop|--wait-timeout/)
+    expect(result.stderr).not.toMatch(/'(abort-on-stop|wait-timeout)[:']/)
+  })
+
+  test('--abort-on-stop false: the run is left running, and every word is an option', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ runs: [{ slug: RUN }], runDurationMs: 60_000 })
+    const args = ['--run-id', 'new', '--task-id', DEMO_TASK, '--base-url', sandbox.apiUrl, '--wait-timeout', '1']
+    const result = await cli([...args, '--abort-on-stop', 'false'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('keeps running: --abort-on-stop false')
+    expect(result.stderr).not.toMatch(/'(abort-on-stop|wait-timeout|run-id)[:']/)
   })
 })

@@ -2,8 +2,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import * as path from 'node:path'
-import { micromark } from 'micromark'
-import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { execFileSync } from 'node:child_process'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
 
@@ -52,21 +51,42 @@ export function expectSecretsKept(result: Step): void {
   expect(`${result.stdout}${result.stderr}${result.summary}`).not.toMatch(/q-signature|token=/)
 }
 
-/** The job summary as GitHub-flavoured Markdown renders it, raw HTML allowed (to see what it would do). */
+/**
+ * The job summary rendered the way GitHub renders it: cmark-gfm, GitHub's reference renderer, with
+ * GitHub's extensions (tables, extended autolinks, strikethrough, the tag filter), raw HTML kept
+ * (to see what it would do). cmark-gfm is Debian's package of that name; .ci/run installs it.
+ */
 export function renderedSummary(summary: string): string {
-  return micromark(summary, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+  try {
+    return execFileSync(
+      'cmark-gfm',
+      ['--unsafe', '-e', 'table', '-e', 'autolink', '-e', 'strikethrough', '-e', 'tagfilter'],
+      { input: summary, encoding: 'utf8' }
+    )
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    throw new Error(
+      "cmark-gfm is missing: the summary tests render with GitHub's own renderer. Install Debian's package: apt-get install cmark-gfm (.ci/run does).",
+      { cause: error }
+    )
+  }
 }
 
-/** Each table cell of the rendered summary, as the text a reader sees (our zero-width spaces removed). */
+/** Each table cell of the rendered summary as HTML, exactly as cmark-gfm wrote it. */
+export function summaryCellsHtml(summary: string): string[] {
+  return [...renderedSummary(summary).matchAll(/<(td|th)(?:\s[^>]*)?>([\s\S]*?)<\/\1>/g)].map(([, , cell]) => cell)
+}
+
+/** Each table cell of the rendered summary, as the text a reader sees (our word joiners removed). */
 export function summaryCells(summary: string): string[] {
-  return [...renderedSummary(summary).matchAll(/<(td|th)(?:\s[^>]*)?>([\s\S]*?)<\/\1>/g)].map(([, , cell]) =>
+  return summaryCellsHtml(summary).map(cell =>
     cell
       .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
       .replace(/&quot;/g, '"')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')
-      .replace(/\u200b/g, '')
+      .replace(/\u2060/g, '')
       .trim()
   )
 }

@@ -14,6 +14,7 @@ import {
   filesIn,
   renderedSummary,
   retryLines,
+  summaryCellsHtml,
   RUN,
   sandboxWithRun,
   summaryCells,
@@ -146,17 +147,56 @@ describe('Markdown in server text shows as text, rendered by a real GFM parser',
     'C:\\path\\*x*',
     '<img src=x onerror=alert(1)>',
     '`code` | pipe & amp',
-    'https://evil.example/auto www.evil.example'
+    'https://evil.example/auto www.evil.example',
+    // cmark-gfm's extended autolinks: an email whose domain starts with '-' or '.' is still a mailto link.
+    'contact@-evil.com x@.evil.com 1@-2.io'
   ]
 
-  test('preview cells: each one renders as exactly its value', async () => {
+  /** The preview's cells, one per value, each checked as GitHub renders it: exactly its text, and no markup. */
+  function expectCellsShowExactly(summary: string, values: string[]): void {
+    const html = summaryCellsHtml(summary)
+    const text = summaryCells(summary)
+    for (const value of values) {
+      const index = text.indexOf(value)
+      expect({ value, found: index >= 0 }).toEqual({ value, found: true })
+      expect({ value, html: html[index] }).not.toEqual({ value, html: expect.stringMatching(/<[a-z]/) })
+    }
+  }
+
+  test('preview cells: each one renders as exactly its value, with no link, image, emphasis or code', async () => {
     const row = Object.fromEntries(HOSTILE.map((value, index) => [`c${index}`, value]))
     sandbox.addRun({ slug: 'MDRUN', rows: [row] })
     const result = await step({ 'run-id': 'MDRUN', format: 'json' })
     expect(result.code).toBe(0)
-    const cells = summaryCells(result.summary)
-    for (const value of HOSTILE) expect(cells).toContain(value)
-    expect(renderedSummary(result.summary)).not.toMatch(/<(img|a|strong|em|del)\b/)
+    // Eight columns show; the ninth is counted.
+    expectCellsShowExactly(result.summary, HOSTILE.slice(0, 8))
+    const more = await step({ 'run-id': 'MDRUN', format: 'json', 'filter-keys': 'c8' })
+    expectCellsShowExactly(more.summary, [HOSTILE[8]])
+  })
+
+  test('a mention or an issue reference is broken by a word joiner, which is no place for a line break', async () => {
+    sandbox.addRun({ slug: 'MENTIONRUN', rows: [{ who: '@octocat', issue: '#123', mail: 'a@b.io' }] })
+    const result = await step({ 'run-id': 'MENTIONRUN', format: 'json' })
+    expect(result.summary).toContain('&#64;\u2060octocat')
+    expect(result.summary).toContain('&#35;\u2060123')
+    expect(result.summary).not.toContain('\u200b')
+    expectCellsShowExactly(result.summary, ['@octocat', '#123', 'a@b.io'])
+  })
+
+  test('text written with ZWJ and ZWNJ shows as written: emoji sequences, Persian, Hindi', async () => {
+    const values = ['👨\u200d👩\u200d👧', '🏳️\u200d🌈', 'می\u200cخواهم', 'क्\u200dष']
+    sandbox.addRun({ slug: 'ZWJRUN', rows: [Object.fromEntries(values.map((value, i) => [`v${i}`, value]))] })
+    const result = await step({ 'run-id': 'ZWJRUN', format: 'json' })
+    expectCellsShowExactly(result.summary, values)
+    expect(result.summary).not.toContain('\\u200d')
+    expect(result.summary).not.toContain('\\u200c')
+  })
+
+  test('what can deceive stays visible: bidi controls, a zero-width space, word joiners, a BOM inside text', async () => {
+    const values = ['a\u202eb', 'a\u200bb', 'a\u2060b', 'a\u2064b', 'a\ufeffb']
+    sandbox.addRun({ slug: 'BIDIRUN', rows: [Object.fromEntries(values.map((value, i) => [`v${i}`, value]))] })
+    const result = await step({ 'run-id': 'BIDIRUN', format: 'json' })
+    expectCellsShowExactly(result.summary, ['a\\u202eb', 'a\\u200bb', 'a\\u2060b', 'a\\u2064b', 'a\\ufeffb'])
   })
 
   test('error fields: message, err_msg and details render as text in the failure summary', async () => {

@@ -66,3 +66,14 @@ test('relative links between the README, CONTRIBUTING.md and docs/ point at file
 test('the README is for users: at most 300 lines', () => {
   expect(readme.split('\n').length).toBeLessThanOrEqual(300)
 })
+
+test('a visitor finds the two set-up commands, the runner the action needs, and a picture of the summary', () => {
+  expect(readme).toContain('`npm ci && npm run demo`')
+  expect(readme).toContain('`npm ci && npm test`')
+  // node24 actions run on runner v2.327.1 and later (v2.327.0 does not know node24).
+  expect(readme).toContain('v2.327.1 or later')
+  const picture = /!\[[^\]]{20,}\]\((docs\/[\w-]+\.png)\)/.exec(readme)?.[1] ?? ''
+  expect(picture).not.toBe('')
+  const png = readFileSync(new URL(`../${picture}`, import.meta.url))
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+})

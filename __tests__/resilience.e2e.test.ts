@@ -318,7 +318,7 @@ describe('run-id: last', () => {
     const result = await step({ 'worker-id': 'coreclaw/google-maps' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(
-      "::warning::'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it."
+      "::warning::'worker-id' is only used with 'run-id: last', 'run-id: last-succeeded' or 'run-id: new'; ignoring it."
     )
     expect(routes()).toBe('run export download')
   })

@@ -2,6 +2,7 @@
 // moving tail, and never more than the cap.
 import type { CoreClawClient, LogEntry } from '../src/coreclaw.js'
 import type { Log } from '../src/log.js'
+import { STEP_INPUTS } from '../src/errors.js'
 import { LOG_CAPS, longestOverlap, RunLogFollower } from '../src/run-log.js'
 
 function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
@@ -12,7 +13,8 @@ function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
     warning: () => undefined,
     notice: () => undefined,
     debug: line => void debug.push(line),
-    group: (_title, work) => work()
+    group: (_title, work) => work(),
+    say: STEP_INPUTS
   }
   let call = 0
   const client = {

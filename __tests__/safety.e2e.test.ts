@@ -167,8 +167,9 @@ describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
     async signal => {
       // 8 MiB at 256 KiB every 500 ms: some 16 s to download, so only the signal can end it early.
       sandbox.addRun({ slug: 'SLOWRUN', size: 8 * 1024 * 1024 })
-      sandbox.fail('download', { trickleMs: 500, trickleBytes: 256 * 1024 })
       const first = await step()
+      // Queued after the first step's download, which would otherwise take it.
+      sandbox.fail('download', { trickleMs: 500, trickleBytes: 256 * 1024 })
       const workspace = first.workspace
       writeFileSync(path.join(workspace, 'SLOWRUN.csv'), 'the previous export')
       const { child, result } = startAction({
@@ -193,6 +194,6 @@ describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
 
 /** Polls until `condition` holds (the step has started writing). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 600 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
   if (!condition()) throw new Error('the condition never held')
 }

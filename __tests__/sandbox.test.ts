@@ -1,6 +1,7 @@
 // The sandbox is a tool as well as a fixture: `node sandbox/serve.js` has a help, a readable start
 // line, and a scenario for each situation of the troubleshooting docs.
 import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import { baseEnv, ROOT, spawnCollect } from '../sandbox/runner.js'
 
@@ -47,4 +48,42 @@ test('it starts with a readable line: where it listens, the key, the runs, and h
   expect(stdout).toContain('01KKDXV2G26BT7NH4ZQR2R4NPZ  succeeded, 3 rows')
   expect(stdout).toContain('01KKFAILEDRUN0000000000000  failed')
   expect(stdout).toMatch(/^ {2}scenarios +start-busy$/m)
+})
+
+test('a port that is taken is one line that names it and the option that changes it, not a stack', async () => {
+  const blocker = createServer()
+  await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', resolve))
+  const { port } = blocker.address() as AddressInfo
+  try {
+    const api = await serve(['--port', String(port), '--storage-port', '0'])
+    expect(api.code).toBe(1)
+    expect(api.stderr).toBe(
+      `error: port ${port} on 127.0.0.1 is in use: choose another with --port <n> (0 picks a free one).\n`
+    )
+    const storage = await serve(['--port', '0', '--storage-port', String(port), '--host', '127.0.0.1'])
+    expect(storage.stderr).toContain(`choose another with --storage-port <n>`)
+  } finally {
+    blocker.close()
+  }
+})
+
+test("npm run demo tells the whole story, and streams the action's log while the run runs", async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/demo.js')], {
+    env: baseEnv(),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let streamedWhileRunning = false
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    // The run takes seconds: its start line must be on screen before the demo ends.
+    if (/^Started run \w+/m.test(stdout) && child.exitCode === null) streamedWhileRunning = true
+  })
+  const code = await new Promise(resolve => child.once('close', resolve))
+  expect(code).toBe(0)
+  expect(streamedWhileRunning).toBe(true)
+  expect(stdout).toContain('The input matches worker coreclaw/google-maps-scraper')
+  expect(stdout).toMatch(/^\| Worker started$/m)
+  expect(stdout).toContain('--- outputs ---')
+  expect(stdout).toContain('### CoreClaw export')
 })

@@ -30,6 +30,8 @@ describe('if-empty', () => {
     expect(result.code).toBe(0)
     expect(existsSync(result.outputs.path)).toBe(true)
     expect(result.stdout).toContain(`::warning title=Empty export::The export of run ${run.slug} is empty: ${why}.`)
+    // The summary says so itself, above the table: "0" in a row reads like a success at a glance.
+    expect(result.summary).toMatch(/^### CoreClaw export\n\n\*\*Empty export\*\*: /)
   })
 
   test.each([

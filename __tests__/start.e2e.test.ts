@@ -65,7 +65,7 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(result.stdout).toContain(`Started run ${run.slug} of worker ${WORKER}.`)
     expect(result.summary).toContain(`| Started by this step | yes, worker \`${WORKER}\` |`)
     expect(result.summary).toMatch(/\| Run duration \| \d+ s \|/)
-    expect(result.summary).toContain('| Usage (cost) | `0.12` |')
+    expect(result.summary).toContain('| Resource usage (as CoreClaw records it) | `0.12` |')
     expect(result.summary).toContain('| Run log lines shown | 5 |')
     expectSecretsKept(result)
   })
@@ -167,6 +167,11 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
       'input that is not JSON',
       { input: '{\n  "parameters": {\n    "custom": { "keywords": ["coffee"], }\n  }\n}' },
       /Input 'input' is not valid JSON: the JSON text breaks at line 3, column 41/
+    ],
+    [
+      "a stray ']' after a comma: located at the ']', where V8's message names no position",
+      { input: '{"parameters": {"custom": {"keywords": ["coffee",], }}}' },
+      /Input 'input' is not valid JSON: the JSON text breaks at line 1, column 50/
     ],
     ['input that is JSON but not an object', { input: '["coffee"]' }, /Input 'input' is JSON an array, not an object/],
     [
@@ -719,9 +724,9 @@ describe('stopping the run when the step stops', () => {
     const result = await start({ 'wait-timeout': '1', 'abort-on-stop': 'false' })
     expect(result.code).toBe(1)
     expect(sandbox.seen('abort')).toHaveLength(0)
-    expect(result.stdout).toContain("keeps running: 'abort-on-stop' is false")
+    expect(result.stdout).toContain("keeps running: 'abort-on-stop: false'")
     const [run] = runsCreated()
-    expect(errorLine(result)).toContain(`run ${run.slug} is still running ('abort-on-stop' is false)`)
+    expect(errorLine(result)).toContain(`run ${run.slug} is still running: it was not aborted, as asked`)
     expect(errorLine(result)).toContain(`export it once it has finished, with 'run-id: ${run.slug}'`)
     expect(result.summary).toContain('is still running')
   })

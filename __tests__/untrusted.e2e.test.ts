@@ -2,6 +2,7 @@
 // to inject workflow commands, break the summary's tables and flood the log, the summary and the
 // outputs; the bundle must keep them all intact and bounded. Then the messages a person reads:
 // they name what was asked for and say what to do, once.
+import { startSandbox } from '../sandbox/coreclaw.js'
 import {
   RUN,
   errorLine,
@@ -156,6 +157,41 @@ describe('server text stays data', () => {
     expect(result.summary).toContain('| column 1 | b |\n|---|---|\n| x | y |')
     const cells = summaryCells(result.summary)
     expect(cells.slice(cells.indexOf('column 1'), cells.indexOf('column 1') + 4)).toEqual(['column 1', 'b', 'x', 'y'])
+  })
+})
+
+describe('a secret is never shown, however it is escaped', () => {
+  /** A key with every punctuation an escaper touches: the summary would show `sk&#45;…`, which no mask matches. */
+  const KEY = 'sk-SECRET_key.v2+a/b=c9'
+
+  test('a key that a server echoes is *** in the annotation, the log and the summary (rendered, entities decoded)', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ apiKey: KEY, runs: [{ slug: RUN }] })
+    step = stepAgainst(sandbox)
+    sandbox.fail('run', { status: 401, code: 12002, message: `invalid token ${KEY} (ends ${KEY.slice(3)})` })
+    const result = await step()
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('invalid token *** (ends SECRET_key.v2+a/b=c9)')
+    expectSecretsKept(result)
+    const shown = summaryCells(result.summary).join('\n')
+    expect(shown).toContain('invalid token ***')
+    expect(shown).not.toContain(KEY)
+    expect(result.summary).not.toMatch(/sk&#45;SECRET/)
+  })
+
+  test("a signed link's signature that a server echoes is *** too", async () => {
+    const signature = 'q-signature=0123456789abcdef0123456789abcdef'
+    // The first link is refused, and CoreClaw's answer to the fresh export quotes the old link.
+    sandbox.fail(
+      'export',
+      { envelope: { code: 0, data: { download_url: `${sandbox.storageUrl}/nowhere.csv?${signature}` } } },
+      { status: 400, code: 11000, message: `the link ${signature} is dead` }
+    )
+    sandbox.fail('download', { status: 403 })
+    const result = await step({ 'max-attempts': '1' })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('the link q-signature=*** is dead')
+    expect(`${result.stdout}${result.summary}`).not.toContain('0123456789abcdef0123456789abcdef')
   })
 })
 

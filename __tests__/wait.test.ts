@@ -4,7 +4,7 @@ import { startSandbox } from '../sandbox/coreclaw.js'
 import * as path from 'node:path'
 import { makeTempDir } from '../sandbox/runner.js'
 import { CoreClawClient } from '../src/coreclaw.js'
-import { RunStateError } from '../src/errors.js'
+import { RunStateError, STEP_INPUTS } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
 import type { Log } from '../src/log.js'
 import { exportRun } from '../src/main.js'
@@ -26,7 +26,8 @@ function recordingLog(onInfo: (line: string) => void = () => undefined): Log & {
     warning: line => void lines.push(`warning: ${line}`),
     notice: line => void lines.push(`notice: ${line}`),
     debug: () => undefined,
-    group: (_title, work) => work()
+    group: (_title, work) => work(),
+    say: STEP_INPUTS
   }
 }
 

@@ -3277,9 +3277,27 @@ function getIDToken(aud) {
  *   HTML, mentions or references, and no cell breaks;
  * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Both escape bidirectional and zero-width controls visibly, so `\u202Egnp.exe` can't pass for
- * another name.
+ * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
+ * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
+ * in the summary) is no longer that text. Both escape the invisible characters that can disguise
+ * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
+ * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
+ * Persian and Hindi need, stay as they are.
  */
+const secrets = new Set();
+/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
+function keepSecret(value) {
+    // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
+    if (value.length >= 6)
+        secrets.add(value);
+}
+/** The text with every secret replaced, longest first (one secret may contain another). */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+        out = out.split(secret).join('***');
+    return out;
+}
 /**
  * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
  * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
@@ -3294,7 +3312,8 @@ function timeOf(value, unitMs) {
 /** No log line carries more server text than this. */
 const LOG_CAP = 4096;
 /** One line of log text. `cap` counts characters of the server's text. */
-function forLog(text, cap = LOG_CAP) {
+function forLog(raw, cap = LOG_CAP) {
+    const text = redact(raw);
     const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
     const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
     // Escaped like this it has no line break left, so only its own start could begin a command.
@@ -3309,23 +3328,30 @@ function visible(char) {
         return '\\t';
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
-/** Bidirectional overrides and isolates, zero-width characters and the BOM: invisible, and able to disguise text. */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
+ * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
+ * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
+ */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /**
  * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
  * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
  * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
- * as syntax. GitHub also links `@name` and `#123` in the rendered text, so a zero-width space
- * follows those two signs.
+ * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
+ * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
+ * for a line break) after every `@`, and after `#` before a word, defeats both.
  */
-function forCell(text, cap = 200) {
+function forCell(raw, cap = 200) {
+    const text = redact(raw);
     const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
     return cut
         .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
         .replace(/[\u0000-\u001f\u007f]/g, ' ')
         .replace(INVISIBLE, visible)
         .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
-        .replace(/&#(64|35);(?=[A-Za-z0-9_])/g, '&#$1;&#8203;');
+        .replace(/&#64;/g, '&#64;\u2060')
+        .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
 }
 /** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
 function jsonOf(value, cap = 1024, depth = 8) {
@@ -3822,7 +3848,7 @@ class StoppedRunError extends ActionError {
     constructor(cause, runId, fate) {
         const what = {
             aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
-            'left-running': `run ${runId} is still running ('abort-on-stop' is false)`,
+            'left-running': `run ${runId} is still running: it was not aborted, as asked`,
             'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
         }[fate];
         super(`${cause.message}; ${what}`);
@@ -3842,8 +3868,9 @@ class StoppedRunError extends ActionError {
             return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
         }
         const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
-        if (this.fate === 'left-running')
-            return `It runs (and bills) to its end: ${later}.`;
+        if (this.fate === 'left-running') {
+            return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`;
+        }
         return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
     }
 }
@@ -4879,6 +4906,10 @@ class CoreClawClient {
                 subject: { runId }
             });
         }
+        // A signature that a later answer echoes is shown as *** (server-text.ts), like the key.
+        for (const value of new URL(downloadUrl).searchParams.values())
+            if (value.length >= 16)
+                keepSecret(value);
         return { downloadUrl, requestId: answer.requestId };
     }
     call(operation, path, subject, options = {}) {
@@ -5545,15 +5576,19 @@ function classify(error, destination, where, expected, encoding) {
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
- * Messages that hold server text must already have passed through `serverText` (server-text.ts).
+ * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
+ * a message that names a setting names it in the reader's words (`say`): a step's input in a
+ * workflow, an option on the command line.
  */
+
 
 const actionLog = {
     info: message => info(message),
     warning: (message, title) => warning(message, title ? { title } : {}),
     notice: (message, title) => notice(message, title ? { title } : {}),
     debug: message => core_debug(message),
-    group: (title, work) => group(title, work)
+    group: (title, work) => group(title, work),
+    say: STEP_INPUTS
 };
 
 ;// CONCATENATED MODULE: ./src/progress.ts
@@ -5617,7 +5652,7 @@ function reportEmpty(ifEmpty, runId, destination, facts, log) {
     if (!reason)
         return;
     if (ifEmpty === 'warn') {
-        log.warning(`The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set 'if-empty: error' to fail the step instead.`, 'Empty export');
+        log.warning(`The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set ${log.say.set('if-empty', 'error')} to fail the step instead.`, 'Empty export');
     }
     else
         log.info(`The export of run ${runId} is empty: ${reason}.`);
@@ -5627,7 +5662,7 @@ function warnOfExtension(destination, format, log) {
     const extension = external_node_path_namespaceObject.extname(destination).slice(1).toLowerCase();
     if (extension === format || !FORMATS.includes(extension))
         return;
-    log.warning(`The file ${external_node_path_namespaceObject.basename(destination)} will hold ${format} data, not ${extension}: set 'format: ${extension}', or name the file .${format}.`, 'File name contradicts the format');
+    log.warning(`The file ${external_node_path_namespaceObject.basename(destination)} will hold ${format} data, not ${extension}: set ${log.say.set('format', extension)}, or name the file .${format}.`, 'File name contradicts the format');
 }
 /** The rows in the file against CoreClaw's count, saying which way they differ. */
 function compareRows(rows, results, runId, log) {
@@ -5748,8 +5783,8 @@ function parseObject(text, input, what) {
     try {
         parsed = JSON.parse(text);
     }
-    catch (error) {
-        const { line, column } = whereItBreaks(text, error.message);
+    catch {
+        const { line, column } = whereItBreaks(text);
         throw new InputError(input, `is not valid JSON: ${what} breaks at line ${line}, column ${column}`, 'a JSON object, e.g. {"parameters": {"custom": {"keywords": ["coffee"]}}}');
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -5759,16 +5794,102 @@ function parseObject(text, input, what) {
     return parsed;
 }
 /**
- * Line and column (1-based) of a JSON syntax error. V8 names the offset ("at position 12"); where
- * it names none, the text ended too early.
+ * Line and column (1-based) of a JSON syntax error. V8's message names no position for some errors
+ * (a stray `]` after a comma: "Unexpected token ']'"), and says it differently from version to
+ * version, so the text is scanned again here, by JSON's grammar, to the first character that
+ * breaks it.
  */
-function whereItBreaks(text, message) {
-    const position = /at position (\d+)/.exec(message);
-    const offset = position ? Math.min(Number(position[1]), text.length) : text.length;
+function whereItBreaks(text) {
+    const offset = Math.min(firstJsonError(text), text.length);
     const before = text.slice(0, offset);
     const line = before.split('\n').length;
     const column = offset - (before.lastIndexOf('\n') + 1) + 1;
     return { line, column };
+}
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+/** The offset of the first character where `text` stops being one JSON value (text.length: it ended too early). */
+function firstJsonError(text) {
+    let i = 0;
+    const space = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    const token = (pattern) => {
+        pattern.lastIndex = i;
+        if (!pattern.test(text))
+            throw i;
+        i = pattern.lastIndex;
+    };
+    const expect = (char) => {
+        space();
+        if (text[i] !== char)
+            throw i;
+        i++;
+    };
+    // A stack of what is open, not recursion: deep nesting must not overflow the scan.
+    const open = [];
+    // A value must come next: after `[`, a key's `:` or a `,`.
+    let pending = false;
+    const value = () => {
+        space();
+        const char = text[i];
+        if (char === '{' || char === '[') {
+            i++;
+            space();
+            if (text[i] === (char === '{' ? '}' : ']'))
+                return void i++;
+            open.push(char);
+            if (char === '{')
+                key();
+            pending = true;
+            return;
+        }
+        if (char === '"')
+            return token(STRING);
+        if (char === '-' || (char >= '0' && char <= '9'))
+            return token(NUMBER);
+        const word = ['true', 'false', 'null'].find(literal => text.startsWith(literal, i));
+        if (!word)
+            throw i;
+        i += word.length;
+    };
+    const key = () => {
+        space();
+        if (text[i] !== '"')
+            throw i;
+        token(STRING);
+        expect(':');
+    };
+    try {
+        value();
+        while (open.length > 0) {
+            if (pending) {
+                pending = false;
+                value();
+                continue;
+            }
+            space();
+            const closing = open.at(-1) === '{' ? '}' : ']';
+            if (text[i] === ',') {
+                i++;
+                if (open.at(-1) === '{')
+                    key();
+                pending = true;
+            }
+            else if (text[i] === closing) {
+                i++;
+                open.pop();
+            }
+            else
+                throw i;
+        }
+        space();
+        return i < text.length ? i : text.length;
+    }
+    catch (offset) {
+        return offset;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/run-log.ts
@@ -6435,7 +6556,9 @@ async function start_checkStart(client, inputs, workerInput, { log, signal }) {
         log.notice(`Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`, 'Version not checked');
     }
     const what = `${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
-    const withInput = input ? ` with the input from '${'text' in input ? 'input' : `input-file: ${input.file}`}'` : '';
+    const withInput = input
+        ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
+        : '';
     log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`);
     return { kind: 'dry-run', target, version: workerVersion, inputChecked };
 }
@@ -6451,7 +6574,7 @@ async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
     if (cause instanceof RunStateError && cause.problem === 'not-exportable')
         return cause;
     if (!abortOnStop) {
-        log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`);
+        log.info(`Run ${runId} keeps running: ${log.say.set('abort-on-stop', 'false')}.`);
         return new StoppedRunError(cause, runId, 'left-running');
     }
     try {
@@ -6497,6 +6620,19 @@ function outputsOf(outcome) {
         'result-count': outcome.resultCount ?? null,
         rows: outcome.rows ?? null,
         'request-id': outcome.requestId ?? null
+    };
+}
+/**
+ * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
+ * the step started), and CoreClaw's request id of the failing call.
+ */
+function outputsOfFailure(known, requestId) {
+    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    return {
+        ...none,
+        'run-id': known?.runId ?? null,
+        'run-started': known?.started !== undefined,
+        'request-id': requestId ?? null
     };
 }
 /** As the runner takes them: strings, '' for none. */
@@ -6555,7 +6691,8 @@ function exportSummary(result) {
         ['Run', code(result.runId)],
         ...(started ? [['Started by this step', startedBy(started)]] : []),
         ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`]] : []),
-        ...(usage !== undefined ? [['Usage (cost)', code(usage)]] : []),
+        // CoreClaw calls it "platform-recorded resource usage" and gives no unit; so does the summary.
+        ...(usage !== undefined ? [['Resource usage (as CoreClaw records it)', code(usage)]] : []),
         ...(logLines ? [['Run log lines shown', logLinesText(logLines)]] : []),
         ['Format', code(result.format)],
         ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
@@ -6582,9 +6719,12 @@ function exportSummary(result) {
         ],
         ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
     ];
+    const empty = result.size === 0 || result.rows === 0 || result.resultCount === 0;
     return [
         '### CoreClaw export',
         '',
+        // An empty file must not read like a success at a glance.
+        ...(empty ? [`**Empty export**: ${emptyBecause(result)}.`, ''] : []),
         summary_table(rows),
         '',
         ...(result.preview ? previewSection(result.preview) : []),
@@ -6624,6 +6764,13 @@ function renderFailureSummary(error, known) {
         rows.push(['CoreClaw request id', code(error.requestId)]);
     return ['### CoreClaw export failed', '', summary_table(rows), ''].join('\n');
 }
+function emptyBecause({ size, rows, resultCount }) {
+    if (size === 0)
+        return 'the file has no bytes';
+    if (rows === 0)
+        return 'the file has no rows';
+    return `CoreClaw reports ${resultCount} results for the run`;
+}
 /** Our own, validated ids: shown as code. */
 function startedBy(target) {
     return 'workerId' in target ? `yes, worker ${code(target.workerId)}` : `yes, task ${code(target.taskId)}`;
@@ -6631,8 +6778,9 @@ function startedBy(target) {
 function logLinesText({ shown, leftOut }) {
     return leftOut > 0 ? `${shown} (${leftOut} more left out)` : String(shown);
 }
+/** A two-column table, with a header: an empty one renders as a blank bar. */
 function summary_table(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
+    return ['| Item | Value |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
 }
 /** Inline code for our own short values (ids, hashes, keys): backticks and table pipes can't break out. */
 function code(text) {
@@ -6646,7 +6794,7 @@ function summary_seconds(ms) {
 }
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.3.0"};
+const package_namespaceObject = {"rE":"1.4.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
 /**
  * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
@@ -6776,8 +6924,10 @@ async function run() {
     try {
         // Masked before anything, a validation error included, could print it.
         const apiKey = getInput('api-key');
-        if (apiKey)
+        if (apiKey) {
             core_setSecret(apiKey);
+            keepSecret(apiKey);
+        }
         const inputs = parseInputs(name => getInput(name));
         const result = await exportRun(inputs, {
             log: actionLog,
@@ -6923,7 +7073,8 @@ function checkBeforeAnyRequest(inputs, { log, workspace }) {
         log.warning(warning, 'Proxy settings disagree');
     }
     if (inputs.workerId && isGivenSlug(inputs.runId)) {
-        log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.");
+        const { say } = log;
+        log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
     }
     const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined;
     const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace });
@@ -6959,7 +7110,9 @@ async function watchRun(client, runId, inputs, { log, clock, signal }, since, st
 }
 /** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
 function leaveRunning(begun, log) {
-    log.info(`Run ${begun.runId} was started and is left running: with 'wait-timeout: 0', 'run-id: new' only starts a run. Export it once it has finished, e.g. in a later workflow with 'run-id: last-succeeded'${'workerId' in begun.target ? ` and 'worker-id: ${begun.target.workerId}'` : ''}.`);
+    const { say } = log;
+    const worker = 'workerId' in begun.target ? ` and ${say.set('worker-id', begun.target.workerId)}` : '';
+    log.info(`Run ${begun.runId} was started and is left running: with ${say.set('wait-timeout', '0')}, ${say.set('run-id', 'new')} only starts a run. Export it once it has finished, e.g. later with ${say.set('run-id', 'last-succeeded')}${worker}.`);
     return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId };
 }
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
@@ -7033,13 +7186,13 @@ function retryReporter(log, clock) {
                 return;
             lastWaitReport = clock.now();
         }
-        log.info(describeRetry(notice));
+        log.info(describeRetry(notice, log.say));
     };
 }
-function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }) {
+function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
     const delay = `${(delayMs / 1000).toFixed(1)} s`;
     if (waiting) {
-        return `${error.message}. Waiting for a free slot: trying again in ${delay} (until 'wait-timeout' runs out).`;
+        return `${error.message}. Waiting for a free slot: trying again in ${delay} (until ${say.input('wait-timeout')} runs out).`;
     }
     return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`;
 }

@@ -110,6 +110,15 @@ const sandbox = await startSandbox({
   runDurationMs: duration * 1000,
   runs: RUNS.map(({ says: _, ...run }) => run),
   ...Object.assign({}, ...scenarios.map(scenario => scenario.options))
+}).catch(error => {
+  // A port that is taken is the usual reason: say which one, and the option that changes it.
+  if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error
+  const option = String(error.port) === values['storage-port'] ? '--storage-port' : '--port'
+  const why = error.code === 'EADDRINUSE' ? 'is in use' : 'may not be used by this user'
+  process.stderr.write(
+    `error: port ${error.port} on ${error.address} ${why}: choose another with ${option} <n> (0 picks a free one).\n`
+  )
+  process.exit(1)
 })
 for (const scenario of scenarios) scenario.faults?.(sandbox)
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
-import { removeTempDirs, runAction } from '../sandbox/runner.js'
+import { removeTempDirs, startAction } from '../sandbox/runner.js'
 
 const sandbox = await startSandbox({ runDurationMs: 4000 })
 console.log(`CoreClaw sandbox: API ${sandbox.apiUrl}, storage ${sandbox.storageUrl}\n`)
@@ -28,11 +28,15 @@ for (const [name, value] of Object.entries(step)) {
   console.log(`  ${name}: ${shown}`)
 }
 
-const result = await runAction({ inputs: step })
-await sandbox.close()
-console.log(`\n--- the action's log (exit code ${result.code}) ---`)
+console.log("\n--- the action's log, as it runs ---")
 console.log('(the runner consumes the ::add-mask:: line: it hides the key, and never shows the line itself)')
-process.stdout.write(result.stdout + result.stderr)
+// Streamed as the action writes it: the run takes a few seconds, and its log is the point.
+const { child, result: finished } = startAction({ inputs: step })
+child.stdout?.on('data', chunk => process.stdout.write(chunk))
+child.stderr?.on('data', chunk => process.stdout.write(chunk))
+const result = await finished
+await sandbox.close()
+console.log(`--- exit code ${result.code} ---`)
 console.log('--- outputs ---')
 for (const [name, value] of Object.entries(result.outputs)) {
   console.log(`${name}: ${name === 'url' ? `${value.split('?')[0]}?… (signed, shortened here)` : value}`)

@@ -11,8 +11,9 @@ import { INPUT_NAMES, INPUT_TABLE, type InputSpec } from './input-table.js'
 import { parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
 import { exportRun, namingRun, quietDependencies, type KnownRun } from './main.js'
-import { outputsOf } from './outputs.js'
+import { outputsOf, outputsOfFailure } from './outputs.js'
 import { realClock } from './retry.js'
+import { keepSecret } from './server-text.js'
 import { VERSION } from './version.js'
 
 /** Every input is an option of the same name, but two: the file is `--out`, and the key is never an option. */
@@ -45,6 +46,13 @@ on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
 Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`
 }
 
+/** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
+const CLI_OPTIONS: Vocabulary = {
+  input: name => `--${flagOf(name)}`,
+  set: (name, value) => `--${flagOf(name)} ${value}`,
+  key: 'CORECLAW_API_KEY'
+}
+
 const stderrLog: Log = {
   info: message => process.stderr.write(`${message}\n`),
   warning: message => process.stderr.write(`warning: ${message}\n`),
@@ -53,7 +61,8 @@ const stderrLog: Log = {
   group: (title, work) => {
     process.stderr.write(`${title}\n`)
     return work()
-  }
+  },
+  say: CLI_OPTIONS
 }
 
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
@@ -83,6 +92,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')])
   )
   given.set('api-key', process.env.CORECLAW_API_KEY ?? '')
+  keepSecret((process.env.CORECLAW_API_KEY ?? '').trim())
   let known: KnownRun | undefined
   try {
     const inputs = parseInputs(name => given.get(name) ?? '')
@@ -99,15 +109,10 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   } catch (thrown) {
     const error = asActionError(thrown)
     process.stderr.write(`error: ${namingRun(error, known)}${describe(error)}\n`)
+    // A run the step knows of (started, or resolved) is named on stdout too, for a script to act on.
+    if (known) process.stdout.write(`${JSON.stringify(outputsOfFailure(known, error.requestId), null, 2)}\n`)
     return error instanceof InputError ? 2 : 1
   }
-}
-
-/** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
-const CLI_OPTIONS: Vocabulary = {
-  input: name => `--${flagOf(name)}`,
-  set: (name, value) => `--${flagOf(name)} ${value}`,
-  key: 'CORECLAW_API_KEY'
 }
 
 function flagOf(input: InputName): string {

@@ -9,7 +9,7 @@ import { readText, request, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { isRunSlug } from './inputs.js'
 import { BY_ERROR, parseRetryAfter, type RetryPolicy, type RetryRule } from './retry.js'
-import { countOf, downloadUrlOf, requestIdOf, textOf, timeOf, wordOf } from './server-text.js'
+import { countOf, downloadUrlOf, keepSecret, requestIdOf, textOf, timeOf, wordOf } from './server-text.js'
 
 export interface ClientOptions {
   baseUrl: URL
@@ -199,6 +199,8 @@ export class CoreClawClient {
         subject: { runId }
       })
     }
+    // A signature that a later answer echoes is shown as *** (server-text.ts), like the key.
+    for (const value of new URL(downloadUrl).searchParams.values()) if (value.length >= 16) keepSecret(value)
     return { downloadUrl, requestId: answer.requestId }
   }
 

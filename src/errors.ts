@@ -568,7 +568,7 @@ export class StoppedRunError extends ActionError {
   ) {
     const what = {
       aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
-      'left-running': `run ${runId} is still running ('abort-on-stop' is false)`,
+      'left-running': `run ${runId} is still running: it was not aborted, as asked`,
       'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
     }[fate]
     super(`${cause.message}; ${what}`)
@@ -585,7 +585,9 @@ export class StoppedRunError extends ActionError {
       return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`
     }
     const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`
-    if (this.fate === 'left-running') return `It runs (and bills) to its end: ${later}.`
+    if (this.fate === 'left-running') {
+      return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`
+    }
     return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`
   }
 }

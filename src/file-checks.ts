@@ -35,7 +35,7 @@ export function reportEmpty(
   if (!reason) return
   if (ifEmpty === 'warn') {
     log.warning(
-      `The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set 'if-empty: error' to fail the step instead.`,
+      `The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set ${log.say.set('if-empty', 'error')} to fail the step instead.`,
       'Empty export'
     )
   } else log.info(`The export of run ${runId} is empty: ${reason}.`)
@@ -46,7 +46,7 @@ export function warnOfExtension(destination: string, format: Format, log: Log): 
   const extension = path.extname(destination).slice(1).toLowerCase()
   if (extension === format || !(FORMATS as readonly string[]).includes(extension)) return
   log.warning(
-    `The file ${path.basename(destination)} will hold ${format} data, not ${extension}: set 'format: ${extension}', or name the file .${format}.`,
+    `The file ${path.basename(destination)} will hold ${format} data, not ${extension}: set ${log.say.set('format', extension)}, or name the file .${format}.`,
     'File name contradicts the format'
   )
 }

@@ -1,8 +1,11 @@
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
- * Messages that hold server text must already have passed through `serverText` (server-text.ts).
+ * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
+ * a message that names a setting names it in the reader's words (`say`): a step's input in a
+ * workflow, an option on the command line.
  */
 import * as core from '@actions/core'
+import { STEP_INPUTS, type Vocabulary } from './errors.js'
 
 export interface Log {
   info(message: string): void
@@ -12,6 +15,8 @@ export interface Log {
   /** Shown only when the workflow runs with debug logging (ACTIONS_STEP_DEBUG). */
   debug(message: string): void
   group<T>(title: string, work: () => Promise<T>): Promise<T>
+  /** How this log's reader names a setting. */
+  say: Vocabulary
 }
 
 export const actionLog: Log = {
@@ -19,5 +24,6 @@ export const actionLog: Log = {
   warning: (message, title) => core.warning(message, title ? { title } : {}),
   notice: (message, title) => core.notice(message, title ? { title } : {}),
   debug: message => core.debug(message),
-  group: (title, work) => core.group(title, work)
+  group: (title, work) => core.group(title, work),
+  say: STEP_INPUTS
 }

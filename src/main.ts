@@ -16,10 +16,11 @@ import {
   DownloadError,
   sentence,
   type ActionError,
-  type StartTarget
+  type StartTarget,
+  type Vocabulary
 } from './errors.js'
 import { loggable } from './http.js'
-import { forLog } from './server-text.js'
+import { forLog, keepSecret } from './server-text.js'
 import { isGivenSlug, NEW, parseInputs, type Inputs } from './inputs.js'
 import { actionLog, type Log } from './log.js'
 import { compareRows, refuseEmpty, reportEmpty, warnOfExtension } from './file-checks.js'
@@ -119,7 +120,10 @@ export async function run(): Promise<void> {
   try {
     // Masked before anything, a validation error included, could print it.
     const apiKey = core.getInput('api-key')
-    if (apiKey) core.setSecret(apiKey)
+    if (apiKey) {
+      core.setSecret(apiKey)
+      keepSecret(apiKey)
+    }
     const inputs = parseInputs(name => core.getInput(name))
     const result = await exportRun(inputs, {
       log: actionLog,
@@ -271,7 +275,10 @@ function checkBeforeAnyRequest(inputs: Inputs, { log, workspace }: Host) {
     log.warning(warning, 'Proxy settings disagree')
   }
   if (inputs.workerId && isGivenSlug(inputs.runId)) {
-    log.warning("'worker-id' is only used with 'run-id: last', 'last-succeeded' or 'new'; ignoring it.")
+    const { say } = log
+    log.warning(
+      `${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`
+    )
   }
   const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined
   const destinationOf = (runId: string) =>
@@ -315,8 +322,10 @@ async function watchRun(
 
 /** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
 function leaveRunning(begun: StartedRun, log: Log): StartedOnly {
+  const { say } = log
+  const worker = 'workerId' in begun.target ? ` and ${say.set('worker-id', begun.target.workerId)}` : ''
   log.info(
-    `Run ${begun.runId} was started and is left running: with 'wait-timeout: 0', 'run-id: new' only starts a run. Export it once it has finished, e.g. in a later workflow with 'run-id: last-succeeded'${'workerId' in begun.target ? ` and 'worker-id: ${begun.target.workerId}'` : ''}.`
+    `Run ${begun.runId} was started and is left running: with ${say.set('wait-timeout', '0')}, ${say.set('run-id', 'new')} only starts a run. Export it once it has finished, e.g. later with ${say.set('run-id', 'last-succeeded')}${worker}.`
   )
   return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId }
 }
@@ -413,14 +422,14 @@ function retryReporter(log: Log, clock: Clock): (notice: RetryNotice) => void {
       if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS) return
       lastWaitReport = clock.now()
     }
-    log.info(describeRetry(notice))
+    log.info(describeRetry(notice, log.say))
   }
 }
 
-function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }: RetryNotice): string {
+function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }: RetryNotice, say: Vocabulary): string {
   const delay = `${(delayMs / 1000).toFixed(1)} s`
   if (waiting) {
-    return `${error.message}. Waiting for a free slot: trying again in ${delay} (until 'wait-timeout' runs out).`
+    return `${error.message}. Waiting for a free slot: trying again in ${delay} (until ${say.input('wait-timeout')} runs out).`
   }
   return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`
 }

@@ -2,7 +2,7 @@
  * The step's outputs, named once: the action writes them (as strings, '' for "none") and the CLI
  * prints them (as JSON values, null for "none"), from the same function, so the two can't drift.
  */
-import type { Outcome } from './main.js'
+import type { KnownRun, Outcome } from './main.js'
 
 export const OUTPUT_NAMES = [
   'path',
@@ -38,6 +38,23 @@ export function outputsOf(outcome: Outcome): Record<OutputName, OutputValue> {
     'result-count': outcome.resultCount ?? null,
     rows: outcome.rows ?? null,
     'request-id': outcome.requestId ?? null
+  }
+}
+
+/**
+ * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
+ * the step started), and CoreClaw's request id of the failing call.
+ */
+export function outputsOfFailure(
+  known: KnownRun | undefined,
+  requestId: string | undefined
+): Record<OutputName, OutputValue> {
+  const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null])) as Record<OutputName, OutputValue>
+  return {
+    ...none,
+    'run-id': known?.runId ?? null,
+    'run-started': known?.started !== undefined,
+    'request-id': requestId ?? null
   }
 }
 

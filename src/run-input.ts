@@ -126,8 +126,8 @@ function parseObject(text: string, input: 'input' | 'input-file', what: string):
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
-  } catch (error) {
-    const { line, column } = whereItBreaks(text, (error as Error).message)
+  } catch {
+    const { line, column } = whereItBreaks(text)
     throw new InputError(
       input,
       `is not valid JSON: ${what} breaks at line ${line}, column ${column}`,
@@ -146,14 +146,88 @@ function parseObject(text: string, input: 'input' | 'input-file', what: string):
 }
 
 /**
- * Line and column (1-based) of a JSON syntax error. V8 names the offset ("at position 12"); where
- * it names none, the text ended too early.
+ * Line and column (1-based) of a JSON syntax error. V8's message names no position for some errors
+ * (a stray `]` after a comma: "Unexpected token ']'"), and says it differently from version to
+ * version, so the text is scanned again here, by JSON's grammar, to the first character that
+ * breaks it.
  */
-export function whereItBreaks(text: string, message: string): { line: number; column: number } {
-  const position = /at position (\d+)/.exec(message)
-  const offset = position ? Math.min(Number(position[1]), text.length) : text.length
+export function whereItBreaks(text: string): { line: number; column: number } {
+  const offset = Math.min(firstJsonError(text), text.length)
   const before = text.slice(0, offset)
   const line = before.split('\n').length
   const column = offset - (before.lastIndexOf('\n') + 1) + 1
   return { line, column }
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
+
+/** The offset of the first character where `text` stops being one JSON value (text.length: it ended too early). */
+export function firstJsonError(text: string): number {
+  let i = 0
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++
+  }
+  const token = (pattern: RegExp) => {
+    pattern.lastIndex = i
+    if (!pattern.test(text)) throw i
+    i = pattern.lastIndex
+  }
+  const expect = (char: string) => {
+    space()
+    if (text[i] !== char) throw i
+    i++
+  }
+  // A stack of what is open, not recursion: deep nesting must not overflow the scan.
+  const open: string[] = []
+  // A value must come next: after `[`, a key's `:` or a `,`.
+  let pending = false
+  const value = () => {
+    space()
+    const char = text[i]
+    if (char === '{' || char === '[') {
+      i++
+      space()
+      if (text[i] === (char === '{' ? '}' : ']')) return void i++
+      open.push(char)
+      if (char === '{') key()
+      pending = true
+      return
+    }
+    if (char === '"') return token(STRING)
+    if (char === '-' || (char >= '0' && char <= '9')) return token(NUMBER)
+    const word = ['true', 'false', 'null'].find(literal => text.startsWith(literal, i))
+    if (!word) throw i
+    i += word.length
+  }
+  const key = () => {
+    space()
+    if (text[i] !== '"') throw i
+    token(STRING)
+    expect(':')
+  }
+  try {
+    value()
+    while (open.length > 0) {
+      if (pending) {
+        pending = false
+        value()
+        continue
+      }
+      space()
+      const closing = open.at(-1) === '{' ? '}' : ']'
+      if (text[i] === ',') {
+        i++
+        if (open.at(-1) === '{') key()
+        pending = true
+      } else if (text[i] === closing) {
+        i++
+        open.pop()
+      } else throw i
+    }
+    space()
+    return i < text.length ? i : text.length
+  } catch (offset) {
+    return offset as number
+  }
 }

@@ -7,9 +7,28 @@
  *   HTML, mentions or references, and no cell breaks;
  * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Both escape bidirectional and zero-width controls visibly, so `\u202Egnp.exe` can't pass for
- * another name.
+ * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
+ * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
+ * in the summary) is no longer that text. Both escape the invisible characters that can disguise
+ * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
+ * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
+ * Persian and Hindi need, stay as they are.
  */
+
+const secrets = new Set<string>()
+
+/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
+export function keepSecret(value: string): void {
+  // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
+  if (value.length >= 6) secrets.add(value)
+}
+
+/** The text with every secret replaced, longest first (one secret may contain another). */
+export function redact(text: string): string {
+  let out = text
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***')
+  return out
+}
 
 /**
  * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
@@ -26,7 +45,8 @@ export function timeOf(value: unknown, unitMs: number): number | undefined {
 export const LOG_CAP = 4096
 
 /** One line of log text. `cap` counts characters of the server's text. */
-export function forLog(text: string, cap = LOG_CAP): string {
+export function forLog(raw: string, cap = LOG_CAP): string {
+  const text = redact(raw)
   const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text
   const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible)
   // Escaped like this it has no line break left, so only its own start could begin a command.
@@ -40,24 +60,31 @@ function visible(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
-/** Bidirectional overrides and isolates, zero-width characters and the BOM: invisible, and able to disguise text. */
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+/**
+ * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
+ * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
+ * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
+ */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
 
 /**
  * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
  * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
  * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
- * as syntax. GitHub also links `@name` and `#123` in the rendered text, so a zero-width space
- * follows those two signs.
+ * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
+ * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
+ * for a line break) after every `@`, and after `#` before a word, defeats both.
  */
-export function forCell(text: string, cap = 200): string {
+export function forCell(raw: string, cap = 200): string {
+  const text = redact(raw)
   const cut = text.length > cap ? `${text.slice(0, cap)}…` : text
   return cut
     .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(INVISIBLE, visible)
     .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
-    .replace(/&#(64|35);(?=[A-Za-z0-9_])/g, '&#$1;&#8203;')
+    .replace(/&#64;/g, '&#64;\u2060')
+    .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060')
 }
 
 /** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */

@@ -115,7 +115,9 @@ export async function checkStart(
     )
   }
   const what = `${describeTarget(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`
-  const withInput = input ? ` with the input from '${'text' in input ? 'input' : `input-file: ${input.file}`}'` : ''
+  const withInput = input
+    ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
+    : ''
   log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`)
   return { kind: 'dry-run', target, version: workerVersion, inputChecked }
 }
@@ -137,7 +139,7 @@ export async function stopUnfinishedRun(
   const cause = asActionError(error)
   if (cause instanceof RunStateError && cause.problem === 'not-exportable') return cause
   if (!abortOnStop) {
-    log.info(`Run ${runId} keeps running: 'abort-on-stop' is false.`)
+    log.info(`Run ${runId} keeps running: ${log.say.set('abort-on-stop', 'false')}.`)
     return new StoppedRunError(cause, runId, 'left-running')
   }
   try {

@@ -57,7 +57,8 @@ function exportSummary(result: ExportResult): string {
     ['Run', code(result.runId)],
     ...(started ? [['Started by this step', startedBy(started)] as [string, string]] : []),
     ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`] as [string, string]] : []),
-    ...(usage !== undefined ? [['Usage (cost)', code(usage)] as [string, string]] : []),
+    // CoreClaw calls it "platform-recorded resource usage" and gives no unit; so does the summary.
+    ...(usage !== undefined ? [['Resource usage (as CoreClaw records it)', code(usage)] as [string, string]] : []),
     ...(logLines ? [['Run log lines shown', logLinesText(logLines)] as [string, string]] : []),
     ['Format', code(result.format)],
     ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
@@ -84,9 +85,12 @@ function exportSummary(result: ExportResult): string {
     ],
     ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
   ]
+  const empty = result.size === 0 || result.rows === 0 || result.resultCount === 0
   return [
     '### CoreClaw export',
     '',
+    // An empty file must not read like a success at a glance.
+    ...(empty ? [`**Empty export**: ${emptyBecause(result)}.`, ''] : []),
     table(rows),
     '',
     ...(result.preview ? previewSection(result.preview) : []),
@@ -128,6 +132,12 @@ export function renderFailureSummary(error: ActionError, known?: KnownRun): stri
   return ['### CoreClaw export failed', '', table(rows), ''].join('\n')
 }
 
+function emptyBecause({ size, rows, resultCount }: ExportResult): string {
+  if (size === 0) return 'the file has no bytes'
+  if (rows === 0) return 'the file has no rows'
+  return `CoreClaw reports ${resultCount} results for the run`
+}
+
 /** Our own, validated ids: shown as code. */
 function startedBy(target: StartTarget): string {
   return 'workerId' in target ? `yes, worker ${code(target.workerId)}` : `yes, task ${code(target.taskId)}`
@@ -137,8 +147,9 @@ function logLinesText({ shown, leftOut }: { shown: number; leftOut: number }): s
   return leftOut > 0 ? `${shown} (${leftOut} more left out)` : String(shown)
 }
 
+/** A two-column table, with a header: an empty one renders as a blank bar. */
 function table(rows: Array<[string, string]>): string {
-  return ['| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n')
+  return ['| Item | Value |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n')
 }
 
 /** Inline code for our own short values (ids, hashes, keys): backticks and table pipes can't break out. */
