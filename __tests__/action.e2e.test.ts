@@ -6,7 +6,6 @@ import * as path from 'node:path'
 import * as XLSX from 'xlsx'
 import { SAMPLE_ROWS } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
-import { VERSION } from '../src/version.js'
 import {
   errorLine,
   expectSecretsKept,
@@ -20,6 +19,8 @@ import {
   type Sandbox,
   type Step
 } from './helpers.js'
+
+const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
 
 let sandbox: Sandbox
 let step: ReturnType<typeof stepAgainst>
@@ -100,7 +101,8 @@ describe('exporting a succeeded run', () => {
     await step()
     expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run', 'api export', 'storage download'])
     for (const request of sandbox.requests)
-      expect(request.headers['user-agent']).toMatch(new RegExp(`^coreclaw-export-action/${VERSION} `))
+      // package.json is where the version lives; the bundle must say that one, not an older build's.
+      expect(request.headers['user-agent']).toMatch(new RegExp(`^coreclaw-export-action/${PACKAGE_VERSION} `))
     expect(sandbox.requests[0].path).toBe(`/api/v2/worker-runs/${RUN}`)
     expect(sandbox.requests[1].path).toBe(`/api/v2/worker-runs/${RUN}/result/export`)
   })

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { checkFolder, refuseUnusableNames, resolveDestination } from '../src/destination.js'
+import { checkFolder, fileFor, planDestination, refuseUnusableNames, resolveDestination } from '../src/destination.js'
 import { FileSystemError, InputError } from '../src/errors.js'
 
 const noDirs = () => false
@@ -100,5 +100,18 @@ describe('the folder is checked before anything starts', () => {
     expect(() => checkFolder(path.join(dir, 'taken', 'sub'))).toThrow(
       `could not write ${path.join(dir, 'taken')}: ENOTDIR`
     )
+  })
+})
+
+describe('the plan says whether the file depends on the run', () => {
+  const none = () => false
+  test.each([
+    ['', undefined],
+    ['exports/', undefined],
+    ['latest.csv', '/ws/latest.csv']
+  ])('path %j: the file is %j before the run is known', (raw, file) => {
+    const plan = planDestination({ path: raw, workspace: '/ws' }, none, path.posix)
+    expect(plan.file).toBe(file)
+    expect(fileFor(plan, 'RUN', 'csv', path.posix)).toBe(file ?? path.posix.join(plan.folder, 'RUN.csv'))
   })
 })

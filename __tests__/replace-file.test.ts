@@ -3,13 +3,7 @@
 // hard links. Each file operation is stubbed to fail with the codes those systems give.
 import { DestinationExistsError, DestinationHeldError } from '../src/errors.js'
 import { HELD_RETRY_MS, replaceFile, type FileOps } from '../src/replace-file.js'
-import type { Clock } from '../src/retry.js'
-
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 0
-  const sleeps: number[] = []
-  return { sleeps, now: () => now, sleep: async ms => void (sleeps.push(ms), (now += ms)) }
-}
+import { fakeClock } from './fakes.js'
 
 const failure = (code: string) => Object.assign(new Error(code), { code })
 

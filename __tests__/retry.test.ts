@@ -13,23 +13,9 @@ import {
   provablyNotStarted,
   RetryPolicy,
   startRule,
-  type Clock,
   type RetryNotice
 } from '../src/retry.js'
-
-/** A clock that never waits: it records the sleeps and moves time forward. */
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 0
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async ms => {
-      sleeps.push(ms)
-      now += ms
-    }
-  }
-}
+import { fakeClock } from './fakes.js'
 
 const serverError = (status: number, retryAfterMs?: number) =>
   new CoreClawError({ operation: 'export request', status, appCode: 10000, retryAfterMs })
@@ -90,8 +76,8 @@ describe('the retry policy', () => {
 
   test('network errors and cut downloads are retried; expired links are not', async () => {
     expect((await attempts([new NetworkError('download', 'ECONNRESET', '')])).calls).toBe(2)
-    expect((await attempts([new DownloadError('truncated', 'cut')])).calls).toBe(2)
-    expect((await attempts([new DownloadError('expired', 'gone', 403)])).calls).toBe(1)
+    expect((await attempts([new DownloadError({ problem: 'truncated', detail: 'cut' })])).calls).toBe(2)
+    expect((await attempts([new DownloadError({ problem: 'expired', detail: 'gone', status: 403 })])).calls).toBe(1)
   })
 
   test('when attempts run out, the error says how many and what the last failure was', async () => {

@@ -1,21 +1,12 @@
 // The run's log is shown entry by entry, each once, whether CoreClaw sends the whole log or a
 // moving tail, and never more than the cap.
 import type { CoreClawClient, LogEntry } from '../src/coreclaw.js'
-import type { Log } from '../src/log.js'
-import { STEP_INPUTS } from '../src/errors.js'
 import { LOG_CAPS, longestOverlap, RunLogFollower } from '../src/run-log.js'
+import { recordingLog } from './fakes.js'
 
 function follower(answers: Array<LogEntry[] | Error>, cap?: number) {
-  const lines: string[] = []
-  const debug: string[] = []
-  const log: Log = {
-    info: line => void lines.push(line),
-    warning: () => undefined,
-    notice: () => undefined,
-    debug: line => void debug.push(line),
-    group: (_title, work) => work(),
-    say: STEP_INPUTS
-  }
+  const log = recordingLog()
+  const { lines, debugLines: debug } = log
   let call = 0
   const client = {
     getLog: async () => {

@@ -319,6 +319,16 @@ describe('start only, and a dry run', () => {
     expect(filesIn(result.workspace)).toEqual([])
   })
 
+  test('start only writes no file, so a file that overwrite: false would keep does not stop it', async () => {
+    await sandboxWith({ runDurationMs: 60_000 })
+    const workspace = makeTempDir('coreclaw-workspace-')
+    writeFileSync(path.join(workspace, 'latest.csv'), 'kept')
+    const result = await start({ 'wait-timeout': '0', overwrite: 'false', path: 'latest.csv' }, workspace)
+    expect(result.code).toBe(0)
+    expect(starts()).toHaveLength(1)
+    expect(readFileSync(path.join(workspace, 'latest.csv'), 'utf8')).toBe('kept')
+  })
+
   test('dry-run: the input is checked against the schema, the worker exists, nothing is started', async () => {
     await sandboxWith()
     const result = await start({ 'dry-run': 'true' })

@@ -4,32 +4,13 @@ import { startSandbox } from '../sandbox/coreclaw.js'
 import * as path from 'node:path'
 import { makeTempDir } from '../sandbox/runner.js'
 import { CoreClawClient } from '../src/coreclaw.js'
-import { RunStateError, STEP_INPUTS } from '../src/errors.js'
+import { RunStateError } from '../src/errors.js'
 import { parseInputs } from '../src/inputs.js'
-import type { Log } from '../src/log.js'
-import { exportRun } from '../src/main.js'
+import { exportRun } from '../src/export-run.js'
 import { RetryPolicy, type Clock } from '../src/retry.js'
 import { waitForRun } from '../src/wait.js'
+import { fakeClock, recordingLog } from './fakes.js'
 import type { Sandbox } from './helpers.js'
-
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 1_000_000
-  const sleeps: number[] = []
-  return { sleeps, now: () => now, sleep: async ms => void (sleeps.push(ms), (now += ms)) }
-}
-
-function recordingLog(onInfo: (line: string) => void = () => undefined): Log & { lines: string[] } {
-  const lines: string[] = []
-  return {
-    lines,
-    info: line => (lines.push(line), onInfo(line)),
-    warning: line => void lines.push(`warning: ${line}`),
-    notice: line => void lines.push(`notice: ${line}`),
-    debug: () => undefined,
-    group: (_title, work) => work(),
-    say: STEP_INPUTS
-  }
-}
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -51,7 +32,7 @@ function client(clock: Clock): CoreClawClient {
 describe('waitForRun', () => {
   test('running → running → succeeded: polls after 2 s, then 5 s', async () => {
     sandbox.addRun({ slug: 'R1', statuses: ['running', 'running', 'succeeded'], results: 42 })
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const ready = await waitForRun(client(clock), 'R1', { waitTimeoutSeconds: 600, clock, log: recordingLog() })
     expect(ready.run.status).toBe('succeeded')
     expect(ready.run.results).toBe(42)
@@ -61,7 +42,7 @@ describe('waitForRun', () => {
 
   test('the poll interval backs off to 15 s and progress is logged at most every 15 s', async () => {
     sandbox.addRun({ slug: 'R2', statuses: [...Array(8).fill('running'), 'succeeded'] })
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const log = recordingLog()
     await waitForRun(client(clock), 'R2', { waitTimeoutSeconds: 600, clock, log })
     expect(clock.sleeps).toEqual([2000, 5000, 10000, 15000, 15000, 15000, 15000, 15000])
@@ -77,7 +58,7 @@ describe('waitForRun', () => {
 
   test('never finishing: the last sleep stops at the deadline, then it fails with the status and the wait', async () => {
     sandbox.addRun({ slug: 'R3', status: 'running' })
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     const error = await waitForRun(client(clock), 'R3', { waitTimeoutSeconds: 20, clock, log: recordingLog() }).catch(
       e => e
     )
@@ -89,7 +70,7 @@ describe('waitForRun', () => {
 
   test('status is compared case-insensitively', async () => {
     sandbox.addRun({ slug: 'R4', status: 'SUCCEEDED' })
-    const clock = fakeClock()
+    const clock = fakeClock(1_000_000)
     await expect(
       waitForRun(client(clock), 'R4', { waitTimeoutSeconds: 0, clock, log: recordingLog() })
     ).resolves.toBeTruthy()
@@ -104,7 +85,7 @@ test('`last` is pinned: a run started after it was resolved does not change what
   )
   // As soon as `last` is resolved, another run starts and becomes the account's latest.
   const log = recordingLog(line => line.startsWith("run-id 'last'") && sandbox.addRun({ slug: 'SECOND' }))
-  const result = await exportRun(inputs, { log, clock: fakeClock(), workspace, progressEveryMs: 1000 })
+  const result = await exportRun(inputs, { log, clock: fakeClock(1_000_000), workspace, progressEveryMs: 1000 })
   if (result.kind !== 'exported') throw new Error(`not exported: ${result.kind}`)
   expect(result.runId).toBe('FIRST')
   expect(result.path).toBe(path.join(workspace, 'FIRST.csv'))

@@ -288,7 +288,7 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
 /* unused harmony export stopSignals */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(807);
 /**
  * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
  * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
@@ -369,19 +369,21 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(632);
 /* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(421);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(807);
 /* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(914);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(422);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(764);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(729);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(809);
-/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(86);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(13);
+/* harmony import */ var _export_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(849);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(678);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(729);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(809);
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(86);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(13);
 /**
  * The same export from a terminal: `node dist/cli.js --run-id … --format xlsx --out results.xlsx`.
  * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
+
 
 
 
@@ -456,32 +458,32 @@ async function main(argv, signal) {
         return 0;
     }
     if (values.version) {
-        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_9__/* .VERSION */ .x}\n`);
+        process.stdout.write(`${_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}\n`);
         return 0;
     }
     const given = new Map(Object.entries(FLAGS).map(([flag, input]) => [input, String(values[flag] ?? '')]));
     given.set('api-key', process.env.CORECLAW_API_KEY ?? '');
-    (0,_server_text_js__WEBPACK_IMPORTED_MODULE_8__/* .keepSecret */ .gz)((process.env.CORECLAW_API_KEY ?? '').trim());
+    (0,_server_text_js__WEBPACK_IMPORTED_MODULE_9__/* .keepSecret */ .gz)((process.env.CORECLAW_API_KEY ?? '').trim());
     let known;
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_main_js__WEBPACK_IMPORTED_MODULE_6__/* .exportRun */ .qQ)(inputs, {
+        const result = await (0,_export_run_js__WEBPACK_IMPORTED_MODULE_6__/* .exportRun */ .qQ)(inputs, {
             log: stderrLog,
-            clock: _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .realClock */ .dQ,
+            clock: _retry_js__WEBPACK_IMPORTED_MODULE_8__/* .realClock */ .dQ,
             workspace: process.cwd(),
             progressEveryMs: 1000,
             signal,
             onRun: run => (known = run)
         });
-        process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_10__/* .outputsOf */ .Yz)(result), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_7__/* .outputsOf */ .Yz)(result), null, 2)}\n`);
         return 0;
     }
     catch (thrown) {
         const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .asActionError */ .z6)(thrown);
-        process.stderr.write(`error: ${(0,_main_js__WEBPACK_IMPORTED_MODULE_6__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
+        process.stderr.write(`error: ${(0,_export_run_js__WEBPACK_IMPORTED_MODULE_6__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
         // A run the step knows of (started, or resolved) is named on stdout too, for a script to act on.
         if (known)
-            process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_10__/* .outputsOfFailure */ .Kh)(known, error.requestId), null, 2)}\n`);
+            process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_7__/* .outputsOfFailure */ .Kh)(known, error.requestId), null, 2)}\n`);
         return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz ? 2 : 1;
     }
 }
@@ -527,7 +529,7 @@ function usageProblem(error) {
     const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`;
     return `Unknown option ${dashes}${name} (${hint})`;
 }
-(0,_main_js__WEBPACK_IMPORTED_MODULE_6__/* .quietDependencies */ .Y_)();
+(0,_environment_js__WEBPACK_IMPORTED_MODULE_11__/* .quietDependencies */ .Y)();
 const cancellation = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelOnSignals */ .d)(_download_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .vo);
 process.exitCode = await main(process.argv.slice(2), cancellation.signal);
 cancellation.end();
@@ -541,15 +543,18 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H$: () => (/* binding */ resolveDestination),
 /* harmony export */   KF: () => (/* binding */ refuseUnusableNames),
+/* harmony export */   QC: () => (/* binding */ planDestination),
+/* harmony export */   Uj: () => (/* binding */ refuseExisting),
+/* harmony export */   Yy: () => (/* binding */ fileFor),
 /* harmony export */   p$: () => (/* binding */ checkFolder)
 /* harmony export */ });
+/* unused harmony export resolveDestination */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(807);
 /**
  * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
  * path module is a parameter (tests pass path.win32).
@@ -561,20 +566,31 @@ __webpack_async_result__();
  * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
  * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
  */
-function resolveDestination(query, isDirectory = existingDirectory, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
-    const fileName = `${query.runId}.${query.format}`;
+function planDestination(query, isDirectory = existingDirectory, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
     if (!query.path)
-        return path.resolve(query.workspace, fileName);
+        return { folder: path.resolve(query.workspace) };
     if (/[\\/]$/.test(query.path)) {
         // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
         // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
         const trimmed = query.path.replace(/[\\/]+$/, '');
         const root = path.parse(query.path).root;
         const folder = trimmed.length < root.length ? root : trimmed;
-        return path.join(path.resolve(query.workspace, folder), fileName);
+        return { folder: path.resolve(query.workspace, folder) };
     }
     const target = path.resolve(query.workspace, query.path);
-    return isDirectory(target) ? path.join(target, fileName) : target;
+    return isDirectory(target) ? { folder: target } : { folder: path.dirname(target), file: target };
+}
+/** The file for a run, by the plan. */
+function fileFor(plan, runId, format, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
+    return plan.file ?? path.join(plan.folder, `${runId}.${format}`);
+}
+function resolveDestination(query, isDirectory = existingDirectory, path = nodePath) {
+    return fileFor(planDestination(query, isDirectory, path), query.runId, query.format, path);
+}
+/** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
+function refuseExisting(file, overwrite) {
+    if (!overwrite && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(file))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DestinationExistsError */ .F1(file);
 }
 function existingDirectory(path) {
     try {
@@ -661,8 +677,8 @@ var external_node_path_ = __nccwpck_require__(760);
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
+// EXTERNAL MODULE: ./src/errors.ts + 2 modules
+var errors = __nccwpck_require__(807);
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/download-stages.ts
@@ -732,7 +748,10 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         if (this.checksum && this.md5) {
             const got = this.md5.digest('base64');
             if (got !== this.checksum.md5) {
-                return done(new errors/* DownloadError */.nV('checksum', `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`));
+                return done(new errors/* DownloadError */.nV({
+                    problem: 'checksum',
+                    detail: `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
+                }));
             }
         }
         done();
@@ -761,7 +780,10 @@ class Digest extends external_node_stream_namespaceObject.Transform {
         this.bytes += chunk.length;
         const { encoded, watchers, onProgress } = this.options;
         if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
-            return done(new errors/* DownloadError */.nV('bomb', `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`));
+            return done(new errors/* DownloadError */.nV({
+                problem: 'bomb',
+                detail: `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
+            }));
         }
         for (const watcher of watchers)
             watcher.update(chunk);
@@ -800,8 +822,8 @@ function storageChecksum(headers) {
     return md5 ? { header: 'x-goog-hash', md5 } : undefined;
 }
 
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(803);
+// EXTERNAL MODULE: ./src/http.ts + 3 modules
+var http = __nccwpck_require__(810);
 // EXTERNAL MODULE: ./src/server-text.ts
 var server_text = __nccwpck_require__(86);
 // EXTERNAL MODULE: ./src/retry.ts
@@ -999,7 +1021,10 @@ async function save(response, destination, options) {
         const file = (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
         await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file]);
         if (expected !== undefined && meter.bytes !== expected) {
-            throw new errors/* DownloadError */.nV('length', `${where} announced ${expected} bytes and sent ${meter.bytes}`);
+            throw new errors/* DownloadError */.nV({
+                problem: 'length',
+                detail: `${where} announced ${expected} bytes and sent ${meter.bytes}`
+            });
         }
         // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
         const onDisk = (await (0,promises_namespaceObject.stat)(temporary)).size;
@@ -1075,8 +1100,9 @@ async function refusal(response, where, timeoutMs) {
     const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1];
     const detail = `the storage host answered HTTP ${status}${code ? ` (${(0,server_text/* forLog */.Ig)(code, 64)})` : ''} for ${where}`;
     if (EXPIRED.has(status))
-        return new errors/* DownloadError */.nV('expired', detail, status, undefined, code);
-    return new errors/* DownloadError */.nV('http', detail, status, (0,retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now()), code);
+        return new errors/* DownloadError */.nV({ problem: 'expired', detail, status, storageCode: code });
+    const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now());
+    return new errors/* DownloadError */.nV({ problem: 'http', detail, status, retryAfterMs, storageCode: code });
 }
 /** undefined for identity; one of ours, or a final error for anything else. */
 function contentEncoding(header) {
@@ -1090,7 +1116,10 @@ function contentEncoding(header) {
     const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined;
     if (only === 'gzip' || only === 'deflate' || only === 'br')
         return only;
-    throw new errors/* DownloadError */.nV('encoding', `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`);
+    throw new errors/* DownloadError */.nV({
+        problem: 'encoding',
+        detail: `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+    });
 }
 const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat']);
 const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
@@ -1103,15 +1132,24 @@ function classify(error, destination, where, expected, encoding) {
         return new errors/* FileSystemError */.ic(destination, error);
     if (code && CUT_SHORT.has(code)) {
         const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
-        return new errors/* DownloadError */.nV('truncated', `the connection to ${where} closed before ${whole} arrived`);
+        return new errors/* DownloadError */.nV({
+            problem: 'truncated',
+            detail: `the connection to ${where} closed before ${whole} arrived`
+        });
     }
     if (encoding && code === 'Z_BUF_ERROR') {
         // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
-        return new errors/* DownloadError */.nV('truncated', `the ${encoding} body from ${where} ended before its end (${code})`);
+        return new errors/* DownloadError */.nV({
+            problem: 'truncated',
+            detail: `the ${encoding} body from ${where} ended before its end (${code})`
+        });
     }
     if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
         // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
-        return new errors/* DownloadError */.nV('encoding', `the ${encoding} body from ${where} is not valid ${encoding} (${code})`);
+        return new errors/* DownloadError */.nV({
+            problem: 'encoding',
+            detail: `the ${encoding} body from ${where} is not valid ${encoding} (${code})`
+        });
     }
     return (0,http/* networkError */.x6)(error, 'download');
 }
@@ -1119,72 +1157,77 @@ function classify(error, destination, where, expected, encoding) {
 
 /***/ }),
 
-/***/ 916:
+/***/ 678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Be: () => (/* binding */ CoreClawError),
-/* harmony export */   CE: () => (/* binding */ UnspokenAnswerError),
-/* harmony export */   D4: () => (/* binding */ RunStateError),
-/* harmony export */   Dr: () => (/* binding */ NetworkError),
-/* harmony export */   F1: () => (/* binding */ DestinationExistsError),
-/* harmony export */   Lx: () => (/* binding */ RedirectError),
-/* harmony export */   M3: () => (/* binding */ AttemptsExhaustedError),
-/* harmony export */   MU: () => (/* binding */ TimeoutError),
-/* harmony export */   Nt: () => (/* binding */ NoRunError),
-/* harmony export */   PQ: () => (/* binding */ StoppedRunError),
-/* harmony export */   T6: () => (/* binding */ ProxyError),
-/* harmony export */   WM: () => (/* binding */ TlsError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   ds: () => (/* binding */ STEP_INPUTS),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   e1: () => (/* binding */ DestinationHeldError),
-/* harmony export */   em: () => (/* binding */ sentence),
-/* harmony export */   ff: () => (/* binding */ describeTarget),
-/* harmony export */   ic: () => (/* binding */ FileSystemError),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   nV: () => (/* binding */ DownloadError),
-/* harmony export */   qP: () => (/* binding */ EmptyExportError),
-/* harmony export */   w1: () => (/* binding */ StartUncertainError),
-/* harmony export */   yj: () => (/* binding */ InputSchemaError),
-/* harmony export */   z6: () => (/* binding */ asActionError)
+/* harmony export */   Y: () => (/* binding */ quietDependencies),
+/* harmony export */   s: () => (/* binding */ proxySpellingWarnings)
 /* harmony export */ });
-/* unused harmony exports APP_CODES, codeName, isRetryableStatus, UnexpectedError */
-/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86);
+/**
+ * What the runner's environment can get wrong without a word. On Linux and macOS,
+ * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
+ * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
+ * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
+ */
+const PAIRS = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+    ['no_proxy', 'NO_PROXY']
+];
+/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
+function proxySpellingWarnings(env, platform) {
+    if (platform === 'win32')
+        return [];
+    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
+}
+/**
+ * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
+ * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
+ * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
+ * `--no-deprecation` would; other warnings still print.
+ */
+function quietDependencies() {
+    process.noDeprecation = true;
+}
 
-const STEP_INPUTS = {
-    input: name => `'${name}'`,
-    set: (name, value) => `'${name}: ${value}'`,
-    key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
-};
-/** The message as a sentence: one full stop at the end, never two. */
-function sentence(text) {
-    return /[.!?…]$/.test(text) ? text : `${text}.`;
-}
-class ActionError extends Error {
-    retryable = false;
-    retryAfterMs;
-    requestId;
-    /** What to do next, as a workflow's author reads it. */
-    get hint() {
-        return this.advice(STEP_INPUTS);
-    }
-}
-class InputError extends ActionError {
-    input;
-    problem;
-    accepted;
-    name = 'InputError';
-    constructor(input, problem, accepted) {
-        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
-        this.input = input;
-        this.problem = problem;
-        this.accepted = accepted;
-    }
-    advice(say) {
-        return `Fix ${say.input(this.input)}.`;
-    }
-}
+
+/***/ }),
+
+/***/ 807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lZ: () => (/* binding */ ActionError),
+  M3: () => (/* binding */ AttemptsExhaustedError),
+  cc: () => (/* binding */ CancelledError),
+  Be: () => (/* binding */ CoreClawError),
+  F1: () => (/* binding */ DestinationExistsError),
+  e1: () => (/* binding */ DestinationHeldError),
+  nV: () => (/* binding */ DownloadError),
+  qP: () => (/* binding */ EmptyExportError),
+  ic: () => (/* binding */ FileSystemError),
+  dz: () => (/* binding */ InputError),
+  yj: () => (/* binding */ InputSchemaError),
+  Dr: () => (/* binding */ NetworkError),
+  Nt: () => (/* binding */ NoRunError),
+  T6: () => (/* binding */ ProxyError),
+  Lx: () => (/* binding */ RedirectError),
+  D4: () => (/* binding */ RunStateError),
+  w1: () => (/* binding */ StartUncertainError),
+  PQ: () => (/* binding */ StoppedRunError),
+  MU: () => (/* binding */ TimeoutError),
+  WM: () => (/* binding */ TlsError),
+  CE: () => (/* binding */ UnspokenAnswerError),
+  z6: () => (/* binding */ asActionError),
+  em: () => (/* binding */ sentence)
+});
+
+// UNUSED EXPORTS: UnexpectedError, isRetryableStatus
+
+;// CONCATENATED MODULE: ./src/coreclaw-codes.ts
 const CODE_NAMES = {
     10000: 'system error',
     11000: 'invalid argument',
@@ -1229,6 +1272,58 @@ const CODE_ADVICE = {
 };
 function codeName(code) {
     return CODE_NAMES[code];
+}
+
+// EXTERNAL MODULE: ./src/server-text.ts
+var server_text = __nccwpck_require__(86);
+// EXTERNAL MODULE: ./src/start-target.ts
+var start_target = __nccwpck_require__(49);
+;// CONCATENATED MODULE: ./src/vocabulary.ts
+const STEP_INPUTS = {
+    input: name => `'${name}'`,
+    set: (name, value) => `'${name}: ${value}'`,
+    key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
+};
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Every failure the action can report, as values with fields. The message is derived from the
+ * fields; `advice` tells the user what to do next, in the words of whoever reads it: a step's
+ * inputs in a workflow, options and CORECLAW_API_KEY on the command line. Server text in a message
+ * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
+ * URL's query string.
+ */
+
+
+
+
+/** The message as a sentence: one full stop at the end, never two. */
+function sentence(text) {
+    return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+class ActionError extends Error {
+    retryable = false;
+    retryAfterMs;
+    requestId;
+    /** What to do next, as a workflow's author reads it. */
+    get hint() {
+        return this.advice(STEP_INPUTS);
+    }
+}
+class InputError extends ActionError {
+    input;
+    problem;
+    accepted;
+    name = 'InputError';
+    constructor(input, problem, accepted) {
+        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
+        this.input = input;
+        this.problem = problem;
+        this.accepted = accepted;
+    }
+    advice(say) {
+        return `Fix ${say.input(this.input)}.`;
+    }
 }
 function isRetryableStatus(status) {
     return status === 408 || status === 429 || status >= 500;
@@ -1297,14 +1392,14 @@ function describeCoreClawError(f) {
     let text = parts.join(': ');
     // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
     if (f.serverMessage)
-        text += `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(f.serverMessage, 1024)}`;
+        text += `: ${(0,server_text/* forLog */.Ig)(f.serverMessage, 1024)}`;
     // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
     if (f.details !== undefined && f.details !== null)
-        text += ` (details: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)((0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonOf */ .o_)(f.details, 1024), 1024)})`;
+        text += ` (details: ${(0,server_text/* forLog */.Ig)((0,server_text/* jsonOf */.o_)(f.details, 1024), 1024)})`;
     if (f.problem)
         text += `: ${f.problem}`;
     if (f.bodyStart !== undefined)
-        text += `; body starts: "${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(f.bodyStart, 120)}"`;
+        text += `; body starts: "${(0,server_text/* forLog */.Ig)(f.bodyStart, 120)}"`;
     if (f.requestId)
         text += ` [request_id: ${f.requestId}]`;
     return text;
@@ -1343,7 +1438,7 @@ class TimeoutError extends NetworkError {
     /** The head of the answer did not come, from the server or from the proxy in between. */
     static noAnswer(operation, timeoutMs, proxy) {
         const time = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`;
-        return new TimeoutError(operation, proxy ? `${time}, through the proxy ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(proxy, 256)}` : time, timeoutMs);
+        return new TimeoutError(operation, proxy ? `${time}, through the proxy ${(0,server_text/* forLog */.Ig)(proxy, 256)}` : time, timeoutMs);
     }
     /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
     static incomplete(operation, timeoutMs) {
@@ -1364,7 +1459,7 @@ class ProxyError extends NetworkError {
     name = 'ProxyError';
     retryable;
     constructor(operation, status, proxy) {
-        super(operation, `EPROXY${status}`, `the proxy ${proxy ? `${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(proxy, 256)} ` : ''}answered HTTP ${status}`);
+        super(operation, `EPROXY${status}`, `the proxy ${proxy ? `${(0,server_text/* forLog */.Ig)(proxy, 256)} ` : ''}answered HTTP ${status}`);
         this.status = status;
         this.proxy = proxy;
         this.retryable = status !== 407 && isRetryableStatus(status);
@@ -1382,7 +1477,7 @@ class UnspokenAnswerError extends ActionError {
     status;
     name = 'UnspokenAnswerError';
     constructor(operation, status, statusText) {
-        super(`${operation} failed: the server answered HTTP ${status}${statusText ? ` ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(statusText, 64)}` : ''}, which the action does not speak`);
+        super(`${operation} failed: the server answered HTTP ${status}${statusText ? ` ${(0,server_text/* forLog */.Ig)(statusText, 64)}` : ''}, which the action does not speak`);
         this.operation = operation;
         this.status = status;
     }
@@ -1411,12 +1506,12 @@ class RedirectError extends ActionError {
     to;
     constructor({ operation, kind, from, to, limit }) {
         // A URL without an origin (file:, javascript:) has "null" for one: show its scheme instead.
-        const target = to ? (0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(`${to.origin === 'null' ? to.protocol : to.origin}${to.pathname}`, 512) : '';
+        const target = to ? (0,server_text/* forLog */.Ig)(`${to.origin === 'null' ? to.protocol : to.origin}${to.pathname}`, 512) : '';
         const host = from.host;
         const why = {
             'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
             downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
-            scheme: `${host} redirected to ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
+            scheme: `${host} redirected to ${(0,server_text/* forLog */.Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
             'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
             unparseable: `${host} sent a redirect whose Location is not a URL`,
             post: `${host} redirected a POST request; a POST is never sent again elsewhere`
@@ -1447,18 +1542,15 @@ class CancelledError extends ActionError {
         return 'Nothing was written, and any previous file was kept.';
     }
 }
-/** The storage host's answer was not the whole file, or not a file we can store as asked. */
 class DownloadError extends ActionError {
+    name = 'DownloadError';
+    retryable;
     problem;
     detail;
     status;
     retryAfterMs;
     storageCode;
-    name = 'DownloadError';
-    retryable;
-    constructor(problem, detail, status, retryAfterMs, 
-    /** The storage host's own error code (S3, Azure, GCS: `SignatureDoesNotMatch`, `AccessDenied`, …). */
-    storageCode) {
+    constructor({ problem, detail, status, retryAfterMs, storageCode }) {
         super(`download failed: ${detail}`);
         this.problem = problem;
         this.detail = detail;
@@ -1493,19 +1585,18 @@ class DownloadError extends ActionError {
         }
     }
 }
-/** The run is in a state we cannot export from. */
 class RunStateError extends ActionError {
+    name = 'RunStateError';
     runId;
     status;
     problem;
     errMsg;
     waitedSeconds;
     requestId;
-    name = 'RunStateError';
-    constructor(runId, status, problem, errMsg, waitedSeconds, requestId) {
+    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
         super(problem === 'still-running'
             ? `run ${runId} is still ${status} after ${waitedSeconds} s`
-            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(errMsg, 1024)}` : ''}; nothing was exported`);
+            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${(0,server_text/* forLog */.Ig)(errMsg, 1024)}` : ''}; nothing was exported`);
         this.runId = runId;
         this.status = status;
         this.problem = problem;
@@ -1538,9 +1629,6 @@ class AttemptsExhaustedError extends ActionError {
         return this.last.advice(say);
     }
 }
-function describeTarget(target) {
-    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
-}
 /**
  * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
  * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
@@ -1553,7 +1641,7 @@ class StartUncertainError extends ActionError {
     name = 'StartUncertainError';
     requestId;
     constructor(target, sentAt, cause) {
-        super(`the start request for ${describeTarget(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
+        super(`the start request for ${(0,start_target/* describeTarget */.f)(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
         this.target = target;
         this.sentAt = sentAt;
         this.cause = cause;
@@ -1563,7 +1651,7 @@ class StartUncertainError extends ActionError {
         const last = 'workerId' in this.target
             ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
             : say.set('run-id', 'last');
-        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${describeTarget(this.target)} started at that time; to export it, use ${last}.`;
+        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${(0,start_target/* describeTarget */.f)(this.target)} started at that time; to export it, use ${last}.`;
     }
 }
 function utc(date) {
@@ -1578,7 +1666,7 @@ class InputSchemaError extends InputError {
     constructor(input, workerId, violations) {
         const shown = violations
             .slice(0, InputSchemaError.SHOWN)
-            .map(({ path, message }) => `${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(path || '/', 256)} ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_0__/* .forLog */ .Ig)(message, 256)}`);
+            .map(({ path, message }) => `${(0,server_text/* forLog */.Ig)(path || '/', 256)} ${(0,server_text/* forLog */.Ig)(message, 256)}`);
         const more = violations.length - shown.length;
         super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
         this.workerId = workerId;
@@ -1712,2771 +1800,22 @@ class FileSystemError extends ActionError {
 
 /***/ }),
 
-/***/ 803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Em: () => (/* binding */ request),
-/* harmony export */   oM: () => (/* binding */ loggable),
-/* harmony export */   x6: () => (/* binding */ networkError),
-/* harmony export */   yR: () => (/* binding */ readText)
-/* harmony export */ });
-/* unused harmony export MAX_REDIRECTS */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(313);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(916);
-
-
-
-const MAX_REDIRECTS = 10;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** The URL as it may be logged: origin and path, never the query or fragment. */
-function loggable(url) {
-    const parsed = typeof url === 'string' ? new URL(url) : url;
-    return `${parsed.origin}${parsed.pathname}`;
-}
-async function request(url, options) {
-    let current = url;
-    for (let hop = 0;; hop++) {
-        const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
-        // url.host leaves out the scheme's default port. Node would add ":80" behind a proxy tunnel,
-        // and object storage may sign the Host header.
-        const headers = { ...options.headers, ...signed.headers, host: signed.url.host };
-        const response = await send(signed.url, headers, options);
-        const location = response.headers.location;
-        if (!REDIRECTS.has(response.status) || !location)
-            return { ...response, url: current };
-        response.close();
-        if (options.method === 'POST')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation: options.operation, kind: 'post', from: current });
-        current = nextHop(url, current, location, hop, options);
-    }
-}
-/** Where a redirect may go: every refusal is final, since asking again gets the same answer. */
-function nextHop(first, current, location, hop, options) {
-    const { operation } = options;
-    let next;
-    try {
-        next = new URL(location, current);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation, kind: 'unparseable', from: current });
-    }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation, kind: 'scheme', from: current, to: next });
-    }
-    if (current.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation, kind: 'downgrade', from: current, to: next });
-    }
-    if (options.sameOriginOnly && next.origin !== first.origin) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation, kind: 'cross-origin', from: current, to: next });
-    }
-    if (hop + 1 > MAX_REDIRECTS) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .RedirectError */ .Lx({ operation, kind: 'too-many', from: current, to: next, limit: MAX_REDIRECTS });
-    }
-    return next;
-}
-/** One request, one client: nothing pooled outlives it, and no agent serves two origins. */
-async function send(url, headers, options) {
-    const { operation, timeoutMs } = options;
-    const proxy = proxyOf(url);
-    const deadline = new AbortController();
-    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
-    const phase = { connected: false };
-    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq(options.userAgent, [guardedBy(signal, operation, phase)], {
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: false,
-        socketTimeout: timeoutMs
-    });
-    const timer = setTimeout(() => deadline.abort(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy)), timeoutMs);
-    const stopped = rejectedWhenAborted(signal);
-    try {
-        const answer = client.request(options.method ?? 'GET', url.href, options.body ?? null, headers);
-        // A request aborted before it has a socket (the proxy tunnel's CONNECT is still waiting)
-        // never settles http-client's promise: the signal settles the wait instead.
-        answer.catch(() => undefined);
-        const { message } = await Promise.race([answer, stopped.promise]);
-        // http-client's socket timeout guards the head only. On a body it would just half-close the
-        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
-        // answers) or stall watchdog (downloads) guards the body instead.
-        message.socket?.setTimeout(0);
-        const close = (reason) => {
-            message.destroy(reason);
-            client.dispose();
-        };
-        // Cancelling the step after the head arrived ends the body too.
-        const onAbort = () => close(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        message.once('close', () => signal.removeEventListener('abort', onAbort));
-        return { status: message.statusCode ?? 0, headers: message.headers, body: message, close };
-    }
-    catch (error) {
-        client.dispose();
-        const reason = signal.aborted ? signal.reason : error;
-        // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
-        const failure = proxy && reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU
-            ? _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy)
-            : networkError(reason, operation, timeoutMs, proxy);
-        if (failure instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr && !phase.connected)
-            failure.unsent = true;
-        throw failure;
-    }
-    finally {
-        clearTimeout(timer);
-        stopped.dispose();
-    }
-}
-/** The proxy a request to `url` goes through, as host:port (never its credentials), or undefined. */
-function proxyOf(url) {
-    const proxy = (0,_actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .getProxyUrl */ .s_)(url.href);
-    return proxy ? new URL(proxy).host : undefined;
-}
-/** A promise that rejects with the signal's reason once it is aborted; `dispose` stops listening. */
-function rejectedWhenAborted(signal) {
-    let onAbort = () => undefined;
-    const promise = new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    promise.catch(() => undefined);
-    return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-/**
- * http-client passes every request's options through its handlers: the one place to add what it
- * lacks. The signal, for deadlines and cancellation. An IPv6 literal's host without its brackets
- * (http-client hands Node "[::1]", which Node would look up by name). And the agent, wrapped so
- * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
- * nobody listening, drops the socket without ever settling the request.
- */
-function guardedBy(signal, operation, phase) {
-    return {
-        prepareRequest: (options) => {
-            options.signal = signal;
-            if (options.host?.startsWith('['))
-                options.host = options.host.slice(1, -1);
-            if (options.agent)
-                options.agent = watched(options.agent, operation, phase);
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('not supported'))
-    };
-}
-/**
- * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
- * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
- * a socket that is connected already).
- */
-function watched(agent, operation, phase) {
-    if (typeof agent !== 'object')
-        return agent;
-    return new Proxy(agent, {
-        get(target, property) {
-            const value = Reflect.get(target, property, target);
-            if (property !== 'addRequest' || typeof value !== 'function')
-                return typeof value === 'function' ? value.bind(target) : value;
-            return (request, ...rest) => {
-                request.once('socket', socket => {
-                    const secure = socket.encrypted === true;
-                    if (!secure && !socket.connecting)
-                        phase.connected = true;
-                    else
-                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
-                });
-                request.on('upgrade', (answer, socket) => {
-                    socket.destroy();
-                    request.destroy();
-                    // After an upgrade the request is detached from its socket, so destroy() alone reports
-                    // nothing: the error is handed to http-client's own 'error' listener.
-                    request.emit('error', new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UnspokenAnswerError */ .CE(operation, answer.statusCode ?? 101, answer.statusMessage));
-                });
-                return value.call(target, request, ...rest);
-            };
-        }
-    });
-}
-/** Node's and http-client's errors as ours, minus anything that could carry a query string. */
-function networkError(error, operation, timeoutMs, proxy) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
-        return error;
-    const code = error?.code ?? 'ENETWORK';
-    const message = error instanceof Error ? error.message : String(error);
-    // http-client's own socket timeout says "Request timeout: <path and query>".
-    if (message.startsWith('Request timeout:'))
-        return _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy);
-    // The proxy tunnel's refusal: "tunneling socket could not be established, statusCode=407".
-    const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1];
-    if (proxyStatus)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ProxyError */ .T6(operation, Number(proxyStatus), proxy);
-    const detail = message.replace(/\?\S*/g, '?…');
-    if (isCertificateError(code))
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TlsError */ .WM(operation, code, detail);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr(operation, code, detail);
-}
-/** OpenSSL's verification failures as Node reports them (X509_V_ERR_* without the prefix). */
-function isCertificateError(code) {
-    return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
-}
-/**
- * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
- * compressed bytes must never land in a message as if they were text.
- */
-function decoded(body, encoding, operation, limitBytes) {
-    const coding = (encoding ?? '').trim().toLowerCase();
-    const decode = { gzip: node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync, 'x-gzip': node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync, deflate: node_zlib__WEBPACK_IMPORTED_MODULE_0__.inflateSync, br: node_zlib__WEBPACK_IMPORTED_MODULE_0__.brotliDecompressSync }[coding];
-    if (!decode)
-        return body;
-    try {
-        return decode(body, { maxOutputLength: limitBytes });
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr(operation, 'EDECODE', `the ${coding} answer could not be decoded`);
-    }
-}
-/**
- * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
- * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
- * signal's reason.
- */
-async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > limitBytes) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
-            }
-            chunks.push(chunk);
-        }
-        return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8');
-    }
-    catch (error) {
-        throw networkError(error, operation);
-    }
-    finally {
-        response.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
-/* harmony export */   g$: () => (/* binding */ INPUT_TABLE)
-/* harmony export */ });
-/* unused harmony export describeInput */
-const INPUT_TABLE = {
-    'run-id': {
-        required: true,
-        default: '',
-        value: 'slug|last|last-succeeded|new',
-        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
-        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
-    },
-    'api-key': {
-        required: true,
-        default: '',
-        value: 'key',
-        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
-        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
-    },
-    'worker-id': {
-        default: '',
-        value: 'id',
-        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
-        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
-    },
-    'worker-version': {
-        default: '',
-        value: 'version',
-        summary: 'With "new" and worker-id: the worker version to start.',
-        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
-    },
-    'task-id': {
-        default: '',
-        value: 'slug',
-        summary: 'With "new": a saved task to start instead of a worker.',
-        details: 'A task carries its own input, so input and input-file are refused with it.'
-    },
-    input: {
-        default: '',
-        value: 'json',
-        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
-        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
-    },
-    'input-file': {
-        default: '',
-        value: 'path',
-        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
-        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
-    },
-    'abort-on-stop': {
-        default: 'true',
-        value: 'bool',
-        summary: 'Abort a run this step started when the step ends before the run finished.',
-        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
-    },
-    'show-log': {
-        default: 'true',
-        value: 'bool',
-        summary: "Show the run's new log entries while waiting for it.",
-        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
-    },
-    'dry-run': {
-        default: 'false',
-        value: 'bool',
-        summary: 'With "new": check what would be started, and start nothing.',
-        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
-    },
-    format: {
-        default: 'csv',
-        value: 'format',
-        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
-        details: 'Any case.'
-    },
-    'filter-keys': {
-        default: '',
-        value: 'keys',
-        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
-        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
-    },
-    path: {
-        default: '',
-        value: 'path',
-        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
-        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
-    },
-    overwrite: {
-        default: 'true',
-        value: 'bool',
-        summary: 'Replace a file that already exists at the destination.',
-        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
-    },
-    'if-empty': {
-        default: 'warn',
-        value: 'warn|error|ignore',
-        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
-        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
-    },
-    'base-url': {
-        default: 'https://openapi.coreclaw.com',
-        value: 'url',
-        summary: 'The CoreClaw API base URL, for private deployments.',
-        details: 'A trailing slash, or /api/v2, is fine.'
-    },
-    'auth-method': {
-        default: 'bearer',
-        value: 'method',
-        summary: 'How the key is sent: bearer, header or query.',
-        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
-    },
-    'max-attempts': {
-        default: '5',
-        value: 'n',
-        summary: 'Attempts per request, the first included (1 to 100).',
-        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
-    },
-    timeout: {
-        default: '60',
-        value: 's',
-        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
-        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
-    },
-    'wait-timeout': {
-        default: '600',
-        value: 's',
-        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
-        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
-    }
-};
-/** The names, in the order action.yml lists them. */
-const INPUT_NAMES = Object.keys(INPUT_TABLE);
-/** The description action.yml gives each input: summary, details, and the default. */
-function describeInput(name) {
-    const spec = INPUT_TABLE[name];
-    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
-    if (!spec.required)
-        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
-    return parts.filter(Boolean).join(' ');
-}
-
-
-/***/ }),
-
-/***/ 422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   XL: () => (/* binding */ isRunSlug),
-/* harmony export */   dy: () => (/* binding */ NEW),
-/* harmony export */   hR: () => (/* binding */ FORMATS),
-/* harmony export */   nD: () => (/* binding */ isGivenSlug),
-/* harmony export */   xo: () => (/* binding */ LAST)
-/* harmony export */ });
-/* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
-/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(916);
-/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(914);
-/**
- * The step's inputs, parsed into a typed and validated object before any request is made.
- * The same parser serves the action (INPUT_* variables) and the CLI (flags).
- */
-
-
-
-const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
-const AUTH_METHODS = ['bearer', 'header', 'query'];
-const IF_EMPTY = ['warn', 'error', 'ignore'];
-/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
-const LAST = 'last';
-const LAST_SUCCEEDED = 'last-succeeded';
-/** `new` starts a run: a billed action the user asks for in so many words. */
-const NEW = 'new';
-/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
-const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_TABLE */ .g$[name].default]));
-/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-/** owner/name, or a worker's slug. */
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
-const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
-/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
-function isGivenSlug(runId) {
-    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
-}
-function isRunSlug(text) {
-    return RUN_ID.test(text);
-}
-/** `read` returns the trimmed value of an input, or '' when it was not given. */
-function parseInputs(read) {
-    const value = (name) => read(name).trim() || DEFAULTS[name];
-    // What to export first: a usage mistake is told before a missing secret.
-    const runId = value('run-id');
-    if (!runId)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
-    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
-    if (!special && !isRunSlug(runId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
-    }
-    const apiKey = read('api-key').trim();
-    if (!apiKey) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
-    }
-    if (/[\r\n]/.test(apiKey))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
-    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
-    const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
-    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
-    const input = runInput(read);
-    if (special === NEW)
-        checkStart({ workerId, taskId, workerVersion, input });
-    else {
-        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
-        // workflow never believes it configured a run that nothing starts.
-        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
-        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
-        }
-        if (onlyForNew) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
-        }
-    }
-    return {
-        runId: special ?? runId,
-        apiKey,
-        format: oneOf('format', value('format').toLowerCase(), FORMATS),
-        filterKeys: parseFilterKeys(read('filter-keys')),
-        path: usablePath(read('path').trim()),
-        overwrite: parseBoolean('overwrite', value('overwrite')),
-        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
-        baseUrl: parseBaseUrl(value('base-url')),
-        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
-        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
-        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
-        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
-        workerId,
-        taskId,
-        workerVersion,
-        input,
-        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-        showLog: parseBoolean('show-log', value('show-log')),
-        dryRun: parseBoolean('dry-run', value('dry-run'))
-    };
-}
-function usablePath(raw) {
-    (0,_destination_js__WEBPACK_IMPORTED_MODULE_0__/* .refuseUnusableNames */ .KF)(raw);
-    return raw;
-}
-function optional(read, name, shape, accepted) {
-    const given = read(name).trim();
-    if (!given)
-        return undefined;
-    if (!shape.test(given))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
-    return given;
-}
-/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
-function runInput(read) {
-    const text = read('input').trim();
-    const file = read('input-file').trim();
-    if (text && file) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
-    }
-    if (text)
-        return { text };
-    if (file)
-        return { file };
-    return undefined;
-}
-/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
-function checkStart(given) {
-    const { workerId, taskId, workerVersion, input } = given;
-    if (!workerId === !taskId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
-    }
-    if (taskId && input) {
-        const name = 'text' in input ? 'input' : 'input-file';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
-    }
-    if (taskId && workerVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
-    }
-}
-/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
-function parseFilterKeys(raw) {
-    const keys = raw
-        .split(/[,\r\n]/)
-        .map(key => key.trim())
-        .filter(key => key.length > 0);
-    return [...new Set(keys)];
-}
-function oneOf(name, raw, accepted) {
-    if (accepted.includes(raw))
-        return raw;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
-}
-/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
-function parseBoolean(name, raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
-}
-function parseNumber(name, raw, rule) {
-    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
-    if (ok)
-        return number;
-    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
-}
-function parseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.search || url.hash || url.username || url.password) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
-    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
-    return url;
-}
-
-
-/***/ }),
-
-/***/ 764:
+/***/ 849:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   qQ: () => (/* binding */ exportRun),
-  gM: () => (/* binding */ namingRun),
-  Y_: () => (/* binding */ quietDependencies)
+  gM: () => (/* binding */ namingRun)
 });
 
-// UNUSED EXPORTS: WAIT_REPORT_EVERY_MS, run
+// UNUSED EXPORTS: WAIT_REPORT_EVERY_MS
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!fs.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(313);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/cancellation.ts
-var cancellation = __nccwpck_require__(632);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(916);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __nccwpck_require__(803);
+// EXTERNAL MODULE: ./src/errors.ts + 2 modules
+var errors = __nccwpck_require__(807);
+// EXTERNAL MODULE: ./src/http.ts + 3 modules
+var http = __nccwpck_require__(810);
 // EXTERNAL MODULE: ./src/inputs.ts
 var src_inputs = __nccwpck_require__(422);
 // EXTERNAL MODULE: ./src/retry.ts
@@ -4778,52 +2117,19 @@ function bodyStart(text) {
 }
 
 // EXTERNAL MODULE: ./src/destination.ts
-var destination = __nccwpck_require__(567);
-;// CONCATENATED MODULE: ./src/environment.ts
-/**
- * What the runner's environment can get wrong without a word. On Linux and macOS,
- * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
- * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
- * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
- */
-const PAIRS = [
-    ['https_proxy', 'HTTPS_PROXY'],
-    ['http_proxy', 'HTTP_PROXY'],
-    ['no_proxy', 'NO_PROXY']
-];
-/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
-function proxySpellingWarnings(env, platform) {
-    if (platform === 'win32')
-        return [];
-    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
-}
-
+var src_destination = __nccwpck_require__(567);
+// EXTERNAL MODULE: ./src/environment.ts
+var environment = __nccwpck_require__(678);
 // EXTERNAL MODULE: ./src/download.ts + 6 modules
 var download = __nccwpck_require__(421);
-;// CONCATENATED MODULE: ./src/log.ts
-/**
- * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
- * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
- * a message that names a setting names it in the reader's words (`say`): a step's input in a
- * workflow, an option on the command line.
- */
-
-
-const log_actionLog = {
-    info: message => info(message),
-    warning: (message, title) => warning(message, title ? { title } : {}),
-    notice: (message, title) => notice(message, title ? { title } : {}),
-    debug: message => core_debug(message),
-    group: (title, work) => group(title, work),
-    say: errors/* STEP_INPUTS */.ds
-};
-
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./src/progress.ts
 /** "1 row", "3 rows": a count with its noun, singular when it is one. */
-function progress_count(n, noun, plural = `${noun}s`) {
+function count(n, noun, plural = `${noun}s`) {
     return `${n} ${n === 1 ? noun : plural}`;
 }
-function progress_formatBytes(bytes) {
+function formatBytes(bytes) {
     if (bytes < 1024)
         return `${bytes} B`;
     const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -4842,8 +2148,8 @@ function progressReporter(say, everyMs, clock) {
         if (now < next)
             return;
         next = now + everyMs;
-        const share = total ? ` of ${progress_formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
-        say(`Downloaded ${progress_formatBytes(bytes)}${share}`);
+        const share = total ? ` of ${formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
+        say(`Downloaded ${formatBytes(bytes)}${share}`);
     };
 }
 
@@ -4898,9 +2204,11 @@ function compareRows(rows, results, runId, log) {
     const which = rows < results
         ? `fewer than the ${results} CoreClaw reports for run ${runId}: the export may be incomplete`
         : `more than the ${results} CoreClaw reports for run ${runId}: CoreClaw's count may lag behind the results it stored`;
-    log.warning(`The file has ${progress_count(rows, 'row')}, ${which}.`, 'Row count differs');
+    log.warning(`The file has ${count(rows, 'row')}, ${which}.`, 'Row count differs');
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: ./src/run-input.ts
 /**
  * The worker's input for `run-id: new`: JSON text from `input`, or a JSON file from `input-file`,
@@ -5612,6 +2920,8 @@ function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
 }
 
+// EXTERNAL MODULE: ./src/start-target.ts
+var start_target = __nccwpck_require__(49);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/input-schema.ts
@@ -5717,10 +3027,11 @@ function isObject(value) {
 
 
 
+
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
-async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) {
-    const { workerId, taskId = '', workerVersion, input } = inputs;
+async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = spec;
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
@@ -5743,11 +3054,11 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, 
             }
         }
         : { kind: 'task', taskId, body: { is_async: true } };
-    log.info(`Starting a run of ${(0,errors/* describeTarget */.ff)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
+    log.info(`Starting a run of ${(0,start_target/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
     const sentAt = new Date(clock.now());
     try {
         const { data: runId, requestId } = await client.startRun(start, (0,src_retry/* startRule */.$v)(waitUntilMs));
-        log.info(`Started run ${runId} of ${(0,errors/* describeTarget */.ff)(target)}.`);
+        log.info(`Started run ${runId} of ${(0,start_target/* describeTarget */.f)(target)}.`);
         return { runId, target, requestId };
     }
     catch (thrown) {
@@ -5763,8 +3074,8 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, 
  * endpoint says so) and the input must match its schema; a task must exist. Whether a version
  * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
  */
-async function checkStart(client, inputs, workerInput, { log, signal }) {
-    const { workerId, taskId = '', workerVersion, input } = inputs;
+async function dryRun(client, spec, workerInput, { log, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = spec;
     const target = workerId ? { workerId } : { taskId };
     let inputChecked = false;
     if (workerId && workerInput && input) {
@@ -5782,7 +3093,7 @@ async function checkStart(client, inputs, workerInput, { log, signal }) {
     if (workerVersion) {
         log.notice(`Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`, 'Version not checked');
     }
-    const what = `${(0,errors/* describeTarget */.ff)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
+    const what = `${(0,start_target/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
     const withInput = input
         ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
         : '';
@@ -5815,159 +3126,6 @@ async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The job summary: what was exported, a preview of the first rows, and a collapsible block with
- * request ids, timings and retries. It shows the file name, never the URL or its query string.
- * Server text goes through `forCell`, and everything in it is bounded, so a summary stays a few
- * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
- */
-
-
-
-function summary_renderSummary(outcome) {
-    if (outcome.kind === 'started')
-        return startedSummary(outcome);
-    if (outcome.kind === 'dry-run')
-        return dryRunSummary(outcome);
-    return exportSummary(outcome);
-}
-/** Start only: the run and how to export it later. */
-function startedSummary({ runId, started, requestId }) {
-    const later = 'workerId' in started
-        ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
-        : `with ${code(`run-id: ${runId}`)}`;
-    const rows = [
-        ['Run', code(runId)],
-        ['Started by this step', startedBy(started)],
-        ['Status', "started and left running (start only: 'wait-timeout: 0'); nothing was exported"],
-        ['Export it', `once it has finished, ${later}`],
-        ...(requestId ? [['Start request id', code(requestId)]] : [])
-    ];
-    return ['### CoreClaw run started', '', summary_table(rows), ''].join('\n');
-}
-/** Dry run: what would have been started, and what was checked. */
-function dryRunSummary({ target, version, inputChecked }) {
-    const rows = [
-        ['Would start', startedBy(target).replace(/^yes, /, '')],
-        ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`]] : []),
-        ...('workerId' in target
-            ? [
-                ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)']
-            ]
-            : []),
-        ['Started', 'nothing: dry run']
-    ];
-    return ['### CoreClaw dry run', '', summary_table(rows), ''].join('\n');
-}
-function exportSummary(result) {
-    const { started, durationSeconds, usage, logLines } = result.run;
-    const rows = [
-        ['Run', code(result.runId)],
-        ...(started ? [['Started by this step', startedBy(started)]] : []),
-        ...(durationSeconds !== undefined ? [['Run duration', `${durationSeconds} s`]] : []),
-        // CoreClaw calls it "platform-recorded resource usage" and gives no unit; so does the summary.
-        ...(usage !== undefined ? [['Resource usage (as CoreClaw records it)', code(usage)]] : []),
-        ...(logLines ? [['Run log lines shown', logLinesText(logLines)]] : []),
-        ['Format', code(result.format)],
-        ['Filter keys', result.filterKeys.length ? result.filterKeys.map(code).join(', ') : 'all fields'],
-        ['Rows in the file', result.rows === undefined ? 'not counted for this format' : String(result.rows)],
-        ["CoreClaw's row count", result.resultCount === undefined ? 'unknown' : String(result.resultCount)],
-        ['File', code(path.basename(result.path))],
-        ['Size', result.size < 1024 ? count(result.size, 'byte') : `${formatBytes(result.size)} (${result.size} bytes)`],
-        ['SHA-256', code(result.sha256)],
-        ...(result.verified ? [['Storage checksum', `verified (${result.verified})`]] : [])
-    ];
-    const { timings, retries, requestIds, freshLink } = result.details;
-    const detail = [
-        ...(requestIds.start ? [['Start request id', code(requestIds.start)]] : []),
-        ['Run detail request id', requestIds.run ? code(requestIds.run) : '–'],
-        ['Export request id', requestIds.export ? code(requestIds.export) : '–'],
-        ['Waited for the run', seconds(timings.waitMs)],
-        ['Export and download', seconds(timings.exportMs)],
-        ['Total', seconds(timings.totalMs)],
-        [
-            'Retries after failures',
-            Object.entries(retries)
-                .map(([operation, count]) => `${operation}: ${count}`)
-                .join(', ') || 'none'
-        ],
-        ['Fresh download link', freshLink ? 'yes, the first one expired' : 'no']
-    ];
-    const empty = result.size === 0 || result.rows === 0 || result.resultCount === 0;
-    return [
-        '### CoreClaw export',
-        '',
-        // An empty file must not read like a success at a glance.
-        ...(empty ? [`**Empty export**: ${emptyBecause(result)}.`, ''] : []),
-        summary_table(rows),
-        '',
-        ...(result.preview ? previewSection(result.preview) : []),
-        '<details><summary>Details</summary>',
-        '',
-        summary_table(detail),
-        '',
-        '</details>',
-        ''
-    ].join('\n');
-}
-/** The first rows as a table of their own: the data, escaped cell by cell. */
-function previewSection({ columns, rows, moreColumns }) {
-    const line = (cells) => `| ${cells.map(cell => forCell(cell) || ' ').join(' | ')} |`;
-    return [
-        `#### First ${rows.length === 1 ? 'row' : `${rows.length} rows`}`,
-        '',
-        // A column without a name gets one: an empty header would render as a blank bar.
-        line(columns.map((name, index) => name.trim() || `column ${index + 1}`)),
-        `|${columns.map(() => '---').join('|')}|`,
-        ...rows.map(line),
-        '',
-        ...(moreColumns > 0
-            ? [`${moreColumns} more ${moreColumns === 1 ? 'column is' : 'columns are'} in the file.`, '']
-            : [])
-    ];
-}
-/** On failure: which run, what happened and what to do, where people look first. */
-function summary_renderFailureSummary(error, known) {
-    const rows = [
-        ...(known ? [['Run', code(known.runId)]] : []),
-        ...(known?.started ? [['Started by this step', startedBy(known.started)]] : []),
-        ['What happened', forCell(error.message, 4096)],
-        ['What to do', forCell(error.hint, 1024)]
-    ];
-    if (error.requestId)
-        rows.push(['CoreClaw request id', code(error.requestId)]);
-    return ['### CoreClaw export failed', '', summary_table(rows), ''].join('\n');
-}
-function emptyBecause({ size, rows, resultCount }) {
-    if (size === 0)
-        return 'the file has no bytes';
-    if (rows === 0)
-        return 'the file has no rows';
-    return `CoreClaw reports ${resultCount} results for the run`;
-}
-/** Our own, validated ids: shown as code. */
-function startedBy(target) {
-    return 'workerId' in target ? `yes, worker ${code(target.workerId)}` : `yes, task ${code(target.taskId)}`;
-}
-function logLinesText({ shown, leftOut }) {
-    return leftOut > 0 ? `${shown} (${leftOut} more left out)` : String(shown);
-}
-/** A two-column table, with a header: an empty one renders as a blank bar. */
-function summary_table(rows) {
-    return ['| Item | Value |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`)].join('\n');
-}
-/** Inline code for our own short values (ids, hashes, keys): backticks and table pipes can't break out. */
-function code(text) {
-    return `\`${text
-        .replace(/`/g, "'")
-        .replace(/\|/g, '\\|')
-        .replace(/[\r\n]/g, ' ')}\``;
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(2)} s`;
-}
-
 // EXTERNAL MODULE: ./src/version.ts + 1 modules
 var version = __nccwpck_require__(13);
 ;// CONCATENATED MODULE: ./src/wait.ts
@@ -5994,18 +3152,19 @@ async function waitForRun(client, runId, options) {
                 await follower?.last();
             if (status === 'succeeded')
                 return { run, requestId, waitedMs: clock.now() - started };
-            throw new errors/* RunStateError */.D4(runId, status, 'not-exportable', run.errMsg, undefined, requestId);
+            throw new errors/* RunStateError */.D4({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId });
         }
         const now = clock.now();
         if (now >= deadline) {
-            throw new errors/* RunStateError */.D4(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId);
+            const waitedSeconds = Math.round((now - started) / 1000);
+            throw new errors/* RunStateError */.D4({ runId, status, problem: 'still-running', waitedSeconds, requestId });
         }
         // Never waited for while the run goes on: a slow log must not hold up the status polls.
         if (following)
             void follower?.poll();
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
-            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : progress_count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
+            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
         }
         const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
         await clock.sleep(Math.min(delay, deadline - now), options.signal);
@@ -6050,10 +3209,11 @@ async function resolveRun(client, word, workerId, log) {
     return newest.slug;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/export-run.ts
 /**
- * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
- * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
+ * The story shared by the action and the CLI: validated inputs → (start) → wait → export →
+ * download, and what became of it (an `Outcome`). It knows nothing of the Actions runner: no
+ * `@actions/core` here. main.ts is the action's wrapper around it, cli.ts the terminal's.
  */
 
 
@@ -6072,74 +3232,6 @@ async function resolveRun(client, word, workerId, log) {
 
 
 
-
-
-
-
-
-
-
-
-const FAILURE_TITLE = 'CoreClaw export failed';
-const EXIT_BACKSTOP_MS = 5000;
-/** The GitHub Action. */
-async function run() {
-    quietDependencies();
-    const cancellation = cancelOnSignals(removeTemporaryFiles);
-    let known;
-    try {
-        // Masked before anything, a validation error included, could print it.
-        const apiKey = core.getInput('api-key');
-        if (apiKey) {
-            core.setSecret(apiKey);
-            keepSecret(apiKey);
-        }
-        const inputs = parseInputs(name => core.getInput(name));
-        const result = await exportRun(inputs, {
-            log: actionLog,
-            clock: realClock,
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-            progressEveryMs: 10_000,
-            signal: cancellation.signal,
-            onRun: run => {
-                known = run;
-                // Written the moment the run is known, so that an `if: failure()` or `if: cancelled()`
-                // step can name a run this step started even when the step goes no further.
-                core.setOutput('run-id', run.runId);
-                core.setOutput('run-started', String(run.started !== undefined));
-            }
-        });
-        for (const [name, value] of asStrings(outputsOf(result)))
-            core.setOutput(name, value);
-        await writeSummary(renderSummary(result));
-    }
-    catch (thrown) {
-        const error = asActionError(thrown);
-        if (error.requestId)
-            core.setOutput('request-id', error.requestId);
-        if (!known)
-            core.setOutput('run-started', 'false');
-        core.error(`${namingRun(error, known)}${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE });
-        process.exitCode = 1;
-        await writeSummary(renderFailureSummary(error, known));
-    }
-    finally {
-        cancellation.end();
-        // The process ends by itself once everything is closed. Node 24 can deadlock inside
-        // process.exit() (nodejs/node#54918), so this is only a backstop: unref'd, it fires only if
-        // something still holds the event loop seconds later.
-        setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
-    }
-}
-/**
- * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
- * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
- * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
- * `--no-deprecation` would; other warnings still print.
- */
-function quietDependencies() {
-    process.noDeprecation = true;
-}
 /** "Run X: " before a message that does not name the run already. */
 function namingRun(error, known) {
     return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
@@ -6147,7 +3239,7 @@ function namingRun(error, known) {
 /** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
-    const started = clock.now();
+    const stepStartedMs = clock.now();
     const retry = new src_retry/* RetryPolicy */.fU({
         maxAttempts: inputs.maxAttempts,
         clock,
@@ -6165,42 +3257,48 @@ async function exportRun(inputs, host) {
     });
     const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
     if (inputs.runId === src_inputs/* NEW */.dy && inputs.dryRun)
-        return checkStart(client, inputs, workerInput, { log, signal });
-    const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
-    const begun = inputs.runId === src_inputs/* NEW */.dy ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) : undefined;
-    const runId = begun?.runId ??
+        return dryRun(client, startSpecOf(inputs), workerInput, { log, signal });
+    const waitUntilMs = stepStartedMs + inputs.waitTimeoutSeconds * 1000;
+    const startedRun = inputs.runId === src_inputs/* NEW */.dy
+        ? await startRun(client, startSpecOf(inputs), workerInput, { log, clock, waitUntilMs, signal })
+        : undefined;
+    const runId = startedRun?.runId ??
         ((0,src_inputs/* isGivenSlug */.nD)(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
-    host.onRun?.({ runId, started: begun?.target });
-    if (begun && inputs.waitTimeoutSeconds === 0)
-        return leaveRunning(begun, log);
+    host.onRun?.({ runId, startedBy: startedRun?.target });
+    if (startedRun && inputs.waitTimeoutSeconds === 0)
+        return leaveRunning(startedRun, log);
     const destination = destinationOf(runId);
     let watched;
     try {
-        if (!inputs.overwrite && (0,external_node_fs_.existsSync)(destination))
-            throw new errors/* DestinationExistsError */.F1(destination);
-        watched = await watchRun(client, runId, inputs, host, started, begun !== undefined);
+        (0,src_destination/* refuseExisting */.Uj)(destination, inputs.overwrite);
+        const { showLog, waitTimeoutSeconds } = inputs;
+        watched = await watchRun(client, runId, { showLog, waitTimeoutSeconds }, host, stepStartedMs, startedRun !== undefined);
     }
     catch (error) {
         // The step fails before the run it started has finished: the run is stopped, and the error says so.
-        throw begun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
+        throw startedRun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
     }
     const { ready, logLines } = watched;
     const results = ready.run.results;
-    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : progress_count(results, 'row')}.`);
+    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`);
     // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
     refuseEmpty(inputs.ifEmpty, runId, { results });
-    const exportStarted = clock.now();
-    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, inputs, host }));
+    const exportStartedMs = clock.now();
+    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, request: exportRequestOf(inputs), host }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
     for (const warning of file.warnings)
         log.warning(warning);
-    log.info(`Saved ${progress_count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
+    log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
     reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
     compareRows(rows.rows, results, runId, log);
     const finished = clock.now();
-    const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    const timings = {
+        waitMs: exportStartedMs - stepStartedMs,
+        exportMs: finished - exportStartedMs,
+        totalMs: finished - stepStartedMs
+    };
+    log.debug(`request ids: start ${startedRun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
     return {
         kind: 'exported',
         runId,
@@ -6216,13 +3314,13 @@ async function exportRun(inputs, host) {
         preview: rows.preview,
         requestId: link.requestId,
         run: {
-            started: begun?.target,
+            startedBy: startedRun?.target,
             durationSeconds: ready.run.durationSeconds,
             usage: ready.run.usage,
             logLines
         },
         details: {
-            requestIds: { start: begun?.requestId, run: ready.requestId, export: link.requestId },
+            requestIds: { start: startedRun?.requestId, run: ready.requestId, export: link.requestId },
             retries: Object.fromEntries(retry.retries),
             timings,
             freshLink
@@ -6235,7 +3333,7 @@ async function exportRun(inputs, host) {
  * about settings that will not do what they seem to.
  */
 function checkBeforeAnyRequest(inputs, { log, workspace }) {
-    for (const warning of proxySpellingWarnings(process.env, process.platform)) {
+    for (const warning of (0,environment/* proxySpellingWarnings */.s)(process.env, process.platform)) {
         log.warning(warning, 'Proxy settings disagree');
     }
     if (inputs.workerId && (0,src_inputs/* isGivenSlug */.nD)(inputs.runId)) {
@@ -6243,24 +3341,27 @@ function checkBeforeAnyRequest(inputs, { log, workspace }) {
         log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
     }
     const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined;
-    const destinationOf = (runId) => (0,destination/* resolveDestination */.H$)({ path: inputs.path, runId, format: inputs.format, workspace });
-    if (inputs.runId === src_inputs/* NEW */.dy)
-        refuseExistingBeforeStart(inputs, destinationOf);
-    // Any run id stands in: the folder, and a name the user gave, don't depend on it.
-    const planned = destinationOf(inputs.runId);
-    warnOfExtension(planned, inputs.format, log);
-    (0,destination/* checkFolder */.p$)(external_node_path_.dirname(planned));
+    const plan = (0,src_destination/* planDestination */.QC)({ path: inputs.path, workspace });
+    const destinationOf = (runId) => (0,src_destination/* fileFor */.Yy)(plan, runId, inputs.format);
+    // A dry run, or a start only, writes no file: nothing about the destination can stop it.
+    if (inputs.runId === src_inputs/* NEW */.dy && (inputs.dryRun || inputs.waitTimeoutSeconds === 0))
+        return { workerInput, destinationOf };
+    // A file the user named is refused before a billed run starts, not after it finished.
+    if (inputs.runId === src_inputs/* NEW */.dy && plan.file)
+        (0,src_destination/* refuseExisting */.Uj)(plan.file, inputs.overwrite);
+    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
+    (0,src_destination/* checkFolder */.p$)(plan.folder);
     return { workerInput, destinationOf };
 }
 /**
  * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
  * progress; the run's log comes in groups.
  */
-async function watchRun(client, runId, inputs, { log, clock, signal }, since, startedHere) {
-    const follower = inputs.showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
+async function watchRun(client, runId, { showLog, waitTimeoutSeconds }, { log, clock, signal }, since, startedHere) {
+    const follower = showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
     try {
         const ready = await waitForRun(client, runId, {
-            waitTimeoutSeconds: inputs.waitTimeoutSeconds,
+            waitTimeoutSeconds,
             since,
             clock,
             log,
@@ -6274,73 +3375,57 @@ async function watchRun(client, runId, inputs, { log, clock, signal }, since, st
         follower?.finish();
     }
 }
+/** What a start needs of the inputs: which worker or task, the version, and the input as given. */
+function startSpecOf({ workerId, taskId, workerVersion, input }) {
+    return { workerId, taskId, workerVersion, input };
+}
+function exportRequestOf({ format, filterKeys, timeoutSeconds, overwrite, ifEmpty }) {
+    return { format, filterKeys, timeoutSeconds, overwrite, ifEmpty };
+}
 /** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
 function leaveRunning(begun, log) {
     const { say } = log;
     const worker = 'workerId' in begun.target ? ` and ${say.set('worker-id', begun.target.workerId)}` : '';
     log.info(`Run ${begun.runId} was started and is left running: with ${say.set('wait-timeout', '0')}, ${say.set('run-id', 'new')} only starts a run. Export it once it has finished, e.g. later with ${say.set('run-id', 'last-succeeded')}${worker}.`);
-    return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId };
+    return { kind: 'started', runId: begun.runId, startedBy: begun.target, requestId: begun.requestId };
 }
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
 async function exportAndDownload(step) {
-    const { client, runId, inputs, host } = step;
-    const first = await client.requestExport(runId, inputs.format, inputs.filterKeys);
+    const { client, runId, request, host } = step;
+    const first = await client.requestExport(runId, request.format, request.filterKeys);
     try {
-        return { link: first, ...(await main_download(first, step)), freshLink: false };
+        return { link: first, ...(await export_run_download(first, step)), freshLink: false };
     }
     catch (error) {
         // A refused signed link is dead: one fresh export, never a retry of the dead link.
         if (!(error instanceof errors/* DownloadError */.nV && error.problem === 'expired'))
             throw error;
         host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
-        const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-        return { link: fresh, ...(await main_download(fresh, step)), freshLink: true };
+        const fresh = await client.requestExport(runId, request.format, request.filterKeys);
+        return { link: fresh, ...(await export_run_download(fresh, step)), freshLink: true };
     }
 }
-function main_download(link, { retry, runId, results, destination, inputs, host }) {
+function export_run_download(link, { retry, runId, results, destination, request, host }) {
     host.log.info(`Downloading ${(0,http/* loggable */.oM)(link.downloadUrl)}`);
     return retry.run('download', async () => {
         // Counted while it streams; each attempt starts from the first byte again.
-        const counter = rowCounterFor(inputs.format);
+        const counter = rowCounterFor(request.format);
         let rows = {};
         const file = await (0,download/* downloadFile */.PE)(link.downloadUrl, destination, {
-            timeoutMs: inputs.timeoutSeconds * 1000,
+            timeoutMs: request.timeoutSeconds * 1000,
             userAgent: version/* USER_AGENT */._,
-            overwrite: inputs.overwrite,
+            overwrite: request.overwrite,
             onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
             watchers: counter ? [counter] : [],
             signal: host.signal,
             // Judged before the file replaces the destination, so that a refusal leaves it as it was.
             beforeCommit: size => {
                 rows = counter?.finish() ?? {};
-                refuseEmpty(inputs.ifEmpty, runId, { results, rows: rows.rows, size });
+                refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size });
             }
         });
         return { file, rows };
     });
-}
-/**
- * With `overwrite: false` and a `path` that names the file whatever the run (not `<run-id>.<format>`),
- * an existing file is refused before a billed run starts, not after it finished.
- */
-function refuseExistingBeforeStart(inputs, destinationOf) {
-    const fixed = destinationOf('A') === destinationOf('B');
-    if (!inputs.overwrite && fixed && (0,external_node_fs_.existsSync)(destinationOf('A')))
-        throw new errors/* DestinationExistsError */.F1(destinationOf('A'));
-}
-/** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await core.summary.addRaw(markdown).write();
-    }
-    catch (error) {
-        const code = error.code ?? error.message;
-        core.warning(`The job summary could not be written (${forLog(String(code), 128)}); the outputs and the file are not affected.`, {
-            title: 'No job summary'
-        });
-    }
 }
 /** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
 const WAIT_REPORT_EVERY_MS = 60_000;
@@ -6366,489 +3451,22 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
 
 /***/ }),
 
-/***/ 729:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Kh: () => (/* binding */ outputsOfFailure),
-/* harmony export */   Yz: () => (/* binding */ outputsOf)
-/* harmony export */ });
-/* unused harmony exports OUTPUT_NAMES, asStrings */
-const OUTPUT_NAMES = [
-    'path',
-    'url',
-    'run-id',
-    'run-started',
-    'format',
-    'size',
-    'sha256',
-    'result-count',
-    'rows',
-    'request-id'
-];
-/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
-function outputsOf(outcome) {
-    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
-    if (outcome.kind === 'dry-run')
-        return { ...none, 'run-started': false };
-    if (outcome.kind === 'started') {
-        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
-    }
-    return {
-        path: outcome.path,
-        url: outcome.url,
-        'run-id': outcome.runId,
-        'run-started': outcome.run.started !== undefined,
-        format: outcome.format,
-        size: outcome.size,
-        sha256: outcome.sha256,
-        'result-count': outcome.resultCount ?? null,
-        rows: outcome.rows ?? null,
-        'request-id': outcome.requestId ?? null
-    };
-}
-/**
- * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
- * the step started), and CoreClaw's request id of the failing call.
- */
-function outputsOfFailure(known, requestId) {
-    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
-    return {
-        ...none,
-        'run-id': known?.runId ?? null,
-        'run-started': known?.started !== undefined,
-        'request-id': requestId ?? null
-    };
-}
-/** As the runner takes them: strings, '' for none. */
-function asStrings(outputs) {
-    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
-}
-
-
-/***/ }),
-
-/***/ 809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $v: () => (/* binding */ startRule),
-/* harmony export */   JQ: () => (/* binding */ BY_ERROR),
-/* harmony export */   Ww: () => (/* binding */ provablyNotStarted),
-/* harmony export */   dQ: () => (/* binding */ realClock),
-/* harmony export */   fU: () => (/* binding */ RetryPolicy),
-/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
-/* harmony export */ });
-/* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(916);
-/**
- * The one retry policy for every request the action makes. For reads and the download, what is
- * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
- */
-
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-/** Reads and downloads: the error says whether another attempt can help. */
-const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
-/**
- * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is one of two things. The request never left: it failed before its
- * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
- * phase in http.ts, never by error code, since a TLS error can also come after the request was
- * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
- * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
- * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
- * the run may exist.
- */
-function provablyNotStarted(error) {
-    const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
-    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be) {
-        if (last.status === 429)
-            return true;
-        return (!last.notEnvelope &&
-            last.appCode !== undefined &&
-            last.appCode !== 0 &&
-            last.status !== undefined &&
-            last.status >= 400 &&
-            last.status < 500);
-    }
-    return last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && last.unsent;
-}
-/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
-function startRule(waitUntilMs) {
-    return {
-        waitUntilMs,
-        verdict(error) {
-            if (!provablyNotStarted(error))
-                return 'final';
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && error.appCode === 30003)
-                return 'wait';
-            const rateLimited = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && (error.status === 429 || error.appCode === 13000);
-            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.unsent && error.retryable;
-            return rateLimited || neverSent ? 'retry' : 'final';
-        }
-    };
-}
-/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
-const BASE_DELAY_MS = 1000;
-const MAX_DELAY_MS = 30_000;
-/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
-const MAX_RETRY_AFTER_MS = 120_000;
-class RetryPolicy {
-    options;
-    /** Requests made per operation (status polls included), for debug lines. */
-    attempts = new Map();
-    /** Retries after failures per operation, for the summary: polls are not retries. */
-    retries = new Map();
-    random;
-    constructor(options) {
-        this.options = options;
-        this.random = options.random ?? Math.random;
-    }
-    async run(operation, attempt, rule = BY_ERROR) {
-        const { maxAttempts, clock, onRetry, signal } = this.options;
-        let waits = 0;
-        for (let n = 1;;) {
-            signal?.throwIfAborted();
-            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
-            try {
-                return await attempt();
-            }
-            catch (thrown) {
-                const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .asActionError */ .z6)(thrown);
-                const verdict = rule.verdict(error);
-                if (verdict === 'final')
-                    throw error;
-                let delayMs;
-                if (verdict === 'wait') {
-                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
-                    // Retry-After says (a 0 would mean a start request in a tight loop).
-                    waits++;
-                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
-                    const untilMs = rule.waitUntilMs ?? 0;
-                    if (clock.now() + delayMs > untilMs)
-                        throw error;
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
-                }
-                else {
-                    if (n >= maxAttempts)
-                        throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
-                    delayMs = this.delayBefore(n, error);
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
-                    n++;
-                }
-                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
-                await clock.sleep(delayMs, signal);
-            }
-        }
-    }
-    /** How long to wait after failed attempt `n` (1-based). */
-    delayBefore(n, error) {
-        if (error.retryAfterMs !== undefined) {
-            // The server said when; add at most 250 ms so that many clients don't come back at once.
-            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
-        }
-        return this.backOff(n);
-    }
-    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
-    backOff(n) {
-        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
-        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-    }
-}
-/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
-function parseRetryAfter(value, nowMs) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowMs);
-}
-
-
-/***/ }),
-
-/***/ 86:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gb: () => (/* binding */ requestIdOf),
-/* harmony export */   Ig: () => (/* binding */ forLog),
-/* harmony export */   aG: () => (/* binding */ wordOf),
-/* harmony export */   b6: () => (/* binding */ textOf),
-/* harmony export */   gz: () => (/* binding */ keepSecret),
-/* harmony export */   n2: () => (/* binding */ downloadUrlOf),
-/* harmony export */   nR: () => (/* binding */ timeOf),
-/* harmony export */   o_: () => (/* binding */ jsonOf),
-/* harmony export */   pq: () => (/* binding */ countOf)
-/* harmony export */ });
-/* unused harmony exports redact, LOG_CAP, forCell */
-/**
- * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
- * markup or commands. It reaches people through exactly these functions:
- * - `forLog`: one line, no control characters, never a workflow command (a line that starts
- *   with `::` is one), at most 4 KiB, with the length said when cut;
- * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
- *   HTML, mentions or references, and no cell breaks;
- * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
- * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
- * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
- * in the summary) is no longer that text. Both escape the invisible characters that can disguise
- * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
- * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
- * Persian and Hindi need, stay as they are.
- */
-const secrets = new Set();
-/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
-function keepSecret(value) {
-    // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
-    if (value.length >= 6)
-        secrets.add(value);
-}
-/** The text with every secret replaced, longest first (one secret may contain another). */
-function redact(text) {
-    let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
-        out = out.split(secret).join('***');
-    return out;
-}
-/**
- * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
- * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
- * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
- */
-function timeOf(value, unitMs) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-        return undefined;
-    const ms = value * unitMs;
-    return Number.isFinite(new Date(ms).getTime()) ? ms : undefined;
-}
-/** No log line carries more server text than this. */
-const LOG_CAP = 4096;
-/** One line of log text. `cap` counts characters of the server's text. */
-function forLog(raw, cap = LOG_CAP) {
-    const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
-    const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
-    // Escaped like this it has no line break left, so only its own start could begin a command.
-    return escaped.startsWith('::') ? `\\${escaped}` : escaped;
-}
-function visible(char) {
-    if (char === '\n')
-        return '\\n';
-    if (char === '\r')
-        return '\\r';
-    if (char === '\t')
-        return '\\t';
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-/**
- * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
- * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
- * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
- */
-const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/**
- * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
- * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
- * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
- * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
- * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
- * for a line break) after every `@`, and after `#` before a word, defeats both.
- */
-function forCell(raw, cap = 200) {
-    const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
-    return cut
-        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-        .replace(/[\u0000-\u001f\u007f]/g, ' ')
-        .replace(INVISIBLE, visible)
-        .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
-        .replace(/&#64;/g, '&#64;\u2060')
-        .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
-}
-/** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
-function jsonOf(value, cap = 1024, depth = 8) {
-    const limited = (item, level) => {
-        if (item === null || typeof item !== 'object')
-            return item;
-        if (level >= depth)
-            return Array.isArray(item) ? '[…]' : '{…}';
-        if (Array.isArray(item))
-            return item.slice(0, 50).map(entry => limited(entry, level + 1));
-        return Object.fromEntries(Object.entries(item)
-            .slice(0, 50)
-            .map(([key, entry]) => [key, limited(entry, level + 1)]));
-    };
-    let text;
-    try {
-        text = JSON.stringify(limited(value, 0)) ?? String(value);
-    }
-    catch {
-        text = '(not representable)';
-    }
-    return text.length > cap ? `${text.slice(0, cap)}…` : text;
-}
-/** A request id we can show and output: short, and made of characters ids are made of. */
-function requestIdOf(value) {
-    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? value : undefined;
-}
-/** A count: a non-negative whole number, or unknown. */
-function countOf(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-/** A short word such as a run status: lowercase letters and '_' only. */
-function wordOf(value) {
-    return typeof value === 'string' && /^[A-Za-z_]{1,32}$/.test(value) ? value.toLowerCase() : undefined;
-}
-/** A free-text field (a message, err_msg): a string, or nothing. Escaping is forLog's job. */
-function textOf(value) {
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-/** A signed download link: an http(s) URL of sane length with no spaces or control characters. */
-function downloadUrlOf(value) {
-    if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
-        return undefined;
-    }
-    return URL.canParse(value) ? value : undefined;
-}
-
-
-/***/ }),
-
-/***/ 13:
+/***/ 810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  _: () => (/* binding */ USER_AGENT),
-  x: () => (/* binding */ VERSION)
+  oM: () => (/* binding */ loggable),
+  x6: () => (/* binding */ networkError),
+  yR: () => (/* binding */ readText),
+  Em: () => (/* binding */ request)
 });
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.4.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-/**
- * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
- * only `version` of it is used).
- */
+// UNUSED EXPORTS: MAX_REDIRECTS
 
-const VERSION = package_namespaceObject.rE;
-const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
-
-
-/***/ }),
-
-/***/ 613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 24:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 23:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 313:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  s_: () => (/* binding */ lib_getProxyUrl)
-});
-
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, isHttps
-
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(522);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -7658,6 +4276,1069 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./src/errors.ts + 2 modules
+var errors = __nccwpck_require__(807);
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The URL as it may be logged: origin and path, never the query or fragment. */
+function loggable(url) {
+    const parsed = typeof url === 'string' ? new URL(url) : url;
+    return `${parsed.origin}${parsed.pathname}`;
+}
+async function request(url, options) {
+    let current = url;
+    for (let hop = 0;; hop++) {
+        const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
+        // url.host leaves out the scheme's default port. Node would add ":80" behind a proxy tunnel,
+        // and object storage may sign the Host header.
+        const headers = { ...options.headers, ...signed.headers, host: signed.url.host };
+        const response = await send(signed.url, headers, options);
+        const location = response.headers.location;
+        if (!REDIRECTS.has(response.status) || !location)
+            return { ...response, url: current };
+        response.close();
+        if (options.method === 'POST')
+            throw new errors/* RedirectError */.Lx({ operation: options.operation, kind: 'post', from: current });
+        current = nextHop(url, current, location, hop, options);
+    }
+}
+/** Where a redirect may go: every refusal is final, since asking again gets the same answer. */
+function nextHop(first, current, location, hop, options) {
+    const { operation } = options;
+    let next;
+    try {
+        next = new URL(location, current);
+    }
+    catch {
+        throw new errors/* RedirectError */.Lx({ operation, kind: 'unparseable', from: current });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new errors/* RedirectError */.Lx({ operation, kind: 'scheme', from: current, to: next });
+    }
+    if (current.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new errors/* RedirectError */.Lx({ operation, kind: 'downgrade', from: current, to: next });
+    }
+    if (options.sameOriginOnly && next.origin !== first.origin) {
+        throw new errors/* RedirectError */.Lx({ operation, kind: 'cross-origin', from: current, to: next });
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+        throw new errors/* RedirectError */.Lx({ operation, kind: 'too-many', from: current, to: next, limit: MAX_REDIRECTS });
+    }
+    return next;
+}
+/** One request, one client: nothing pooled outlives it, and no agent serves two origins. */
+async function send(url, headers, options) {
+    const { operation, timeoutMs } = options;
+    const proxy = proxyOf(url);
+    const deadline = new AbortController();
+    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+    const phase = { connected: false };
+    const client = new HttpClient(options.userAgent, [guardedBy(signal, operation, phase)], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false,
+        socketTimeout: timeoutMs
+    });
+    const timer = setTimeout(() => deadline.abort(errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy)), timeoutMs);
+    const stopped = rejectedWhenAborted(signal);
+    try {
+        const answer = client.request(options.method ?? 'GET', url.href, options.body ?? null, headers);
+        // A request aborted before it has a socket (the proxy tunnel's CONNECT is still waiting)
+        // never settles http-client's promise: the signal settles the wait instead.
+        answer.catch(() => undefined);
+        const { message } = await Promise.race([answer, stopped.promise]);
+        // http-client's socket timeout guards the head only. On a body it would just half-close the
+        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
+        // answers) or stall watchdog (downloads) guards the body instead.
+        message.socket?.setTimeout(0);
+        const close = (reason) => {
+            message.destroy(reason);
+            client.dispose();
+        };
+        // Cancelling the step after the head arrived ends the body too.
+        const onAbort = () => close(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        message.once('close', () => signal.removeEventListener('abort', onAbort));
+        return { status: message.statusCode ?? 0, headers: message.headers, body: message, close };
+    }
+    catch (error) {
+        client.dispose();
+        const reason = signal.aborted ? signal.reason : error;
+        // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
+        const failure = proxy && reason instanceof errors/* TimeoutError */.MU
+            ? errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy)
+            : networkError(reason, operation, timeoutMs, proxy);
+        if (failure instanceof errors/* NetworkError */.Dr && !phase.connected)
+            failure.unsent = true;
+        throw failure;
+    }
+    finally {
+        clearTimeout(timer);
+        stopped.dispose();
+    }
+}
+/** The proxy a request to `url` goes through, as host:port (never its credentials), or undefined. */
+function proxyOf(url) {
+    const proxy = lib_getProxyUrl(url.href);
+    return proxy ? new URL(proxy).host : undefined;
+}
+/** A promise that rejects with the signal's reason once it is aborted; `dispose` stops listening. */
+function rejectedWhenAborted(signal) {
+    let onAbort = () => undefined;
+    const promise = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    promise.catch(() => undefined);
+    return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+/**
+ * http-client passes every request's options through its handlers: the one place to add what it
+ * lacks. The signal, for deadlines and cancellation. An IPv6 literal's host without its brackets
+ * (http-client hands Node "[::1]", which Node would look up by name). And the agent, wrapped so
+ * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
+ * nobody listening, drops the socket without ever settling the request.
+ */
+function guardedBy(signal, operation, phase) {
+    return {
+        prepareRequest: (options) => {
+            options.signal = signal;
+            if (options.host?.startsWith('['))
+                options.host = options.host.slice(1, -1);
+            if (options.agent)
+                options.agent = watched(options.agent, operation, phase);
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('not supported'))
+    };
+}
+/**
+ * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
+ * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
+ * a socket that is connected already).
+ */
+function watched(agent, operation, phase) {
+    if (typeof agent !== 'object')
+        return agent;
+    return new Proxy(agent, {
+        get(target, property) {
+            const value = Reflect.get(target, property, target);
+            if (property !== 'addRequest' || typeof value !== 'function')
+                return typeof value === 'function' ? value.bind(target) : value;
+            return (request, ...rest) => {
+                request.once('socket', socket => {
+                    const secure = socket.encrypted === true;
+                    if (!secure && !socket.connecting)
+                        phase.connected = true;
+                    else
+                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
+                });
+                request.on('upgrade', (answer, socket) => {
+                    socket.destroy();
+                    request.destroy();
+                    // After an upgrade the request is detached from its socket, so destroy() alone reports
+                    // nothing: the error is handed to http-client's own 'error' listener.
+                    request.emit('error', new errors/* UnspokenAnswerError */.CE(operation, answer.statusCode ?? 101, answer.statusMessage));
+                });
+                return value.call(target, request, ...rest);
+            };
+        }
+    });
+}
+/** Node's and http-client's errors as ours, minus anything that could carry a query string. */
+function networkError(error, operation, timeoutMs, proxy) {
+    if (error instanceof errors/* ActionError */.lZ)
+        return error;
+    const code = error?.code ?? 'ENETWORK';
+    const message = error instanceof Error ? error.message : String(error);
+    // http-client's own socket timeout says "Request timeout: <path and query>".
+    if (message.startsWith('Request timeout:'))
+        return errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy);
+    // The proxy tunnel's refusal: "tunneling socket could not be established, statusCode=407".
+    const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1];
+    if (proxyStatus)
+        return new errors/* ProxyError */.T6(operation, Number(proxyStatus), proxy);
+    const detail = message.replace(/\?\S*/g, '?…');
+    if (isCertificateError(code))
+        return new errors/* TlsError */.WM(operation, code, detail);
+    return new errors/* NetworkError */.Dr(operation, code, detail);
+}
+/** OpenSSL's verification failures as Node reports them (X509_V_ERR_* without the prefix). */
+function isCertificateError(code) {
+    return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
+}
+/**
+ * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
+ * compressed bytes must never land in a message as if they were text.
+ */
+function decoded(body, encoding, operation, limitBytes) {
+    const coding = (encoding ?? '').trim().toLowerCase();
+    const decode = { gzip: external_node_zlib_.gunzipSync, 'x-gzip': external_node_zlib_.gunzipSync, deflate: external_node_zlib_.inflateSync, br: external_node_zlib_.brotliDecompressSync }[coding];
+    if (!decode)
+        return body;
+    try {
+        return decode(body, { maxOutputLength: limitBytes });
+    }
+    catch {
+        throw new errors/* NetworkError */.Dr(operation, 'EDECODE', `the ${coding} answer could not be decoded`);
+    }
+}
+/**
+ * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
+ * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
+ * signal's reason.
+ */
+async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of response.body) {
+            size += chunk.length;
+            if (size > limitBytes) {
+                throw new errors/* NetworkError */.Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
+            }
+            chunks.push(chunk);
+        }
+        return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8');
+    }
+    catch (error) {
+        throw networkError(error, operation);
+    }
+    finally {
+        response.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
+/* harmony export */   g$: () => (/* binding */ INPUT_TABLE)
+/* harmony export */ });
+/* unused harmony export describeInput */
+const INPUT_TABLE = {
+    'run-id': {
+        required: true,
+        default: '',
+        value: 'slug|last|last-succeeded|new',
+        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
+        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
+    },
+    'api-key': {
+        required: true,
+        default: '',
+        value: 'key',
+        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
+        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
+    },
+    'worker-id': {
+        default: '',
+        value: 'id',
+        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
+    },
+    'worker-version': {
+        default: '',
+        value: 'version',
+        summary: 'With "new" and worker-id: the worker version to start.',
+        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
+    },
+    'task-id': {
+        default: '',
+        value: 'slug',
+        summary: 'With "new": a saved task to start instead of a worker.',
+        details: 'A task carries its own input, so input and input-file are refused with it.'
+    },
+    input: {
+        default: '',
+        value: 'json',
+        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
+    },
+    'input-file': {
+        default: '',
+        value: 'path',
+        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
+    },
+    'abort-on-stop': {
+        default: 'true',
+        value: 'bool',
+        summary: 'Abort a run this step started when the step ends before the run finished.',
+        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
+    },
+    'show-log': {
+        default: 'true',
+        value: 'bool',
+        summary: "Show the run's new log entries while waiting for it.",
+        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+    },
+    'dry-run': {
+        default: 'false',
+        value: 'bool',
+        summary: 'With "new": check what would be started, and start nothing.',
+        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
+    },
+    format: {
+        default: 'csv',
+        value: 'format',
+        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
+        details: 'Any case.'
+    },
+    'filter-keys': {
+        default: '',
+        value: 'keys',
+        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
+        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
+    },
+    path: {
+        default: '',
+        value: 'path',
+        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
+        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
+    },
+    overwrite: {
+        default: 'true',
+        value: 'bool',
+        summary: 'Replace a file that already exists at the destination.',
+        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
+    },
+    'if-empty': {
+        default: 'warn',
+        value: 'warn|error|ignore',
+        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+    },
+    'base-url': {
+        default: 'https://openapi.coreclaw.com',
+        value: 'url',
+        summary: 'The CoreClaw API base URL, for private deployments.',
+        details: 'A trailing slash, or /api/v2, is fine.'
+    },
+    'auth-method': {
+        default: 'bearer',
+        value: 'method',
+        summary: 'How the key is sent: bearer, header or query.',
+        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
+    },
+    'max-attempts': {
+        default: '5',
+        value: 'n',
+        summary: 'Attempts per request, the first included (1 to 100).',
+        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
+    },
+    timeout: {
+        default: '60',
+        value: 's',
+        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
+        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
+    },
+    'wait-timeout': {
+        default: '600',
+        value: 's',
+        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
+        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
+    }
+};
+/** The names, in the order action.yml lists them. */
+const INPUT_NAMES = Object.keys(INPUT_TABLE);
+/** The description action.yml gives each input: summary, details, and the default. */
+function describeInput(name) {
+    const spec = INPUT_TABLE[name];
+    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
+    if (!spec.required)
+        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
+    return parts.filter(Boolean).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   XL: () => (/* binding */ isRunSlug),
+/* harmony export */   dy: () => (/* binding */ NEW),
+/* harmony export */   hR: () => (/* binding */ FORMATS),
+/* harmony export */   nD: () => (/* binding */ isGivenSlug),
+/* harmony export */   xo: () => (/* binding */ LAST)
+/* harmony export */ });
+/* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
+/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(807);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(914);
+/**
+ * The step's inputs, parsed into a typed and validated object before any request is made.
+ * The same parser serves the action (INPUT_* variables) and the CLI (flags).
+ */
+
+
+
+const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
+const AUTH_METHODS = ['bearer', 'header', 'query'];
+const IF_EMPTY = ['warn', 'error', 'ignore'];
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
+const LAST = 'last';
+const LAST_SUCCEEDED = 'last-succeeded';
+/** `new` starts a run: a billed action the user asks for in so many words. */
+const NEW = 'new';
+/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
+const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_TABLE */ .g$[name].default]));
+/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** owner/name, or a worker's slug. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
+/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
+function isGivenSlug(runId) {
+    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
+}
+function isRunSlug(text) {
+    return RUN_ID.test(text);
+}
+/** `read` returns the trimmed value of an input, or '' when it was not given. */
+function parseInputs(read) {
+    const value = (name) => read(name).trim() || DEFAULTS[name];
+    // What to export first: a usage mistake is told before a missing secret.
+    const runId = value('run-id');
+    if (!runId)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
+    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
+    if (!special && !isRunSlug(runId)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
+    }
+    const apiKey = read('api-key').trim();
+    if (!apiKey) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+    }
+    if (/[\r\n]/.test(apiKey))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
+    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
+    const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
+    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
+    const input = runInput(read);
+    if (special === NEW)
+        checkStart({ workerId, taskId, workerVersion, input });
+    else {
+        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
+        // workflow never believes it configured a run that nothing starts.
+        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+        }
+        if (onlyForNew) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+        }
+    }
+    return {
+        runId: special ?? runId,
+        apiKey,
+        format: oneOf('format', value('format').toLowerCase(), FORMATS),
+        filterKeys: parseFilterKeys(read('filter-keys')),
+        path: usablePath(read('path').trim()),
+        overwrite: parseBoolean('overwrite', value('overwrite')),
+        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
+        baseUrl: parseBaseUrl(value('base-url')),
+        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
+        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
+        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
+        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
+        workerId,
+        taskId,
+        workerVersion,
+        input,
+        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
+        showLog: parseBoolean('show-log', value('show-log')),
+        dryRun: parseBoolean('dry-run', value('dry-run'))
+    };
+}
+function usablePath(raw) {
+    (0,_destination_js__WEBPACK_IMPORTED_MODULE_0__/* .refuseUnusableNames */ .KF)(raw);
+    return raw;
+}
+function optional(read, name, shape, accepted) {
+    const given = read(name).trim();
+    if (!given)
+        return undefined;
+    if (!shape.test(given))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
+    return given;
+}
+/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
+function runInput(read) {
+    const text = read('input').trim();
+    const file = read('input-file').trim();
+    if (text && file) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+    }
+    if (text)
+        return { text };
+    if (file)
+        return { file };
+    return undefined;
+}
+/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
+function checkStart(given) {
+    const { workerId, taskId, workerVersion, input } = given;
+    if (!workerId === !taskId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+    }
+    if (taskId && input) {
+        const name = 'text' in input ? 'input' : 'input-file';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+    }
+    if (taskId && workerVersion) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+    }
+}
+/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
+function parseFilterKeys(raw) {
+    const keys = raw
+        .split(/[,\r\n]/)
+        .map(key => key.trim())
+        .filter(key => key.length > 0);
+    return [...new Set(keys)];
+}
+function oneOf(name, raw, accepted) {
+    if (accepted.includes(raw))
+        return raw;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
+}
+/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
+function parseBoolean(name, raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
+}
+function parseNumber(name, raw, rule) {
+    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
+    if (ok)
+        return number;
+    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
+}
+function parseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.search || url.hash || url.username || url.password) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
+    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
+    return url;
+}
+
+
+/***/ }),
+
+/***/ 729:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kh: () => (/* binding */ outputsOfFailure),
+/* harmony export */   Yz: () => (/* binding */ outputsOf)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_TABLE, OUTPUT_NAMES, asStrings */
+const OUTPUT_TABLE = {
+    path: 'Absolute path of the exported file.',
+    url: 'The signed download_url CoreClaw returned. It is temporary and grants access to the file; treat it as a secret.',
+    'run-id': 'The run that was exported; with "last", the slug it resolved to; with "new", the started run\'s slug. Set as soon as the run is known, so an if: failure() or if: cancelled() step can name it.',
+    'run-started': '"true" when this step started the run (run-id "new"), otherwise "false".',
+    format: 'The format of the file, lowercase.',
+    size: 'Size of the file in bytes.',
+    sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
+    'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
+    rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+    'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
+};
+/** The names, in the order action.yml lists them. */
+const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE);
+/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
+function outputsOf(outcome) {
+    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    if (outcome.kind === 'dry-run')
+        return { ...none, 'run-started': false };
+    if (outcome.kind === 'started') {
+        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
+    }
+    return {
+        path: outcome.path,
+        url: outcome.url,
+        'run-id': outcome.runId,
+        'run-started': outcome.run.startedBy !== undefined,
+        format: outcome.format,
+        size: outcome.size,
+        sha256: outcome.sha256,
+        'result-count': outcome.resultCount ?? null,
+        rows: outcome.rows ?? null,
+        'request-id': outcome.requestId ?? null
+    };
+}
+/**
+ * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
+ * the step started), and CoreClaw's request id of the failing call.
+ */
+function outputsOfFailure(known, requestId) {
+    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    return {
+        ...none,
+        'run-id': known?.runId ?? null,
+        'run-started': known?.startedBy !== undefined,
+        'request-id': requestId ?? null
+    };
+}
+/** As the runner takes them: strings, '' for none. */
+function asStrings(outputs) {
+    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
+}
+
+
+/***/ }),
+
+/***/ 809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ startRule),
+/* harmony export */   JQ: () => (/* binding */ BY_ERROR),
+/* harmony export */   Ww: () => (/* binding */ provablyNotStarted),
+/* harmony export */   dQ: () => (/* binding */ realClock),
+/* harmony export */   fU: () => (/* binding */ RetryPolicy),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+/* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(807);
+/**
+ * The one retry policy for every request the action makes. For reads and the download, what is
+ * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
+ */
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+/** Reads and downloads: the error says whether another attempt can help. */
+const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
+/**
+ * Whether a failed start request provably started no run. Only then may it be retried, or reported
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
+ */
+function provablyNotStarted(error) {
+    const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
+    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be) {
+        if (last.status === 429)
+            return true;
+        return (!last.notEnvelope &&
+            last.appCode !== undefined &&
+            last.appCode !== 0 &&
+            last.status !== undefined &&
+            last.status >= 400 &&
+            last.status < 500);
+    }
+    return last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && last.unsent;
+}
+/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
+function startRule(waitUntilMs) {
+    return {
+        waitUntilMs,
+        verdict(error) {
+            if (!provablyNotStarted(error))
+                return 'final';
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && error.appCode === 30003)
+                return 'wait';
+            const rateLimited = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && (error.status === 429 || error.appCode === 13000);
+            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.unsent && error.retryable;
+            return rateLimited || neverSent ? 'retry' : 'final';
+        }
+    };
+}
+/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
+const MAX_RETRY_AFTER_MS = 120_000;
+class RetryPolicy {
+    options;
+    /** Requests made per operation (status polls included), for debug lines. */
+    attempts = new Map();
+    /** Retries after failures per operation, for the summary: polls are not retries. */
+    retries = new Map();
+    random;
+    constructor(options) {
+        this.options = options;
+        this.random = options.random ?? Math.random;
+    }
+    async run(operation, attempt, rule = BY_ERROR) {
+        const { maxAttempts, clock, onRetry, signal } = this.options;
+        let waits = 0;
+        for (let n = 1;;) {
+            signal?.throwIfAborted();
+            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
+            try {
+                return await attempt();
+            }
+            catch (thrown) {
+                const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .asActionError */ .z6)(thrown);
+                const verdict = rule.verdict(error);
+                if (verdict === 'final')
+                    throw error;
+                let delayMs;
+                if (verdict === 'wait') {
+                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
+                    // Retry-After says (a 0 would mean a start request in a tight loop).
+                    waits++;
+                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
+                    const untilMs = rule.waitUntilMs ?? 0;
+                    if (clock.now() + delayMs > untilMs)
+                        throw error;
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
+                }
+                else {
+                    if (n >= maxAttempts)
+                        throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
+                    delayMs = this.delayBefore(n, error);
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
+                    n++;
+                }
+                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
+                await clock.sleep(delayMs, signal);
+            }
+        }
+    }
+    /** How long to wait after failed attempt `n` (1-based). */
+    delayBefore(n, error) {
+        if (error.retryAfterMs !== undefined) {
+            // The server said when; add at most 250 ms so that many clients don't come back at once.
+            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
+        }
+        return this.backOff(n);
+    }
+    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+    backOff(n) {
+        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
+        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    }
+}
+/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+
+
+/***/ }),
+
+/***/ 86:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gb: () => (/* binding */ requestIdOf),
+/* harmony export */   Ig: () => (/* binding */ forLog),
+/* harmony export */   aG: () => (/* binding */ wordOf),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   gz: () => (/* binding */ keepSecret),
+/* harmony export */   n2: () => (/* binding */ downloadUrlOf),
+/* harmony export */   nR: () => (/* binding */ timeOf),
+/* harmony export */   o_: () => (/* binding */ jsonOf),
+/* harmony export */   pq: () => (/* binding */ countOf)
+/* harmony export */ });
+/* unused harmony exports redact, LOG_CAP, forCell */
+/**
+ * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
+ * markup or commands. It reaches people through exactly these functions:
+ * - `forLog`: one line, no control characters, never a workflow command (a line that starts
+ *   with `::` is one), at most 4 KiB, with the length said when cut;
+ * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
+ *   HTML, mentions or references, and no cell breaks;
+ * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
+ * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
+ * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
+ * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
+ * in the summary) is no longer that text. Both escape the invisible characters that can disguise
+ * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
+ * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
+ * Persian and Hindi need, stay as they are.
+ */
+const secrets = new Set();
+/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
+function keepSecret(value) {
+    // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
+    if (value.length >= 6)
+        secrets.add(value);
+}
+/** The text with every secret replaced, longest first (one secret may contain another). */
+function redact(text) {
+    let out = text;
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+        out = out.split(secret).join('***');
+    return out;
+}
+/**
+ * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
+ * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
+ * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ */
+function timeOf(value, unitMs) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+        return undefined;
+    const ms = value * unitMs;
+    return Number.isFinite(new Date(ms).getTime()) ? ms : undefined;
+}
+/** No log line carries more server text than this. */
+const LOG_CAP = 4096;
+/** One line of log text. `cap` counts characters of the server's text. */
+function forLog(raw, cap = LOG_CAP) {
+    const text = redact(raw);
+    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
+    const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
+    // Escaped like this it has no line break left, so only its own start could begin a command.
+    return escaped.startsWith('::') ? `\\${escaped}` : escaped;
+}
+function visible(char) {
+    if (char === '\n')
+        return '\\n';
+    if (char === '\r')
+        return '\\r';
+    if (char === '\t')
+        return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/**
+ * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
+ * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
+ * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
+ */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
+ * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
+ * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
+ * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
+ * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
+ * for a line break) after every `@`, and after `#` before a word, defeats both.
+ */
+function forCell(raw, cap = 200) {
+    const text = redact(raw);
+    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
+    return cut
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .replace(INVISIBLE, visible)
+        .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
+        .replace(/&#64;/g, '&#64;\u2060')
+        .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
+}
+/** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
+function jsonOf(value, cap = 1024, depth = 8) {
+    const limited = (item, level) => {
+        if (item === null || typeof item !== 'object')
+            return item;
+        if (level >= depth)
+            return Array.isArray(item) ? '[…]' : '{…}';
+        if (Array.isArray(item))
+            return item.slice(0, 50).map(entry => limited(entry, level + 1));
+        return Object.fromEntries(Object.entries(item)
+            .slice(0, 50)
+            .map(([key, entry]) => [key, limited(entry, level + 1)]));
+    };
+    let text;
+    try {
+        text = JSON.stringify(limited(value, 0)) ?? String(value);
+    }
+    catch {
+        text = '(not representable)';
+    }
+    return text.length > cap ? `${text.slice(0, cap)}…` : text;
+}
+/** A request id we can show and output: short, and made of characters ids are made of. */
+function requestIdOf(value) {
+    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? value : undefined;
+}
+/** A count: a non-negative whole number, or unknown. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+/** A short word such as a run status: lowercase letters and '_' only. */
+function wordOf(value) {
+    return typeof value === 'string' && /^[A-Za-z_]{1,32}$/.test(value) ? value.toLowerCase() : undefined;
+}
+/** A free-text field (a message, err_msg): a string, or nothing. Escaping is forLog's job. */
+function textOf(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+/** A signed download link: an http(s) URL of sane length with no spaces or control characters. */
+function downloadUrlOf(value) {
+    if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
+        return undefined;
+    }
+    return URL.canParse(value) ? value : undefined;
+}
+
+
+/***/ }),
+
+/***/ 49:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ describeTarget)
+/* harmony export */ });
+function describeTarget(target) {
+    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
+}
+
+
+/***/ }),
+
+/***/ 13:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ USER_AGENT),
+  x: () => (/* binding */ VERSION)
+});
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.4.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/**
+ * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
+ * only `version` of it is used).
+ */
+
+const VERSION = package_namespaceObject.rE;
+const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
+
+
+/***/ }),
+
+/***/ 613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 23:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -285,30 +285,24 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(884);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 280:
+/***/ 884:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: WAIT_REPORT_EVERY_MS, exportRun, namingRun, quietDependencies
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -3267,6 +3261,53 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/coreclaw-codes.ts
+const CODE_NAMES = {
+    10000: 'system error',
+    11000: 'invalid argument',
+    11004: 'not found',
+    12001: 'unauthorized',
+    12002: 'invalid token',
+    13000: 'rate limited',
+    14000: 'database error',
+    16000: 'not implemented',
+    30001: 'insufficient balance',
+    30003: 'plan concurrency limit',
+    50001: 'worker not found',
+    50002: 'worker run failed',
+    50003: 'worker version unavailable',
+    60001: 'task not found',
+    70001: 'run not found',
+    70002: 'run operation failed'
+};
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
+    Number(code),
+    name
+]);
+const notFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+const CODE_ADVICE = {
+    10000: () => 'CoreClaw had an internal error; run the job again later.',
+    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+    11004: notFound,
+    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+    14000: () => 'CoreClaw had a database error; run the job again later.',
+    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
+    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
+    70001: notFound,
+    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+};
+function codeName(code) {
+    return CODE_NAMES[code];
+}
+
 ;// CONCATENATED MODULE: ./src/server-text.ts
 /**
  * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
@@ -3399,13 +3440,30 @@ function downloadUrlOf(value) {
     return URL.canParse(value) ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/start-target.ts
+function describeTarget(target) {
+    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
+}
 
+;// CONCATENATED MODULE: ./src/vocabulary.ts
 const STEP_INPUTS = {
     input: name => `'${name}'`,
     set: (name, value) => `'${name}: ${value}'`,
     key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
 };
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Every failure the action can report, as values with fields. The message is derived from the
+ * fields; `advice` tells the user what to do next, in the words of whoever reads it: a step's
+ * inputs in a workflow, options and CORECLAW_API_KEY on the command line. Server text in a message
+ * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
+ * URL's query string.
+ */
+
+
+
+
 /** The message as a sentence: one full stop at the end, never two. */
 function sentence(text) {
     return /[.!?…]$/.test(text) ? text : `${text}.`;
@@ -3433,51 +3491,6 @@ class InputError extends ActionError {
     advice(say) {
         return `Fix ${say.input(this.input)}.`;
     }
-}
-const CODE_NAMES = {
-    10000: 'system error',
-    11000: 'invalid argument',
-    11004: 'not found',
-    12001: 'unauthorized',
-    12002: 'invalid token',
-    13000: 'rate limited',
-    14000: 'database error',
-    16000: 'not implemented',
-    30001: 'insufficient balance',
-    30003: 'plan concurrency limit',
-    50001: 'worker not found',
-    50002: 'worker run failed',
-    50003: 'worker version unavailable',
-    60001: 'task not found',
-    70001: 'run not found',
-    70002: 'run operation failed'
-};
-/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
-const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
-    Number(code),
-    name
-]);
-const notFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
-const CODE_ADVICE = {
-    10000: () => 'CoreClaw had an internal error; run the job again later.',
-    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
-    11004: notFound,
-    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
-    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
-    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
-    14000: () => 'CoreClaw had a database error; run the job again later.',
-    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
-    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
-    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
-    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-    70001: notFound,
-    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
-};
-function codeName(code) {
-    return CODE_NAMES[code];
 }
 function isRetryableStatus(status) {
     return status === 408 || status === 429 || status >= 500;
@@ -3696,18 +3709,15 @@ class CancelledError extends ActionError {
         return 'Nothing was written, and any previous file was kept.';
     }
 }
-/** The storage host's answer was not the whole file, or not a file we can store as asked. */
 class DownloadError extends ActionError {
+    name = 'DownloadError';
+    retryable;
     problem;
     detail;
     status;
     retryAfterMs;
     storageCode;
-    name = 'DownloadError';
-    retryable;
-    constructor(problem, detail, status, retryAfterMs, 
-    /** The storage host's own error code (S3, Azure, GCS: `SignatureDoesNotMatch`, `AccessDenied`, …). */
-    storageCode) {
+    constructor({ problem, detail, status, retryAfterMs, storageCode }) {
         super(`download failed: ${detail}`);
         this.problem = problem;
         this.detail = detail;
@@ -3742,16 +3752,15 @@ class DownloadError extends ActionError {
         }
     }
 }
-/** The run is in a state we cannot export from. */
 class RunStateError extends ActionError {
+    name = 'RunStateError';
     runId;
     status;
     problem;
     errMsg;
     waitedSeconds;
     requestId;
-    name = 'RunStateError';
-    constructor(runId, status, problem, errMsg, waitedSeconds, requestId) {
+    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
         super(problem === 'still-running'
             ? `run ${runId} is still ${status} after ${waitedSeconds} s`
             : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${forLog(errMsg, 1024)}` : ''}; nothing was exported`);
@@ -3786,9 +3795,6 @@ class AttemptsExhaustedError extends ActionError {
     advice(say) {
         return this.last.advice(say);
     }
-}
-function describeTarget(target) {
-    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
 }
 /**
  * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
@@ -4028,8 +4034,189 @@ function endBy(signal, host) {
 /** Windows' numbers for the signals Node emulates there (os.constants.signals elsewhere lacks SIGBREAK). */
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 
+;// CONCATENATED MODULE: ./src/environment.ts
+/**
+ * What the runner's environment can get wrong without a word. On Linux and macOS,
+ * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
+ * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
+ * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
+ */
+const PAIRS = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+    ['no_proxy', 'NO_PROXY']
+];
+/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
+function proxySpellingWarnings(env, platform) {
+    if (platform === 'win32')
+        return [];
+    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
+}
+/**
+ * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
+ * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
+ * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
+ * `--no-deprecation` would; other warnings still print.
+ */
+function quietDependencies() {
+    process.noDeprecation = true;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: ./src/download-stages.ts
+/**
+ * The two stages of the download pipeline that are ours (download.ts puts them together):
+ *
+ *   response → Meter (the bytes as sent) → decoder → Digest (the file's bytes) → temporary file
+ *
+ * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
+ * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
+ * a time costs no more per byte downstream than one sending 64 KiB at a time. Digest guards the
+ * file: it feeds the hash and the watchers, reports progress in bytes written, refuses a body that
+ * decompresses out of all proportion, and stops before the runner's disk is full.
+ */
+
+
+
+
+/** Chunks smaller than this are gathered; larger ones, what a socket read gives a fast download, pass as they are. */
+const SMALL_CHUNK = 16 * 1024;
+/** Gathered chunks go on once there is this much, or the body ends. */
+const GATHER_BYTES = 64 * 1024;
+/** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
+const MAX_EXPANSION = 1000;
+/** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
+const EXPANSION_FLOOR = 1024 * 1024;
+/** The download stops when writing on would leave the runner's disk with less free space than this. */
+const DISK_RESERVE_BYTES = 256 * 1024 * 1024;
+/** How often free space is looked at: statfs costs a system call, so not every chunk. */
+const DISK_CHECK_EVERY = 16 * 1024 * 1024;
+class Meter extends external_node_stream_namespaceObject.Transform {
+    checksum;
+    where;
+    bytes = 0;
+    watchdog;
+    md5;
+    /**
+     * Small chunks are copied in here, not kept: each is a slice that would pin the whole buffer of the
+     * socket read it came from, and a host sending a byte at a time would pin thousands of them.
+     */
+    gathered = Buffer.allocUnsafe(GATHER_BYTES);
+    gatheredBytes = 0;
+    constructor(timeoutMs, onStall, checksum, where) {
+        super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 });
+        this.checksum = checksum;
+        this.where = where;
+        this.watchdog = setTimeout(onStall, timeoutMs);
+        if (checksum)
+            this.md5 = (0,external_node_crypto_namespaceObject.createHash)('md5');
+    }
+    _transform(chunk, _encoding, done) {
+        this.bytes += chunk.length;
+        this.watchdog.refresh();
+        this.md5?.update(chunk);
+        if (chunk.length >= SMALL_CHUNK) {
+            this.pushGathered();
+            return done(null, chunk);
+        }
+        if (this.gatheredBytes + chunk.length > GATHER_BYTES)
+            this.pushGathered();
+        chunk.copy(this.gathered, this.gatheredBytes);
+        this.gatheredBytes += chunk.length;
+        done();
+    }
+    _flush(done) {
+        this.pushGathered();
+        if (this.checksum && this.md5) {
+            const got = this.md5.digest('base64');
+            if (got !== this.checksum.md5) {
+                return done(new DownloadError({
+                    problem: 'checksum',
+                    detail: `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
+                }));
+            }
+        }
+        done();
+    }
+    stop() {
+        clearTimeout(this.watchdog);
+    }
+    pushGathered() {
+        if (this.gatheredBytes === 0)
+            return;
+        // Handed downstream whole; the next chunks go into a new buffer.
+        this.push(this.gathered.subarray(0, this.gatheredBytes));
+        this.gathered = Buffer.allocUnsafe(GATHER_BYTES);
+        this.gatheredBytes = 0;
+    }
+}
+class Digest extends external_node_stream_namespaceObject.Transform {
+    options;
+    bytes = 0;
+    nextDiskCheck = DISK_CHECK_EVERY;
+    constructor(options) {
+        super();
+        this.options = options;
+    }
+    _transform(chunk, _encoding, done) {
+        this.bytes += chunk.length;
+        const { encoded, watchers, onProgress } = this.options;
+        if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
+            return done(new DownloadError({
+                problem: 'bomb',
+                detail: `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
+            }));
+        }
+        for (const watcher of watchers)
+            watcher.update(chunk);
+        onProgress?.(this.bytes);
+        if (this.bytes < this.nextDiskCheck)
+            return done(null, chunk);
+        this.nextDiskCheck = this.bytes + DISK_CHECK_EVERY;
+        this.checkDisk().then(() => done(null, chunk), error => done(error));
+    }
+    /** Fails before the disk is full: the other steps of the job need their space too. */
+    async checkDisk() {
+        let free;
+        try {
+            const stats = await (0,promises_namespaceObject.statfs)(this.options.folder);
+            free = stats.bavail * stats.bsize;
+        }
+        catch {
+            return; // A file system that can't say: the write itself fails when it is full.
+        }
+        const reserve = this.options.reserveBytes ?? DISK_RESERVE_BYTES;
+        if (free < reserve) {
+            throw new FileSystemError(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`);
+        }
+    }
+}
+/** The storage host's checksum of the body, when it sends one we can check. */
+function storageChecksum(headers) {
+    const contentMd5 = headers['content-md5'];
+    if (typeof contentMd5 === 'string' && /^[A-Za-z0-9+/]{22}==$/.test(contentMd5.trim())) {
+        return { header: 'Content-MD5', md5: contentMd5.trim() };
+    }
+    // GCS: "x-goog-hash: crc32c=…, md5=…", possibly as two headers (Node joins them with ", ").
+    const goog = headers['x-goog-hash'];
+    const joined = Array.isArray(goog) ? goog.join(',') : goog;
+    const md5 = /(?:^|,)\s*md5=([A-Za-z0-9+/]{22}==)/.exec(joined ?? '')?.[1];
+    return md5 ? { header: 'x-goog-hash', md5 } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
@@ -4268,6 +4455,476 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * The one retry policy for every request the action makes. For reads and the download, what is
+ * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
+ */
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+/** Reads and downloads: the error says whether another attempt can help. */
+const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
+/**
+ * Whether a failed start request provably started no run. Only then may it be retried, or reported
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
+ */
+function provablyNotStarted(error) {
+    const last = error instanceof AttemptsExhaustedError ? error.last : error;
+    if (last instanceof CoreClawError) {
+        if (last.status === 429)
+            return true;
+        return (!last.notEnvelope &&
+            last.appCode !== undefined &&
+            last.appCode !== 0 &&
+            last.status !== undefined &&
+            last.status >= 400 &&
+            last.status < 500);
+    }
+    return last instanceof NetworkError && last.unsent;
+}
+/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
+function startRule(waitUntilMs) {
+    return {
+        waitUntilMs,
+        verdict(error) {
+            if (!provablyNotStarted(error))
+                return 'final';
+            if (error instanceof CoreClawError && error.appCode === 30003)
+                return 'wait';
+            const rateLimited = error instanceof CoreClawError && (error.status === 429 || error.appCode === 13000);
+            const neverSent = error instanceof NetworkError && error.unsent && error.retryable;
+            return rateLimited || neverSent ? 'retry' : 'final';
+        }
+    };
+}
+/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
+const MAX_RETRY_AFTER_MS = 120_000;
+class RetryPolicy {
+    options;
+    /** Requests made per operation (status polls included), for debug lines. */
+    attempts = new Map();
+    /** Retries after failures per operation, for the summary: polls are not retries. */
+    retries = new Map();
+    random;
+    constructor(options) {
+        this.options = options;
+        this.random = options.random ?? Math.random;
+    }
+    async run(operation, attempt, rule = BY_ERROR) {
+        const { maxAttempts, clock, onRetry, signal } = this.options;
+        let waits = 0;
+        for (let n = 1;;) {
+            signal?.throwIfAborted();
+            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
+            try {
+                return await attempt();
+            }
+            catch (thrown) {
+                const error = asActionError(thrown);
+                const verdict = rule.verdict(error);
+                if (verdict === 'final')
+                    throw error;
+                let delayMs;
+                if (verdict === 'wait') {
+                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
+                    // Retry-After says (a 0 would mean a start request in a tight loop).
+                    waits++;
+                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
+                    const untilMs = rule.waitUntilMs ?? 0;
+                    if (clock.now() + delayMs > untilMs)
+                        throw error;
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
+                }
+                else {
+                    if (n >= maxAttempts)
+                        throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error;
+                    delayMs = this.delayBefore(n, error);
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
+                    n++;
+                }
+                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
+                await clock.sleep(delayMs, signal);
+            }
+        }
+    }
+    /** How long to wait after failed attempt `n` (1-based). */
+    delayBefore(n, error) {
+        if (error.retryAfterMs !== undefined) {
+            // The server said when; add at most 250 ms so that many clients don't come back at once.
+            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
+        }
+        return this.backOff(n);
+    }
+    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+    backOff(n) {
+        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
+        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    }
+}
+/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+
+;// CONCATENATED MODULE: ./src/replace-file.ts
+/**
+ * The last step of a download: the finished temporary file takes the destination's place, on every
+ * file system the runners have.
+ *
+ * - Replacing (`overwrite: true`) is one rename. On Windows, libuv's rename is one
+ *   MoveFileExW(MOVEFILE_REPLACE_EXISTING), which fails with EPERM, EACCES or EBUSY while another
+ *   program (Excel, an antivirus or indexer scan, a process of an earlier step) has the destination
+ *   open, and graceful-fs retries only while the destination does not exist. So on win32 the
+ *   rename is retried with back-off for about 10 s, and then the error says what holds it.
+ * - Keeping an existing file (`overwrite: false`) is a hard link, which fails when the name is taken,
+ *   even by a file created during the download. File systems without hard links (exFAT and FAT
+ *   answer a misleading EISDIR; SMB shares, some NFS and FUSE mounts and old ReFS ENOTSUP or EPERM)
+ *   fall back to claiming the name with an exclusive create, then renaming over that placeholder of
+ *   our own: still atomic for readers of the content, still never replacing someone else's file.
+ *   `copyFile(COPYFILE_EXCL)` would write the bytes twice and show a half-copied file meanwhile.
+ */
+
+
+
+const nodeFileOps = {
+    rename: promises_namespaceObject.rename,
+    link: promises_namespaceObject.link,
+    unlink: promises_namespaceObject.unlink,
+    createExclusive: async (path) => (await promises_namespaceObject.open(path, 'wx')).close()
+};
+/** About as long as a virus scan or an indexer holds a new file; then the user has to act. */
+const HELD_RETRY_MS = 10_000;
+const HELD = new Set(['EPERM', 'EACCES', 'EBUSY']);
+/**
+ * Puts `temporary` in `destination`'s place. Returns warnings that don't fail the export (the
+ * file is in place by then), e.g. a temporary file that could not be removed.
+ */
+async function replaceFile(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    if (options.overwrite) {
+        await renameOver(temporary, destination, options);
+        return [];
+    }
+    try {
+        await ops.link(temporary, destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new DestinationExistsError(destination);
+        await claimThenRename(temporary, destination, options);
+        return [];
+    }
+    // Linked: the export is done. The temporary name left behind is a nuisance, not a failure.
+    try {
+        await ops.unlink(temporary);
+        return [];
+    }
+    catch (error) {
+        return [
+            `The file is in place, but its temporary copy ${temporary} could not be removed (${codeOf(error)}); delete it by hand.`
+        ];
+    }
+}
+async function claimThenRename(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    try {
+        await ops.createExclusive(destination);
+    }
+    catch (error) {
+        if (codeOf(error) === 'EEXIST')
+            throw new DestinationExistsError(destination);
+        throw error;
+    }
+    try {
+        await renameOver(temporary, destination, options);
+    }
+    catch (error) {
+        // The placeholder is ours; nobody else's file was at that name.
+        await ops.unlink(destination).catch(() => undefined);
+        throw error;
+    }
+}
+async function renameOver(temporary, destination, options) {
+    const ops = options.ops ?? nodeFileOps;
+    const clock = options.clock ?? realClock;
+    const windows = (options.platform ?? process.platform) === 'win32';
+    const until = clock.now() + HELD_RETRY_MS;
+    for (let delay = 100;; delay = Math.min(delay * 2, 2000)) {
+        try {
+            return await ops.rename(temporary, destination);
+        }
+        catch (error) {
+            const code = codeOf(error);
+            if (!windows || !code || !HELD.has(code))
+                throw error;
+            if (options.signal?.aborted || clock.now() + delay > until)
+                throw new DestinationHeldError(destination, code);
+            await clock.sleep(delay, options.signal);
+        }
+    }
+}
+function codeOf(error) {
+    return error?.code;
+}
+
+;// CONCATENATED MODULE: ./src/download.ts
+/**
+ * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
+ *
+ *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
+ *            → digest (sha256, size, watchers, progress, expansion and disk checks) → temporary file
+ *
+ * The temporary file sits beside the destination. Before it is renamed into place, the bytes
+ * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
+ * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
+ * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Signed links that are dead: ask for a fresh one instead of retrying. */
+const EXPIRED = new Set([403, 404, 410]);
+/** 64 KiB, the size of a socket read: larger buffers (256 KiB to 4 MiB) measured no faster here (BENCHMARKS.md). */
+const WRITE_BUFFER_BYTES = 64 * 1024;
+const DECODERS = {
+    gzip: () => external_node_zlib_namespaceObject.createGunzip(),
+    deflate: () => external_node_zlib_namespaceObject.createInflate(),
+    br: () => external_node_zlib_namespaceObject.createBrotliDecompress()
+};
+/** Temporary files that exist right now, so that a cancelled step can remove them on its way out. */
+const temporaryFiles = new Set();
+/** Removes any temporary file still there: the last thing a cancelled step does. */
+function removeTemporaryFiles() {
+    for (const file of temporaryFiles) {
+        // Each on its own: one that Windows holds (EBUSY) must not keep the others, or the exit, from happening.
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        }
+        catch {
+            // Left behind; the runner's cleanup of the workspace is the last resort.
+        }
+    }
+    temporaryFiles.clear();
+}
+async function downloadFile(url, destination, options) {
+    await ensureFolder(external_node_path_namespaceObject.dirname(destination));
+    // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
+    const response = await request(new URL(url), {
+        operation: 'download',
+        userAgent: options.userAgent,
+        timeoutMs: options.timeoutMs,
+        // We decode these, so the file is still the format that was asked for.
+        headers: { 'accept-encoding': 'gzip, deflate, br' },
+        signal: options.signal
+    });
+    try {
+        return await save(response, destination, options);
+    }
+    finally {
+        response.close();
+    }
+}
+async function save(response, destination, options) {
+    const { status, headers } = response;
+    const where = loggable(response.url);
+    if (status !== 200)
+        throw await refusal(response, where, options.timeoutMs);
+    const encoding = contentEncoding(headers['content-encoding']);
+    const length = headers['content-length'];
+    const expected = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+    const checksum = storageChecksum(headers);
+    const folder = external_node_path_namespaceObject.dirname(destination);
+    const temporary = external_node_path_namespaceObject.join(folder, temporaryName(external_node_path_namespaceObject.basename(destination)));
+    const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs));
+    const meter = new Meter(options.timeoutMs, stalled, checksum, where);
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    const digest = new Digest({
+        watchers: [hash, ...(options.watchers ?? [])],
+        onProgress: bytes => options.onProgress?.(bytes, encoding ? undefined : expected),
+        encoded: encoding ? meter : undefined,
+        folder,
+        where
+    });
+    temporaryFiles.add(temporary);
+    try {
+        const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file]);
+        if (expected !== undefined && meter.bytes !== expected) {
+            throw new DownloadError({
+                problem: 'length',
+                detail: `${where} announced ${expected} bytes and sent ${meter.bytes}`
+            });
+        }
+        // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
+        const onDisk = (await (0,promises_namespaceObject.stat)(temporary)).size;
+        if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
+            throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
+        }
+        options.beforeCommit?.(digest.bytes);
+        const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
+        // Neither a length nor chunked framing: a connection cut short would have looked like the end.
+        if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+            warnings.push(`The storage host did not announce the file's length (no Content-Length, no chunked framing), so a cut connection could not be told from the end of the file: check ${external_node_path_namespaceObject.basename(destination)} before relying on it.`);
+        }
+        return {
+            path: destination,
+            size: digest.bytes,
+            sha256: hash.digest('hex'),
+            decoded: encoding,
+            warnings,
+            verified: checksum?.header
+        };
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
+        throw classify(error, destination, where, expected, encoding);
+    }
+    finally {
+        meter.stop();
+        temporaryFiles.delete(temporary);
+    }
+}
+/**
+ * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a
+ * Windows drive root (`D:\\`), even with `recursive`, fails with EPERM.
+ */
+async function ensureFolder(folder) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(folder)).isDirectory())
+            return;
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw new FileSystemError(folder, error);
+    }
+    try {
+        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
+    }
+    catch (error) {
+        throw new FileSystemError(folder, error);
+    }
+}
+/**
+ * `.<name>.<8 hex>.part` beside the destination, cut to fit where the destination fits: most file
+ * systems allow 255 bytes of name, and a destination name can use them all.
+ */
+function temporaryName(base) {
+    const suffix = `.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`;
+    let name = base;
+    while (Buffer.byteLength(`.${name}${suffix}`) > 255)
+        name = name.slice(0, -1);
+    return `.${name}${suffix}`;
+}
+/**
+ * A storage answer other than 200, as an error that says what the storage host said. S3, Azure and
+ * GCS put an error code in an XML body (`SignatureDoesNotMatch`, `AccessDenied`, …): it is read, a
+ * few KiB at most and within the timeout, escaped, and kept in the error.
+ */
+async function refusal(response, where, timeoutMs) {
+    const { status, headers } = response;
+    const timer = setTimeout(() => response.close(TimeoutError.noAnswer('download', timeoutMs)), timeoutMs);
+    const body = await readText(response, 'download', 16 * 1024).catch(() => '');
+    clearTimeout(timer);
+    const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1];
+    const detail = `the storage host answered HTTP ${status}${code ? ` (${forLog(code, 64)})` : ''} for ${where}`;
+    if (EXPIRED.has(status))
+        return new DownloadError({ problem: 'expired', detail, status, storageCode: code });
+    const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+    return new DownloadError({ problem: 'http', detail, status, retryAfterMs, storageCode: code });
+}
+/** undefined for identity; one of ours, or a final error for anything else. */
+function contentEncoding(header) {
+    const codings = (header ?? '')
+        .toLowerCase()
+        .split(',')
+        .map(coding => coding.trim())
+        .filter(coding => coding && coding !== 'identity');
+    if (codings.length === 0)
+        return undefined;
+    const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined;
+    if (only === 'gzip' || only === 'deflate' || only === 'br')
+        return only;
+    throw new DownloadError({
+        problem: 'encoding',
+        detail: `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+    });
+}
+const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat']);
+const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** One error from anywhere in the pipeline, as what it means for the user. */
+function classify(error, destination, where, expected, encoding) {
+    if (error instanceof ActionError)
+        return error;
+    const { syscall, code } = (error ?? {});
+    if (syscall && FILE_CALLS.has(syscall))
+        return new FileSystemError(destination, error);
+    if (code && CUT_SHORT.has(code)) {
+        const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
+        return new DownloadError({
+            problem: 'truncated',
+            detail: `the connection to ${where} closed before ${whole} arrived`
+        });
+    }
+    if (encoding && code === 'Z_BUF_ERROR') {
+        // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
+        return new DownloadError({
+            problem: 'truncated',
+            detail: `the ${encoding} body from ${where} ended before its end (${code})`
+        });
+    }
+    if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
+        // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
+        return new DownloadError({
+            problem: 'encoding',
+            detail: `the ${encoding} body from ${where} is not valid ${encoding} (${code})`
+        });
+    }
+    return networkError(error, 'download');
+}
+
 ;// CONCATENATED MODULE: ./src/destination.ts
 /**
  * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
@@ -4280,20 +4937,31 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
  * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
  * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
  */
-function resolveDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
-    const fileName = `${query.runId}.${query.format}`;
+function planDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
     if (!query.path)
-        return path.resolve(query.workspace, fileName);
+        return { folder: path.resolve(query.workspace) };
     if (/[\\/]$/.test(query.path)) {
         // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
         // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
         const trimmed = query.path.replace(/[\\/]+$/, '');
         const root = path.parse(query.path).root;
         const folder = trimmed.length < root.length ? root : trimmed;
-        return path.join(path.resolve(query.workspace, folder), fileName);
+        return { folder: path.resolve(query.workspace, folder) };
     }
     const target = path.resolve(query.workspace, query.path);
-    return isDirectory(target) ? path.join(target, fileName) : target;
+    return isDirectory(target) ? { folder: target } : { folder: path.dirname(target), file: target };
+}
+/** The file for a run, by the plan. */
+function fileFor(plan, runId, format, path = external_node_path_namespaceObject) {
+    return plan.file ?? path.join(plan.folder, `${runId}.${format}`);
+}
+function resolveDestination(query, isDirectory = existingDirectory, path = nodePath) {
+    return fileFor(planDestination(query, isDirectory, path), query.runId, query.format, path);
+}
+/** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
+function refuseExisting(file, overwrite) {
+    if (!overwrite && (0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new DestinationExistsError(file);
 }
 function existingDirectory(path) {
     try {
@@ -4663,150 +5331,6 @@ function parseBaseUrl(raw) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-/**
- * The one retry policy for every request the action makes. For reads and the download, what is
- * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
- */
-
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-/** Reads and downloads: the error says whether another attempt can help. */
-const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
-/**
- * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is one of two things. The request never left: it failed before its
- * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
- * phase in http.ts, never by error code, since a TLS error can also come after the request was
- * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
- * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
- * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
- * the run may exist.
- */
-function provablyNotStarted(error) {
-    const last = error instanceof AttemptsExhaustedError ? error.last : error;
-    if (last instanceof CoreClawError) {
-        if (last.status === 429)
-            return true;
-        return (!last.notEnvelope &&
-            last.appCode !== undefined &&
-            last.appCode !== 0 &&
-            last.status !== undefined &&
-            last.status >= 400 &&
-            last.status < 500);
-    }
-    return last instanceof NetworkError && last.unsent;
-}
-/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
-function startRule(waitUntilMs) {
-    return {
-        waitUntilMs,
-        verdict(error) {
-            if (!provablyNotStarted(error))
-                return 'final';
-            if (error instanceof CoreClawError && error.appCode === 30003)
-                return 'wait';
-            const rateLimited = error instanceof CoreClawError && (error.status === 429 || error.appCode === 13000);
-            const neverSent = error instanceof NetworkError && error.unsent && error.retryable;
-            return rateLimited || neverSent ? 'retry' : 'final';
-        }
-    };
-}
-/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
-const BASE_DELAY_MS = 1000;
-const MAX_DELAY_MS = 30_000;
-/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
-const MAX_RETRY_AFTER_MS = 120_000;
-class RetryPolicy {
-    options;
-    /** Requests made per operation (status polls included), for debug lines. */
-    attempts = new Map();
-    /** Retries after failures per operation, for the summary: polls are not retries. */
-    retries = new Map();
-    random;
-    constructor(options) {
-        this.options = options;
-        this.random = options.random ?? Math.random;
-    }
-    async run(operation, attempt, rule = BY_ERROR) {
-        const { maxAttempts, clock, onRetry, signal } = this.options;
-        let waits = 0;
-        for (let n = 1;;) {
-            signal?.throwIfAborted();
-            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
-            try {
-                return await attempt();
-            }
-            catch (thrown) {
-                const error = asActionError(thrown);
-                const verdict = rule.verdict(error);
-                if (verdict === 'final')
-                    throw error;
-                let delayMs;
-                if (verdict === 'wait') {
-                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
-                    // Retry-After says (a 0 would mean a start request in a tight loop).
-                    waits++;
-                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
-                    const untilMs = rule.waitUntilMs ?? 0;
-                    if (clock.now() + delayMs > untilMs)
-                        throw error;
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
-                }
-                else {
-                    if (n >= maxAttempts)
-                        throw maxAttempts > 1 ? new AttemptsExhaustedError(n, error) : error;
-                    delayMs = this.delayBefore(n, error);
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
-                    n++;
-                }
-                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
-                await clock.sleep(delayMs, signal);
-            }
-        }
-    }
-    /** How long to wait after failed attempt `n` (1-based). */
-    delayBefore(n, error) {
-        if (error.retryAfterMs !== undefined) {
-            // The server said when; add at most 250 ms so that many clients don't come back at once.
-            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
-        }
-        return this.backOff(n);
-    }
-    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
-    backOff(n) {
-        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
-        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-    }
-}
-/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
-function parseRetryAfter(value, nowMs) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowMs);
-}
-
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
 
 
@@ -5100,496 +5624,6 @@ function bodyStart(text) {
         .trim();
     return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
 }
-
-;// CONCATENATED MODULE: ./src/environment.ts
-/**
- * What the runner's environment can get wrong without a word. On Linux and macOS,
- * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
- * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
- * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
- */
-const PAIRS = [
-    ['https_proxy', 'HTTPS_PROXY'],
-    ['http_proxy', 'HTTP_PROXY'],
-    ['no_proxy', 'NO_PROXY']
-];
-/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
-function proxySpellingWarnings(env, platform) {
-    if (platform === 'win32')
-        return [];
-    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: ./src/download-stages.ts
-/**
- * The two stages of the download pipeline that are ours (download.ts puts them together):
- *
- *   response → Meter (the bytes as sent) → decoder → Digest (the file's bytes) → temporary file
- *
- * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
- * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
- * a time costs no more per byte downstream than one sending 64 KiB at a time. Digest guards the
- * file: it feeds the hash and the watchers, reports progress in bytes written, refuses a body that
- * decompresses out of all proportion, and stops before the runner's disk is full.
- */
-
-
-
-
-/** Chunks smaller than this are gathered; larger ones, what a socket read gives a fast download, pass as they are. */
-const SMALL_CHUNK = 16 * 1024;
-/** Gathered chunks go on once there is this much, or the body ends. */
-const GATHER_BYTES = 64 * 1024;
-/** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
-const MAX_EXPANSION = 1000;
-/** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
-const EXPANSION_FLOOR = 1024 * 1024;
-/** The download stops when writing on would leave the runner's disk with less free space than this. */
-const DISK_RESERVE_BYTES = 256 * 1024 * 1024;
-/** How often free space is looked at: statfs costs a system call, so not every chunk. */
-const DISK_CHECK_EVERY = 16 * 1024 * 1024;
-class Meter extends external_node_stream_namespaceObject.Transform {
-    checksum;
-    where;
-    bytes = 0;
-    watchdog;
-    md5;
-    /**
-     * Small chunks are copied in here, not kept: each is a slice that would pin the whole buffer of the
-     * socket read it came from, and a host sending a byte at a time would pin thousands of them.
-     */
-    gathered = Buffer.allocUnsafe(GATHER_BYTES);
-    gatheredBytes = 0;
-    constructor(timeoutMs, onStall, checksum, where) {
-        super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 });
-        this.checksum = checksum;
-        this.where = where;
-        this.watchdog = setTimeout(onStall, timeoutMs);
-        if (checksum)
-            this.md5 = (0,external_node_crypto_namespaceObject.createHash)('md5');
-    }
-    _transform(chunk, _encoding, done) {
-        this.bytes += chunk.length;
-        this.watchdog.refresh();
-        this.md5?.update(chunk);
-        if (chunk.length >= SMALL_CHUNK) {
-            this.pushGathered();
-            return done(null, chunk);
-        }
-        if (this.gatheredBytes + chunk.length > GATHER_BYTES)
-            this.pushGathered();
-        chunk.copy(this.gathered, this.gatheredBytes);
-        this.gatheredBytes += chunk.length;
-        done();
-    }
-    _flush(done) {
-        this.pushGathered();
-        if (this.checksum && this.md5) {
-            const got = this.md5.digest('base64');
-            if (got !== this.checksum.md5) {
-                return done(new DownloadError('checksum', `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`));
-            }
-        }
-        done();
-    }
-    stop() {
-        clearTimeout(this.watchdog);
-    }
-    pushGathered() {
-        if (this.gatheredBytes === 0)
-            return;
-        // Handed downstream whole; the next chunks go into a new buffer.
-        this.push(this.gathered.subarray(0, this.gatheredBytes));
-        this.gathered = Buffer.allocUnsafe(GATHER_BYTES);
-        this.gatheredBytes = 0;
-    }
-}
-class Digest extends external_node_stream_namespaceObject.Transform {
-    options;
-    bytes = 0;
-    nextDiskCheck = DISK_CHECK_EVERY;
-    constructor(options) {
-        super();
-        this.options = options;
-    }
-    _transform(chunk, _encoding, done) {
-        this.bytes += chunk.length;
-        const { encoded, watchers, onProgress } = this.options;
-        if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
-            return done(new DownloadError('bomb', `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`));
-        }
-        for (const watcher of watchers)
-            watcher.update(chunk);
-        onProgress?.(this.bytes);
-        if (this.bytes < this.nextDiskCheck)
-            return done(null, chunk);
-        this.nextDiskCheck = this.bytes + DISK_CHECK_EVERY;
-        this.checkDisk().then(() => done(null, chunk), error => done(error));
-    }
-    /** Fails before the disk is full: the other steps of the job need their space too. */
-    async checkDisk() {
-        let free;
-        try {
-            const stats = await (0,promises_namespaceObject.statfs)(this.options.folder);
-            free = stats.bavail * stats.bsize;
-        }
-        catch {
-            return; // A file system that can't say: the write itself fails when it is full.
-        }
-        const reserve = this.options.reserveBytes ?? DISK_RESERVE_BYTES;
-        if (free < reserve) {
-            throw new FileSystemError(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`);
-        }
-    }
-}
-/** The storage host's checksum of the body, when it sends one we can check. */
-function storageChecksum(headers) {
-    const contentMd5 = headers['content-md5'];
-    if (typeof contentMd5 === 'string' && /^[A-Za-z0-9+/]{22}==$/.test(contentMd5.trim())) {
-        return { header: 'Content-MD5', md5: contentMd5.trim() };
-    }
-    // GCS: "x-goog-hash: crc32c=…, md5=…", possibly as two headers (Node joins them with ", ").
-    const goog = headers['x-goog-hash'];
-    const joined = Array.isArray(goog) ? goog.join(',') : goog;
-    const md5 = /(?:^|,)\s*md5=([A-Za-z0-9+/]{22}==)/.exec(joined ?? '')?.[1];
-    return md5 ? { header: 'x-goog-hash', md5 } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/replace-file.ts
-/**
- * The last step of a download: the finished temporary file takes the destination's place, on every
- * file system the runners have.
- *
- * - Replacing (`overwrite: true`) is one rename. On Windows, libuv's rename is one
- *   MoveFileExW(MOVEFILE_REPLACE_EXISTING), which fails with EPERM, EACCES or EBUSY while another
- *   program (Excel, an antivirus or indexer scan, a process of an earlier step) has the destination
- *   open, and graceful-fs retries only while the destination does not exist. So on win32 the
- *   rename is retried with back-off for about 10 s, and then the error says what holds it.
- * - Keeping an existing file (`overwrite: false`) is a hard link, which fails when the name is taken,
- *   even by a file created during the download. File systems without hard links (exFAT and FAT
- *   answer a misleading EISDIR; SMB shares, some NFS and FUSE mounts and old ReFS ENOTSUP or EPERM)
- *   fall back to claiming the name with an exclusive create, then renaming over that placeholder of
- *   our own: still atomic for readers of the content, still never replacing someone else's file.
- *   `copyFile(COPYFILE_EXCL)` would write the bytes twice and show a half-copied file meanwhile.
- */
-
-
-
-const nodeFileOps = {
-    rename: promises_namespaceObject.rename,
-    link: promises_namespaceObject.link,
-    unlink: promises_namespaceObject.unlink,
-    createExclusive: async (path) => (await promises_namespaceObject.open(path, 'wx')).close()
-};
-/** About as long as a virus scan or an indexer holds a new file; then the user has to act. */
-const HELD_RETRY_MS = 10_000;
-const HELD = new Set(['EPERM', 'EACCES', 'EBUSY']);
-/**
- * Puts `temporary` in `destination`'s place. Returns warnings that don't fail the export (the
- * file is in place by then), e.g. a temporary file that could not be removed.
- */
-async function replaceFile(temporary, destination, options) {
-    const ops = options.ops ?? nodeFileOps;
-    if (options.overwrite) {
-        await renameOver(temporary, destination, options);
-        return [];
-    }
-    try {
-        await ops.link(temporary, destination);
-    }
-    catch (error) {
-        if (codeOf(error) === 'EEXIST')
-            throw new DestinationExistsError(destination);
-        await claimThenRename(temporary, destination, options);
-        return [];
-    }
-    // Linked: the export is done. The temporary name left behind is a nuisance, not a failure.
-    try {
-        await ops.unlink(temporary);
-        return [];
-    }
-    catch (error) {
-        return [
-            `The file is in place, but its temporary copy ${temporary} could not be removed (${codeOf(error)}); delete it by hand.`
-        ];
-    }
-}
-async function claimThenRename(temporary, destination, options) {
-    const ops = options.ops ?? nodeFileOps;
-    try {
-        await ops.createExclusive(destination);
-    }
-    catch (error) {
-        if (codeOf(error) === 'EEXIST')
-            throw new DestinationExistsError(destination);
-        throw error;
-    }
-    try {
-        await renameOver(temporary, destination, options);
-    }
-    catch (error) {
-        // The placeholder is ours; nobody else's file was at that name.
-        await ops.unlink(destination).catch(() => undefined);
-        throw error;
-    }
-}
-async function renameOver(temporary, destination, options) {
-    const ops = options.ops ?? nodeFileOps;
-    const clock = options.clock ?? realClock;
-    const windows = (options.platform ?? process.platform) === 'win32';
-    const until = clock.now() + HELD_RETRY_MS;
-    for (let delay = 100;; delay = Math.min(delay * 2, 2000)) {
-        try {
-            return await ops.rename(temporary, destination);
-        }
-        catch (error) {
-            const code = codeOf(error);
-            if (!windows || !code || !HELD.has(code))
-                throw error;
-            if (options.signal?.aborted || clock.now() + delay > until)
-                throw new DestinationHeldError(destination, code);
-            await clock.sleep(delay, options.signal);
-        }
-    }
-}
-function codeOf(error) {
-    return error?.code;
-}
-
-;// CONCATENATED MODULE: ./src/download.ts
-/**
- * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
- *
- *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
- *            → digest (sha256, size, watchers, progress, expansion and disk checks) → temporary file
- *
- * The temporary file sits beside the destination. Before it is renamed into place, the bytes
- * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
- * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
- * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/** Signed links that are dead: ask for a fresh one instead of retrying. */
-const EXPIRED = new Set([403, 404, 410]);
-/** 64 KiB, the size of a socket read: larger buffers (256 KiB to 4 MiB) measured no faster here (BENCHMARKS.md). */
-const WRITE_BUFFER_BYTES = 64 * 1024;
-const DECODERS = {
-    gzip: () => external_node_zlib_namespaceObject.createGunzip(),
-    deflate: () => external_node_zlib_namespaceObject.createInflate(),
-    br: () => external_node_zlib_namespaceObject.createBrotliDecompress()
-};
-/** Temporary files that exist right now, so that a cancelled step can remove them on its way out. */
-const temporaryFiles = new Set();
-/** Removes any temporary file still there: the last thing a cancelled step does. */
-function removeTemporaryFiles() {
-    for (const file of temporaryFiles) {
-        // Each on its own: one that Windows holds (EBUSY) must not keep the others, or the exit, from happening.
-        try {
-            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-        }
-        catch {
-            // Left behind; the runner's cleanup of the workspace is the last resort.
-        }
-    }
-    temporaryFiles.clear();
-}
-async function downloadFile(url, destination, options) {
-    await ensureFolder(external_node_path_namespaceObject.dirname(destination));
-    // No `sign`: the storage host never sees CoreClaw credentials, on any hop.
-    const response = await request(new URL(url), {
-        operation: 'download',
-        userAgent: options.userAgent,
-        timeoutMs: options.timeoutMs,
-        // We decode these, so the file is still the format that was asked for.
-        headers: { 'accept-encoding': 'gzip, deflate, br' },
-        signal: options.signal
-    });
-    try {
-        return await save(response, destination, options);
-    }
-    finally {
-        response.close();
-    }
-}
-async function save(response, destination, options) {
-    const { status, headers } = response;
-    const where = loggable(response.url);
-    if (status !== 200)
-        throw await refusal(response, where, options.timeoutMs);
-    const encoding = contentEncoding(headers['content-encoding']);
-    const length = headers['content-length'];
-    const expected = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
-    const checksum = storageChecksum(headers);
-    const folder = external_node_path_namespaceObject.dirname(destination);
-    const temporary = external_node_path_namespaceObject.join(folder, temporaryName(external_node_path_namespaceObject.basename(destination)));
-    const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs));
-    const meter = new Meter(options.timeoutMs, stalled, checksum, where);
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const digest = new Digest({
-        watchers: [hash, ...(options.watchers ?? [])],
-        onProgress: bytes => options.onProgress?.(bytes, encoding ? undefined : expected),
-        encoded: encoding ? meter : undefined,
-        folder,
-        where
-    });
-    temporaryFiles.add(temporary);
-    try {
-        const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file]);
-        if (expected !== undefined && meter.bytes !== expected) {
-            throw new DownloadError('length', `${where} announced ${expected} bytes and sent ${meter.bytes}`);
-        }
-        // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
-        const onDisk = (await (0,promises_namespaceObject.stat)(temporary)).size;
-        if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
-            throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
-        }
-        options.beforeCommit?.(digest.bytes);
-        const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
-        // Neither a length nor chunked framing: a connection cut short would have looked like the end.
-        if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
-            warnings.push(`The storage host did not announce the file's length (no Content-Length, no chunked framing), so a cut connection could not be told from the end of the file: check ${external_node_path_namespaceObject.basename(destination)} before relying on it.`);
-        }
-        return {
-            path: destination,
-            size: digest.bytes,
-            sha256: hash.digest('hex'),
-            decoded: encoding,
-            warnings,
-            verified: checksum?.header
-        };
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
-        throw classify(error, destination, where, expected, encoding);
-    }
-    finally {
-        meter.stop();
-        temporaryFiles.delete(temporary);
-    }
-}
-/**
- * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a
- * Windows drive root (`D:\\`), even with `recursive`, fails with EPERM.
- */
-async function ensureFolder(folder) {
-    try {
-        if ((await (0,promises_namespaceObject.stat)(folder)).isDirectory())
-            return;
-        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw new FileSystemError(folder, error);
-    }
-    try {
-        await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
-    }
-    catch (error) {
-        throw new FileSystemError(folder, error);
-    }
-}
-/**
- * `.<name>.<8 hex>.part` beside the destination, cut to fit where the destination fits: most file
- * systems allow 255 bytes of name, and a destination name can use them all.
- */
-function temporaryName(base) {
-    const suffix = `.${(0,external_node_crypto_namespaceObject.randomUUID)().slice(0, 8)}.part`;
-    let name = base;
-    while (Buffer.byteLength(`.${name}${suffix}`) > 255)
-        name = name.slice(0, -1);
-    return `.${name}${suffix}`;
-}
-/**
- * A storage answer other than 200, as an error that says what the storage host said. S3, Azure and
- * GCS put an error code in an XML body (`SignatureDoesNotMatch`, `AccessDenied`, …): it is read, a
- * few KiB at most and within the timeout, escaped, and kept in the error.
- */
-async function refusal(response, where, timeoutMs) {
-    const { status, headers } = response;
-    const timer = setTimeout(() => response.close(TimeoutError.noAnswer('download', timeoutMs)), timeoutMs);
-    const body = await readText(response, 'download', 16 * 1024).catch(() => '');
-    clearTimeout(timer);
-    const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1];
-    const detail = `the storage host answered HTTP ${status}${code ? ` (${forLog(code, 64)})` : ''} for ${where}`;
-    if (EXPIRED.has(status))
-        return new DownloadError('expired', detail, status, undefined, code);
-    return new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()), code);
-}
-/** undefined for identity; one of ours, or a final error for anything else. */
-function contentEncoding(header) {
-    const codings = (header ?? '')
-        .toLowerCase()
-        .split(',')
-        .map(coding => coding.trim())
-        .filter(coding => coding && coding !== 'identity');
-    if (codings.length === 0)
-        return undefined;
-    const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined;
-    if (only === 'gzip' || only === 'deflate' || only === 'br')
-        return only;
-    throw new DownloadError('encoding', `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`);
-}
-const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat']);
-const CUT_SHORT = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
-/** One error from anywhere in the pipeline, as what it means for the user. */
-function classify(error, destination, where, expected, encoding) {
-    if (error instanceof ActionError)
-        return error;
-    const { syscall, code } = (error ?? {});
-    if (syscall && FILE_CALLS.has(syscall))
-        return new FileSystemError(destination, error);
-    if (code && CUT_SHORT.has(code)) {
-        const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
-        return new DownloadError('truncated', `the connection to ${where} closed before ${whole} arrived`);
-    }
-    if (encoding && code === 'Z_BUF_ERROR') {
-        // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
-        return new DownloadError('truncated', `the ${encoding} body from ${where} ended before its end (${code})`);
-    }
-    if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
-        // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
-        return new DownloadError('encoding', `the ${encoding} body from ${where} is not valid ${encoding} (${code})`);
-    }
-    return networkError(error, 'download');
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-/**
- * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
- * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
- * a message that names a setting names it in the reader's words (`say`): a step's input in a
- * workflow, an option on the command line.
- */
-
-
-const actionLog = {
-    info: message => info(message),
-    warning: (message, title) => warning(message, title ? { title } : {}),
-    notice: (message, title) => notice(message, title ? { title } : {}),
-    debug: message => core_debug(message),
-    group: (title, work) => group(title, work),
-    say: STEP_INPUTS
-};
 
 ;// CONCATENATED MODULE: ./src/progress.ts
 /** "1 row", "3 rows": a count with its noun, singular when it is one. */
@@ -6490,10 +6524,11 @@ function isObject(value) {
 
 
 
+
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
-async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) {
-    const { workerId, taskId = '', workerVersion, input } = inputs;
+async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = spec;
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
@@ -6536,8 +6571,8 @@ async function startRun(client, inputs, workerInput, { log, clock, waitUntilMs, 
  * endpoint says so) and the input must match its schema; a task must exist. Whether a version
  * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
  */
-async function start_checkStart(client, inputs, workerInput, { log, signal }) {
-    const { workerId, taskId = '', workerVersion, input } = inputs;
+async function dryRun(client, spec, workerInput, { log, signal }) {
+    const { workerId, taskId = '', workerVersion, input } = spec;
     const target = workerId ? { workerId } : { taskId };
     let inputChecked = false;
     if (workerId && workerInput && input) {
@@ -6588,19 +6623,370 @@ async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.4.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/**
+ * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
+ * only `version` of it is used).
+ */
+
+const version_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `coreclaw-export-action/${version_VERSION} node/${process.versions.node}`;
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+/** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
+const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000];
+/** A progress line at most this often, so long waits don't flood the log. */
+const PROGRESS_EVERY_MS = 15_000;
+async function waitForRun(client, runId, options) {
+    const { clock, log, waitTimeoutSeconds, follower } = options;
+    const started = options.since ?? clock.now();
+    const deadline = started + waitTimeoutSeconds * 1000;
+    let lastProgress = -Infinity;
+    let following = false;
+    for (let poll = 0;; poll++) {
+        const { data: run, requestId } = await client.getRun(runId);
+        const status = run.status;
+        const inProgress = status === 'ready' || status === 'running';
+        following ||= follower !== undefined && (options.startedHere === true || inProgress);
+        if (!inProgress) {
+            // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
+            if (following)
+                await follower?.last();
+            if (status === 'succeeded')
+                return { run, requestId, waitedMs: clock.now() - started };
+            throw new RunStateError({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId });
+        }
+        const now = clock.now();
+        if (now >= deadline) {
+            const waitedSeconds = Math.round((now - started) / 1000);
+            throw new RunStateError({ runId, status, problem: 'still-running', waitedSeconds, requestId });
+        }
+        // Never waited for while the run goes on: a slow log must not hold up the status polls.
+        if (following)
+            void follower?.poll();
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = now;
+            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
+        }
+        const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
+        await clock.sleep(Math.min(delay, deadline - now), options.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/which-run.ts
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+
+
+
+async function resolveRun(client, word, workerId, log) {
+    const of = workerId ? ` of worker ${workerId}` : '';
+    if (word === LAST) {
+        const { data, requestId, status } = await client.getLastRun(workerId);
+        const slug = data.slug;
+        if (slug === undefined || !isRunSlug(slug)) {
+            throw new CoreClawError({
+                operation: 'latest run request',
+                status,
+                appCode: 0,
+                requestId,
+                problem: 'the answer has no valid run slug'
+            });
+        }
+        log.info(`run-id 'last'${of} is run ${slug}.`);
+        return slug;
+    }
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
+    const { data: runs } = await client.listSucceededRuns(workerId);
+    const newest = runs
+        .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
+    if (!newest)
+        throw new NoRunError(workerId);
+    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
+    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
+    return newest.slug;
+}
+
+;// CONCATENATED MODULE: ./src/export-run.ts
+/**
+ * The story shared by the action and the CLI: validated inputs → (start) → wait → export →
+ * download, and what became of it (an `Outcome`). It knows nothing of the Actions runner: no
+ * `@actions/core` here. main.ts is the action's wrapper around it, cli.ts the terminal's.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** "Run X: " before a message that does not name the run already. */
+function namingRun(error, known) {
+    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
+}
+/** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
+async function exportRun(inputs, host) {
+    const { log, clock, signal } = host;
+    const stepStartedMs = clock.now();
+    const retry = new RetryPolicy({
+        maxAttempts: inputs.maxAttempts,
+        clock,
+        signal,
+        onRetry: retryReporter(log, clock)
+    });
+    const client = new CoreClawClient({
+        baseUrl: inputs.baseUrl,
+        apiKey: inputs.apiKey,
+        authMethod: inputs.authMethod,
+        timeoutMs: inputs.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+        retry,
+        signal
+    });
+    const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
+    if (inputs.runId === NEW && inputs.dryRun)
+        return dryRun(client, startSpecOf(inputs), workerInput, { log, signal });
+    const waitUntilMs = stepStartedMs + inputs.waitTimeoutSeconds * 1000;
+    const startedRun = inputs.runId === NEW
+        ? await startRun(client, startSpecOf(inputs), workerInput, { log, clock, waitUntilMs, signal })
+        : undefined;
+    const runId = startedRun?.runId ??
+        (isGivenSlug(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
+    host.onRun?.({ runId, startedBy: startedRun?.target });
+    if (startedRun && inputs.waitTimeoutSeconds === 0)
+        return leaveRunning(startedRun, log);
+    const destination = destinationOf(runId);
+    let watched;
+    try {
+        refuseExisting(destination, inputs.overwrite);
+        const { showLog, waitTimeoutSeconds } = inputs;
+        watched = await watchRun(client, runId, { showLog, waitTimeoutSeconds }, host, stepStartedMs, startedRun !== undefined);
+    }
+    catch (error) {
+        // The step fails before the run it started has finished: the run is stopped, and the error says so.
+        throw startedRun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
+    }
+    const { ready, logLines } = watched;
+    const results = ready.run.results;
+    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`);
+    // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
+    refuseEmpty(inputs.ifEmpty, runId, { results });
+    const exportStartedMs = clock.now();
+    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, request: exportRequestOf(inputs), host }));
+    if (file.decoded)
+        log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
+    for (const warning of file.warnings)
+        log.warning(warning);
+    log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
+    reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
+    compareRows(rows.rows, results, runId, log);
+    const finished = clock.now();
+    const timings = {
+        waitMs: exportStartedMs - stepStartedMs,
+        exportMs: finished - exportStartedMs,
+        totalMs: finished - stepStartedMs
+    };
+    log.debug(`request ids: start ${startedRun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
+    return {
+        kind: 'exported',
+        runId,
+        format: inputs.format,
+        filterKeys: inputs.filterKeys,
+        path: file.path,
+        url: link.downloadUrl,
+        size: file.size,
+        sha256: file.sha256,
+        verified: file.verified,
+        resultCount: results,
+        rows: rows.rows,
+        preview: rows.preview,
+        requestId: link.requestId,
+        run: {
+            startedBy: startedRun?.target,
+            durationSeconds: ready.run.durationSeconds,
+            usage: ready.run.usage,
+            logLines
+        },
+        details: {
+            requestIds: { start: startedRun?.requestId, run: ready.requestId, export: link.requestId },
+            retries: Object.fromEntries(retry.retries),
+            timings,
+            freshLink
+        }
+    };
+}
+/**
+ * Everything a bad input can break, read and checked before the first request: the worker's input,
+ * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
+ * about settings that will not do what they seem to.
+ */
+function checkBeforeAnyRequest(inputs, { log, workspace }) {
+    for (const warning of proxySpellingWarnings(process.env, process.platform)) {
+        log.warning(warning, 'Proxy settings disagree');
+    }
+    if (inputs.workerId && isGivenSlug(inputs.runId)) {
+        const { say } = log;
+        log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
+    }
+    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined;
+    const plan = planDestination({ path: inputs.path, workspace });
+    const destinationOf = (runId) => fileFor(plan, runId, inputs.format);
+    // A dry run, or a start only, writes no file: nothing about the destination can stop it.
+    if (inputs.runId === NEW && (inputs.dryRun || inputs.waitTimeoutSeconds === 0))
+        return { workerInput, destinationOf };
+    // A file the user named is refused before a billed run starts, not after it finished.
+    if (inputs.runId === NEW && plan.file)
+        refuseExisting(plan.file, inputs.overwrite);
+    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
+    checkFolder(plan.folder);
+    return { workerInput, destinationOf };
+}
+/**
+ * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
+ * progress; the run's log comes in groups.
+ */
+async function watchRun(client, runId, { showLog, waitTimeoutSeconds }, { log, clock, signal }, since, startedHere) {
+    const follower = showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
+    try {
+        const ready = await waitForRun(client, runId, {
+            waitTimeoutSeconds,
+            since,
+            clock,
+            log,
+            signal,
+            follower,
+            startedHere
+        });
+        return { ready, logLines: follower?.lines };
+    }
+    finally {
+        follower?.finish();
+    }
+}
+/** What a start needs of the inputs: which worker or task, the version, and the input as given. */
+function startSpecOf({ workerId, taskId, workerVersion, input }) {
+    return { workerId, taskId, workerVersion, input };
+}
+function exportRequestOf({ format, filterKeys, timeoutSeconds, overwrite, ifEmpty }) {
+    return { format, filterKeys, timeoutSeconds, overwrite, ifEmpty };
+}
+/** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
+function leaveRunning(begun, log) {
+    const { say } = log;
+    const worker = 'workerId' in begun.target ? ` and ${say.set('worker-id', begun.target.workerId)}` : '';
+    log.info(`Run ${begun.runId} was started and is left running: with ${say.set('wait-timeout', '0')}, ${say.set('run-id', 'new')} only starts a run. Export it once it has finished, e.g. later with ${say.set('run-id', 'last-succeeded')}${worker}.`);
+    return { kind: 'started', runId: begun.runId, startedBy: begun.target, requestId: begun.requestId };
+}
+/** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
+async function exportAndDownload(step) {
+    const { client, runId, request, host } = step;
+    const first = await client.requestExport(runId, request.format, request.filterKeys);
+    try {
+        return { link: first, ...(await download(first, step)), freshLink: false };
+    }
+    catch (error) {
+        // A refused signed link is dead: one fresh export, never a retry of the dead link.
+        if (!(error instanceof DownloadError && error.problem === 'expired'))
+            throw error;
+        host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
+        const fresh = await client.requestExport(runId, request.format, request.filterKeys);
+        return { link: fresh, ...(await download(fresh, step)), freshLink: true };
+    }
+}
+function download(link, { retry, runId, results, destination, request, host }) {
+    host.log.info(`Downloading ${loggable(link.downloadUrl)}`);
+    return retry.run('download', async () => {
+        // Counted while it streams; each attempt starts from the first byte again.
+        const counter = rowCounterFor(request.format);
+        let rows = {};
+        const file = await downloadFile(link.downloadUrl, destination, {
+            timeoutMs: request.timeoutSeconds * 1000,
+            userAgent: USER_AGENT,
+            overwrite: request.overwrite,
+            onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
+            watchers: counter ? [counter] : [],
+            signal: host.signal,
+            // Judged before the file replaces the destination, so that a refusal leaves it as it was.
+            beforeCommit: size => {
+                rows = counter?.finish() ?? {};
+                refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size });
+            }
+        });
+        return { file, rows };
+    });
+}
+/** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
+const WAIT_REPORT_EVERY_MS = 60_000;
+function retryReporter(log, clock) {
+    let lastWaitReport = -Infinity;
+    return notice => {
+        if (notice.waiting) {
+            if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS)
+                return;
+            lastWaitReport = clock.now();
+        }
+        log.info(describeRetry(notice, log.say));
+    };
+}
+function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
+    const delay = `${(delayMs / 1000).toFixed(1)} s`;
+    if (waiting) {
+        return `${error.message}. Waiting for a free slot: trying again in ${delay} (until ${say.input('wait-timeout')} runs out).`;
+    }
+    return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`;
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
+ * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
+ * a message that names a setting names it in the reader's words (`say`): a step's input in a
+ * workflow, an option on the command line.
+ */
+
+
+const actionLog = {
+    info: message => info(message),
+    warning: (message, title) => warning(message, title ? { title } : {}),
+    notice: (message, title) => notice(message, title ? { title } : {}),
+    debug: message => core_debug(message),
+    group: (title, work) => group(title, work),
+    say: STEP_INPUTS
+};
+
 ;// CONCATENATED MODULE: ./src/outputs.ts
-const OUTPUT_NAMES = [
-    'path',
-    'url',
-    'run-id',
-    'run-started',
-    'format',
-    'size',
-    'sha256',
-    'result-count',
-    'rows',
-    'request-id'
-];
+const OUTPUT_TABLE = {
+    path: 'Absolute path of the exported file.',
+    url: 'The signed download_url CoreClaw returned. It is temporary and grants access to the file; treat it as a secret.',
+    'run-id': 'The run that was exported; with "last", the slug it resolved to; with "new", the started run\'s slug. Set as soon as the run is known, so an if: failure() or if: cancelled() step can name it.',
+    'run-started': '"true" when this step started the run (run-id "new"), otherwise "false".',
+    format: 'The format of the file, lowercase.',
+    size: 'Size of the file in bytes.',
+    sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
+    'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
+    rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+    'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
+};
+/** The names, in the order action.yml lists them. */
+const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE);
 /** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
 function outputsOf(outcome) {
     const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
@@ -6613,7 +6999,7 @@ function outputsOf(outcome) {
         path: outcome.path,
         url: outcome.url,
         'run-id': outcome.runId,
-        'run-started': outcome.run.started !== undefined,
+        'run-started': outcome.run.startedBy !== undefined,
         format: outcome.format,
         size: outcome.size,
         sha256: outcome.sha256,
@@ -6631,7 +7017,7 @@ function outputsOfFailure(known, requestId) {
     return {
         ...none,
         'run-id': known?.runId ?? null,
-        'run-started': known?.started !== undefined,
+        'run-started': known?.startedBy !== undefined,
         'request-id': requestId ?? null
     };
 }
@@ -6658,7 +7044,7 @@ function renderSummary(outcome) {
     return exportSummary(outcome);
 }
 /** Start only: the run and how to export it later. */
-function startedSummary({ runId, started, requestId }) {
+function startedSummary({ runId, startedBy: started, requestId }) {
     const later = 'workerId' in started
         ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
         : `with ${code(`run-id: ${runId}`)}`;
@@ -6686,7 +7072,7 @@ function dryRunSummary({ target, version, inputChecked }) {
     return ['### CoreClaw dry run', '', summary_table(rows), ''].join('\n');
 }
 function exportSummary(result) {
-    const { started, durationSeconds, usage, logLines } = result.run;
+    const { startedBy: started, durationSeconds, usage, logLines } = result.run;
     const rows = [
         ['Run', code(result.runId)],
         ...(started ? [['Started by this step', startedBy(started)]] : []),
@@ -6756,7 +7142,7 @@ function previewSection({ columns, rows, moreColumns }) {
 function renderFailureSummary(error, known) {
     const rows = [
         ...(known ? [['Run', code(known.runId)]] : []),
-        ...(known?.started ? [['Started by this step', startedBy(known.started)]] : []),
+        ...(known?.startedBy ? [['Started by this step', startedBy(known.startedBy)]] : []),
         ['What happened', forCell(error.message, 4096)],
         ['What to do', forCell(error.hint, 1024)]
     ];
@@ -6793,115 +7179,12 @@ function summary_seconds(ms) {
     return `${(ms / 1000).toFixed(2)} s`;
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.4.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-/**
- * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
- * only `version` of it is used).
- */
-
-const version_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `coreclaw-export-action/${version_VERSION} node/${process.versions.node}`;
-
-;// CONCATENATED MODULE: ./src/wait.ts
-
-
-/** CoreClaw's docs: poll from about 2 s, backing off to 5, 10 and 15 s. */
-const POLL_DELAYS_MS = [2000, 5000, 10_000, 15_000];
-/** A progress line at most this often, so long waits don't flood the log. */
-const PROGRESS_EVERY_MS = 15_000;
-async function waitForRun(client, runId, options) {
-    const { clock, log, waitTimeoutSeconds, follower } = options;
-    const started = options.since ?? clock.now();
-    const deadline = started + waitTimeoutSeconds * 1000;
-    let lastProgress = -Infinity;
-    let following = false;
-    for (let poll = 0;; poll++) {
-        const { data: run, requestId } = await client.getRun(runId);
-        const status = run.status;
-        const inProgress = status === 'ready' || status === 'running';
-        following ||= follower !== undefined && (options.startedHere === true || inProgress);
-        if (!inProgress) {
-            // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
-            if (following)
-                await follower?.last();
-            if (status === 'succeeded')
-                return { run, requestId, waitedMs: clock.now() - started };
-            throw new RunStateError(runId, status, 'not-exportable', run.errMsg, undefined, requestId);
-        }
-        const now = clock.now();
-        if (now >= deadline) {
-            throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId);
-        }
-        // Never waited for while the run goes on: a slow log must not hold up the status polls.
-        if (following)
-            void follower?.poll();
-        if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            lastProgress = now;
-            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
-        }
-        const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
-        await clock.sleep(Math.min(delay, deadline - now), options.signal);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/which-run.ts
-/**
- * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
- * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
- */
-
-
-
-async function resolveRun(client, word, workerId, log) {
-    const of = workerId ? ` of worker ${workerId}` : '';
-    if (word === LAST) {
-        const { data, requestId, status } = await client.getLastRun(workerId);
-        const slug = data.slug;
-        if (slug === undefined || !isRunSlug(slug)) {
-            throw new CoreClawError({
-                operation: 'latest run request',
-                status,
-                appCode: 0,
-                requestId,
-                problem: 'the answer has no valid run slug'
-            });
-        }
-        log.info(`run-id 'last'${of} is run ${slug}.`);
-        return slug;
-    }
-    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
-    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
-    const { data: runs } = await client.listSucceededRuns(workerId);
-    const newest = runs
-        .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
-        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
-    if (!newest)
-        throw new NoRunError(workerId);
-    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
-    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
-    return newest.slug;
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The action, as a story: inputs → (start) → wait → export → download → outputs and summary.
- * `exportRun` is the part shared with the CLI; `run` is the GitHub Actions wrapper.
+ * The GitHub Action: inputs from the runner, the story (export-run.ts), then outputs and the job
+ * summary, and on failure the annotation. Everything that speaks the runner's protocol is here,
+ * through @actions/core.
  */
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 
@@ -6940,7 +7223,7 @@ async function run() {
                 // Written the moment the run is known, so that an `if: failure()` or `if: cancelled()`
                 // step can name a run this step started even when the step goes no further.
                 setOutput('run-id', run.runId);
-                setOutput('run-started', String(run.started !== undefined));
+                setOutput('run-started', String(run.startedBy !== undefined));
             }
         });
         for (const [name, value] of asStrings(outputsOf(result)))
@@ -6949,10 +7232,11 @@ async function run() {
     }
     catch (thrown) {
         const error = asActionError(thrown);
-        if (error.requestId)
-            setOutput('request-id', error.requestId);
-        if (!known)
-            setOutput('run-started', 'false');
+        // The run, if it was known, and the failing call's request id; the rest is empty.
+        for (const [name, value] of asStrings(outputsOfFailure(known, error.requestId))) {
+            if (value !== '')
+                setOutput(name, value);
+        }
         core_error(`${namingRun(error, known)}${sentence(error.message)} ${error.hint}`, { title: FAILURE_TITLE });
         process.exitCode = 1;
         await writeSummary(renderFailureSummary(error, known));
@@ -6964,203 +7248,6 @@ async function run() {
         // something still holds the event loop seconds later.
         setTimeout(() => process.exit(), EXIT_BACKSTOP_MS).unref();
     }
-}
-/**
- * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
- * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
- * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
- * `--no-deprecation` would; other warnings still print.
- */
-function quietDependencies() {
-    process.noDeprecation = true;
-}
-/** "Run X: " before a message that does not name the run already. */
-function namingRun(error, known) {
-    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
-}
-/** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
-async function exportRun(inputs, host) {
-    const { log, clock, signal } = host;
-    const started = clock.now();
-    const retry = new RetryPolicy({
-        maxAttempts: inputs.maxAttempts,
-        clock,
-        signal,
-        onRetry: retryReporter(log, clock)
-    });
-    const client = new CoreClawClient({
-        baseUrl: inputs.baseUrl,
-        apiKey: inputs.apiKey,
-        authMethod: inputs.authMethod,
-        timeoutMs: inputs.timeoutSeconds * 1000,
-        userAgent: USER_AGENT,
-        retry,
-        signal
-    });
-    const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
-    if (inputs.runId === NEW && inputs.dryRun)
-        return start_checkStart(client, inputs, workerInput, { log, signal });
-    const waitUntilMs = started + inputs.waitTimeoutSeconds * 1000;
-    const begun = inputs.runId === NEW ? await startRun(client, inputs, workerInput, { log, clock, waitUntilMs, signal }) : undefined;
-    const runId = begun?.runId ??
-        (isGivenSlug(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
-    host.onRun?.({ runId, started: begun?.target });
-    if (begun && inputs.waitTimeoutSeconds === 0)
-        return leaveRunning(begun, log);
-    const destination = destinationOf(runId);
-    let watched;
-    try {
-        if (!inputs.overwrite && (0,external_node_fs_namespaceObject.existsSync)(destination))
-            throw new DestinationExistsError(destination);
-        watched = await watchRun(client, runId, inputs, host, started, begun !== undefined);
-    }
-    catch (error) {
-        // The step fails before the run it started has finished: the run is stopped, and the error says so.
-        throw begun ? await stopUnfinishedRun(client, runId, error, inputs.abortOnStop, log) : error;
-    }
-    const { ready, logLines } = watched;
-    const results = ready.run.results;
-    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`);
-    // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
-    refuseEmpty(inputs.ifEmpty, runId, { results });
-    const exportStarted = clock.now();
-    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, inputs, host }));
-    if (file.decoded)
-        log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
-    for (const warning of file.warnings)
-        log.warning(warning);
-    log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
-    reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
-    compareRows(rows.rows, results, runId, log);
-    const finished = clock.now();
-    const timings = { waitMs: exportStarted - started, exportMs: finished - exportStarted, totalMs: finished - started };
-    log.debug(`request ids: start ${begun?.requestId ?? '-'}, run ${ready.requestId ?? '-'}, export ${link.requestId ?? '-'}; timings (ms): ${JSON.stringify(timings)}; requests: ${JSON.stringify(Object.fromEntries(retry.attempts))}`);
-    return {
-        kind: 'exported',
-        runId,
-        format: inputs.format,
-        filterKeys: inputs.filterKeys,
-        path: file.path,
-        url: link.downloadUrl,
-        size: file.size,
-        sha256: file.sha256,
-        verified: file.verified,
-        resultCount: results,
-        rows: rows.rows,
-        preview: rows.preview,
-        requestId: link.requestId,
-        run: {
-            started: begun?.target,
-            durationSeconds: ready.run.durationSeconds,
-            usage: ready.run.usage,
-            logLines
-        },
-        details: {
-            requestIds: { start: begun?.requestId, run: ready.requestId, export: link.requestId },
-            retries: Object.fromEntries(retry.retries),
-            timings,
-            freshLink
-        }
-    };
-}
-/**
- * Everything a bad input can break, read and checked before the first request: the worker's input,
- * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
- * about settings that will not do what they seem to.
- */
-function checkBeforeAnyRequest(inputs, { log, workspace }) {
-    for (const warning of proxySpellingWarnings(process.env, process.platform)) {
-        log.warning(warning, 'Proxy settings disagree');
-    }
-    if (inputs.workerId && isGivenSlug(inputs.runId)) {
-        const { say } = log;
-        log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
-    }
-    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined;
-    const destinationOf = (runId) => resolveDestination({ path: inputs.path, runId, format: inputs.format, workspace });
-    if (inputs.runId === NEW)
-        refuseExistingBeforeStart(inputs, destinationOf);
-    // Any run id stands in: the folder, and a name the user gave, don't depend on it.
-    const planned = destinationOf(inputs.runId);
-    warnOfExtension(planned, inputs.format, log);
-    checkFolder(external_node_path_namespaceObject.dirname(planned));
-    return { workerInput, destinationOf };
-}
-/**
- * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
- * progress; the run's log comes in groups.
- */
-async function watchRun(client, runId, inputs, { log, clock, signal }, since, startedHere) {
-    const follower = inputs.showLog ? new RunLogFollower(client, runId, log, undefined, signal) : undefined;
-    try {
-        const ready = await waitForRun(client, runId, {
-            waitTimeoutSeconds: inputs.waitTimeoutSeconds,
-            since,
-            clock,
-            log,
-            signal,
-            follower,
-            startedHere
-        });
-        return { ready, logLines: follower?.lines };
-    }
-    finally {
-        follower?.finish();
-    }
-}
-/** `wait-timeout: 0` with `run-id: new`: the run is started and left to run; a later workflow exports it. */
-function leaveRunning(begun, log) {
-    const { say } = log;
-    const worker = 'workerId' in begun.target ? ` and ${say.set('worker-id', begun.target.workerId)}` : '';
-    log.info(`Run ${begun.runId} was started and is left running: with ${say.set('wait-timeout', '0')}, ${say.set('run-id', 'new')} only starts a run. Export it once it has finished, e.g. later with ${say.set('run-id', 'last-succeeded')}${worker}.`);
-    return { kind: 'started', runId: begun.runId, started: begun.target, requestId: begun.requestId };
-}
-/** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
-async function exportAndDownload(step) {
-    const { client, runId, inputs, host } = step;
-    const first = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-    try {
-        return { link: first, ...(await download(first, step)), freshLink: false };
-    }
-    catch (error) {
-        // A refused signed link is dead: one fresh export, never a retry of the dead link.
-        if (!(error instanceof DownloadError && error.problem === 'expired'))
-            throw error;
-        host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
-        const fresh = await client.requestExport(runId, inputs.format, inputs.filterKeys);
-        return { link: fresh, ...(await download(fresh, step)), freshLink: true };
-    }
-}
-function download(link, { retry, runId, results, destination, inputs, host }) {
-    host.log.info(`Downloading ${loggable(link.downloadUrl)}`);
-    return retry.run('download', async () => {
-        // Counted while it streams; each attempt starts from the first byte again.
-        const counter = rowCounterFor(inputs.format);
-        let rows = {};
-        const file = await downloadFile(link.downloadUrl, destination, {
-            timeoutMs: inputs.timeoutSeconds * 1000,
-            userAgent: USER_AGENT,
-            overwrite: inputs.overwrite,
-            onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
-            watchers: counter ? [counter] : [],
-            signal: host.signal,
-            // Judged before the file replaces the destination, so that a refusal leaves it as it was.
-            beforeCommit: size => {
-                rows = counter?.finish() ?? {};
-                refuseEmpty(inputs.ifEmpty, runId, { results, rows: rows.rows, size });
-            }
-        });
-        return { file, rows };
-    });
-}
-/**
- * With `overwrite: false` and a `path` that names the file whatever the run (not `<run-id>.<format>`),
- * an existing file is refused before a billed run starts, not after it finished.
- */
-function refuseExistingBeforeStart(inputs, destinationOf) {
-    const fixed = destinationOf('A') === destinationOf('B');
-    if (!inputs.overwrite && fixed && (0,external_node_fs_namespaceObject.existsSync)(destinationOf('A')))
-        throw new DestinationExistsError(destinationOf('A'));
 }
 /** The job summary, where there is one. One that cannot be written is a warning, never a failed export. */
 async function writeSummary(markdown) {
@@ -7175,26 +7262,6 @@ async function writeSummary(markdown) {
             title: 'No job summary'
         });
     }
-}
-/** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
-const WAIT_REPORT_EVERY_MS = 60_000;
-function retryReporter(log, clock) {
-    let lastWaitReport = -Infinity;
-    return notice => {
-        if (notice.waiting) {
-            if (clock.now() - lastWaitReport < WAIT_REPORT_EVERY_MS)
-                return;
-            lastWaitReport = clock.now();
-        }
-        log.info(describeRetry(notice, log.say));
-    };
-}
-function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
-    const delay = `${(delayMs / 1000).toFixed(1)} s`;
-    if (waiting) {
-        return `${error.message}. Waiting for a free slot: trying again in ${delay} (until ${say.input('wait-timeout')} runs out).`;
-    }
-    return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`;
 }
 
 

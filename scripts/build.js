@@ -18,6 +18,11 @@ await rm(dist, { recursive: true, force: true })
 await mkdir(dist, { recursive: true })
 for (const [output, input] of Object.entries(entries)) {
   const { code, assets, stats } = await ncc(`${root}${input}`, { cache: false, quiet: true })
+  // A warning is a name that will be undefined at run time (an import the stub lacks, say): fail now.
+  const warnings = stats.toJson({ all: false, warnings: true }).warnings ?? []
+  if (warnings.length > 0) {
+    throw new Error(`ncc warned while bundling ${input}:\n${warnings.map(w => w.message ?? String(w)).join('\n')}`)
+  }
   await writeFile(`${dist}${output}`, code)
   for (const { name } of stats.toJson({ modules: true }).modules ?? []) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(name ?? '')?.[1]

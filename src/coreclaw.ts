@@ -4,7 +4,8 @@
  * shared retry policy, under the rule that fits it.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import { CoreClawError, TimeoutError, type Subject } from './errors.js'
+import { CoreClawError, TimeoutError } from './errors.js'
+import { type Subject } from './coreclaw-codes.js'
 import { readText, request, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { isRunSlug } from './inputs.js'

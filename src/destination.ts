@@ -3,10 +3,10 @@
  * path module is a parameter (tests pass path.win32).
  */
 import * as nodePath from 'node:path'
-import { accessSync, constants, statSync } from 'node:fs'
-import { FileSystemError, InputError } from './errors.js'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
+import { DestinationExistsError, FileSystemError, InputError } from './errors.js'
 
-type PathModule = Pick<typeof nodePath, 'resolve' | 'join' | 'sep' | 'parse'>
+type PathModule = Pick<typeof nodePath, 'resolve' | 'join' | 'sep' | 'parse' | 'dirname'>
 
 export interface DestinationQuery {
   /** The raw `path` input. */
@@ -16,27 +16,51 @@ export interface DestinationQuery {
   workspace: string
 }
 
+/** Where the file goes, known before the run is: its folder, and the file itself when the run does not name it. */
+export interface DestinationPlan {
+  folder: string
+  /** Set when `path` names the file whatever the run; otherwise the file is `<folder>/<run-id>.<format>`. */
+  file?: string
+}
+
 /**
  * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
  * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
  */
-export function resolveDestination(
-  query: DestinationQuery,
+export function planDestination(
+  query: Omit<DestinationQuery, 'runId' | 'format'>,
   isDirectory: (path: string) => boolean = existingDirectory,
   path: PathModule = nodePath
-): string {
-  const fileName = `${query.runId}.${query.format}`
-  if (!query.path) return path.resolve(query.workspace, fileName)
+): DestinationPlan {
+  if (!query.path) return { folder: path.resolve(query.workspace) }
   if (/[\\/]$/.test(query.path)) {
     // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
     // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
     const trimmed = query.path.replace(/[\\/]+$/, '')
     const root = path.parse(query.path).root
     const folder = trimmed.length < root.length ? root : trimmed
-    return path.join(path.resolve(query.workspace, folder), fileName)
+    return { folder: path.resolve(query.workspace, folder) }
   }
   const target = path.resolve(query.workspace, query.path)
-  return isDirectory(target) ? path.join(target, fileName) : target
+  return isDirectory(target) ? { folder: target } : { folder: path.dirname(target), file: target }
+}
+
+/** The file for a run, by the plan. */
+export function fileFor(plan: DestinationPlan, runId: string, format: string, path: PathModule = nodePath): string {
+  return plan.file ?? path.join(plan.folder, `${runId}.${format}`)
+}
+
+export function resolveDestination(
+  query: DestinationQuery,
+  isDirectory: (path: string) => boolean = existingDirectory,
+  path: PathModule = nodePath
+): string {
+  return fileFor(planDestination(query, isDirectory, path), query.runId, query.format, path)
+}
+
+/** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
+export function refuseExisting(file: string, overwrite: boolean): void {
+  if (!overwrite && existsSync(file)) throw new DestinationExistsError(file)
 }
 
 function existingDirectory(path: string): boolean {

@@ -76,10 +76,10 @@ export class Meter extends Transform {
       const got = this.md5.digest('base64')
       if (got !== this.checksum.md5) {
         return done(
-          new DownloadError(
-            'checksum',
-            `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
-          )
+          new DownloadError({
+            problem: 'checksum',
+            detail: `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
+          })
         )
       }
     }
@@ -125,10 +125,10 @@ export class Digest extends Transform {
     const { encoded, watchers, onProgress } = this.options
     if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
       return done(
-        new DownloadError(
-          'bomb',
-          `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
-        )
+        new DownloadError({
+          problem: 'bomb',
+          detail: `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
+        })
       )
     }
     for (const watcher of watchers) watcher.update(chunk)

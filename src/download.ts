@@ -129,7 +129,10 @@ async function save(response: Response, destination: string, options: DownloadOp
     const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
     await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file])
     if (expected !== undefined && meter.bytes !== expected) {
-      throw new DownloadError('length', `${where} announced ${expected} bytes and sent ${meter.bytes}`)
+      throw new DownloadError({
+        problem: 'length',
+        detail: `${where} announced ${expected} bytes and sent ${meter.bytes}`
+      })
     }
     // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
     const onDisk = (await stat(temporary)).size
@@ -203,8 +206,9 @@ async function refusal(response: Response, where: string, timeoutMs: number): Pr
   clearTimeout(timer)
   const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1]
   const detail = `the storage host answered HTTP ${status}${code ? ` (${forLog(code, 64)})` : ''} for ${where}`
-  if (EXPIRED.has(status)) return new DownloadError('expired', detail, status, undefined, code)
-  return new DownloadError('http', detail, status, parseRetryAfter(headers['retry-after'], Date.now()), code)
+  if (EXPIRED.has(status)) return new DownloadError({ problem: 'expired', detail, status, storageCode: code })
+  const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now())
+  return new DownloadError({ problem: 'http', detail, status, retryAfterMs, storageCode: code })
 }
 
 /** undefined for identity; one of ours, or a final error for anything else. */
@@ -217,10 +221,10 @@ function contentEncoding(header: string | undefined): Encoding | undefined {
   if (codings.length === 0) return undefined
   const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined
   if (only === 'gzip' || only === 'deflate' || only === 'br') return only
-  throw new DownloadError(
-    'encoding',
-    `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
-  )
+  throw new DownloadError({
+    problem: 'encoding',
+    detail: `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+  })
 }
 
 const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat'])
@@ -239,15 +243,24 @@ function classify(
   if (syscall && FILE_CALLS.has(syscall)) return new FileSystemError(destination, error as NodeJS.ErrnoException)
   if (code && CUT_SHORT.has(code)) {
     const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`
-    return new DownloadError('truncated', `the connection to ${where} closed before ${whole} arrived`)
+    return new DownloadError({
+      problem: 'truncated',
+      detail: `the connection to ${where} closed before ${whole} arrived`
+    })
   }
   if (encoding && code === 'Z_BUF_ERROR') {
     // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
-    return new DownloadError('truncated', `the ${encoding} body from ${where} ended before its end (${code})`)
+    return new DownloadError({
+      problem: 'truncated',
+      detail: `the ${encoding} body from ${where} ended before its end (${code})`
+    })
   }
   if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
     // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
-    return new DownloadError('encoding', `the ${encoding} body from ${where} is not valid ${encoding} (${code})`)
+    return new DownloadError({
+      problem: 'encoding',
+      detail: `the ${encoding} body from ${where} is not valid ${encoding} (${code})`
+    })
   }
   return networkError(error, 'download')
 }

@@ -18,3 +18,13 @@ export function proxySpellingWarnings(env: NodeJS.ProcessEnv, platform: NodeJS.P
       `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`
   )
 }
+
+/**
+ * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
+ * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
+ * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
+ * `--no-deprecation` would; other warnings still print.
+ */
+export function quietDependencies(): void {
+  process.noDeprecation = true
+}

@@ -5,24 +5,11 @@
  * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
  * URL's query string.
  */
-import type { InputName } from './inputs.js'
+import { CODE_ADVICE, codeName, notFound, type Subject } from './coreclaw-codes.js'
+import type { InputName } from './input-table.js'
 import { forLog, jsonOf } from './server-text.js'
-
-/** How the reader names a setting and the key: step inputs, or CLI options. */
-export interface Vocabulary {
-  /** The setting itself: `'run-id'` in a workflow, `--run-id` on the command line. */
-  input(name: InputName): string
-  /** Giving it a value: `'overwrite: true'`, or `--overwrite true`. */
-  set(name: InputName, value: string): string
-  /** Where the API key comes from. */
-  key: string
-}
-
-export const STEP_INPUTS: Vocabulary = {
-  input: name => `'${name}'`,
-  set: (name, value) => `'${name}: ${value}'`,
-  key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
-}
+import { describeTarget, type StartTarget } from './start-target.js'
+import { STEP_INPUTS, type Vocabulary } from './vocabulary.js'
 
 /** The message as a sentence: one full stop at the end, never two. */
 export function sentence(text: string): string {
@@ -62,71 +49,6 @@ export class InputError extends ActionError {
   advice(say: Vocabulary): string {
     return `Fix ${say.input(this.input)}.`
   }
-}
-
-const CODE_NAMES: Record<number, string> = {
-  10000: 'system error',
-  11000: 'invalid argument',
-  11004: 'not found',
-  12001: 'unauthorized',
-  12002: 'invalid token',
-  13000: 'rate limited',
-  14000: 'database error',
-  16000: 'not implemented',
-  30001: 'insufficient balance',
-  30003: 'plan concurrency limit',
-  50001: 'worker not found',
-  50002: 'worker run failed',
-  50003: 'worker version unavailable',
-  60001: 'task not found',
-  70001: 'run not found',
-  70002: 'run operation failed'
-}
-
-/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
-export const APP_CODES: ReadonlyArray<[number, string]> = Object.entries(CODE_NAMES).map(([code, name]) => [
-  Number(code),
-  name
-])
-
-/** What the error was about, so that the advice can name it. */
-export interface Subject {
-  runId?: string
-  workerId?: string
-  taskId?: string
-}
-
-type Advice = (say: Vocabulary, subject: Subject) => string
-
-const notFound: Advice = (say, { runId }) =>
-  `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`
-
-const CODE_ADVICE: Record<number, Advice> = {
-  10000: () => 'CoreClaw had an internal error; run the job again later.',
-  11000: say =>
-    `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
-  11004: notFound,
-  12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
-  12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
-  13000: say =>
-    `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
-  14000: () => 'CoreClaw had a database error; run the job again later.',
-  16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
-  30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-  30003: say =>
-    `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
-  50001: (say, { workerId }) =>
-    `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
-  50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-  50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-  60001: (say, { taskId }) =>
-    `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-  70001: notFound,
-  70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
-}
-
-export function codeName(code: number): string | undefined {
-  return CODE_NAMES[code]
 }
 
 export function isRetryableStatus(status: number): boolean {
@@ -394,18 +316,32 @@ export class CancelledError extends ActionError {
 export type DownloadProblem = 'http' | 'expired' | 'truncated' | 'encoding' | 'length' | 'checksum' | 'bomb'
 
 /** The storage host's answer was not the whole file, or not a file we can store as asked. */
+export interface DownloadErrorFields {
+  problem: DownloadProblem
+  detail: string
+  /** The storage host's HTTP status, when it answered with one. */
+  status?: number
+  retryAfterMs?: number
+  /** The storage host's own error code (S3, Azure, GCS: `SignatureDoesNotMatch`, `AccessDenied`, …). */
+  storageCode?: string
+}
+
 export class DownloadError extends ActionError {
   override readonly name: string = 'DownloadError'
   override readonly retryable: boolean
-  constructor(
-    readonly problem: DownloadProblem,
-    readonly detail: string,
-    readonly status?: number,
-    override readonly retryAfterMs?: number,
-    /** The storage host's own error code (S3, Azure, GCS: `SignatureDoesNotMatch`, `AccessDenied`, …). */
-    readonly storageCode?: string
-  ) {
+  readonly problem: DownloadProblem
+  readonly detail: string
+  readonly status?: number
+  override readonly retryAfterMs?: number
+  readonly storageCode?: string
+
+  constructor({ problem, detail, status, retryAfterMs, storageCode }: DownloadErrorFields) {
     super(`download failed: ${detail}`)
+    this.problem = problem
+    this.detail = detail
+    this.status = status
+    this.retryAfterMs = retryAfterMs
+    this.storageCode = storageCode
     this.retryable =
       problem === 'truncated' ||
       problem === 'length' ||
@@ -439,21 +375,38 @@ export class DownloadError extends ActionError {
 export type RunProblem = 'not-exportable' | 'still-running'
 
 /** The run is in a state we cannot export from. */
+export interface RunStateErrorFields {
+  runId: string
+  status: string
+  problem: RunProblem
+  /** The run's own err_msg, for a run that ended. */
+  errMsg?: string
+  /** How long the step waited, for a run still going. */
+  waitedSeconds?: number
+  requestId?: string
+}
+
 export class RunStateError extends ActionError {
   override readonly name: string = 'RunStateError'
-  constructor(
-    readonly runId: string,
-    readonly status: string,
-    readonly problem: RunProblem,
-    readonly errMsg?: string,
-    readonly waitedSeconds?: number,
-    override readonly requestId?: string
-  ) {
+  readonly runId: string
+  readonly status: string
+  readonly problem: RunProblem
+  readonly errMsg?: string
+  readonly waitedSeconds?: number
+  override readonly requestId?: string
+
+  constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }: RunStateErrorFields) {
     super(
       problem === 'still-running'
         ? `run ${runId} is still ${status} after ${waitedSeconds} s`
         : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${forLog(errMsg, 1024)}` : ''}; nothing was exported`
     )
+    this.runId = runId
+    this.status = status
+    this.problem = problem
+    this.errMsg = errMsg
+    this.waitedSeconds = waitedSeconds
+    this.requestId = requestId
   }
 
   advice(say: Vocabulary): string {
@@ -481,13 +434,6 @@ export class AttemptsExhaustedError extends ActionError {
   advice(say: Vocabulary): string {
     return this.last.advice(say)
   }
-}
-
-/** What a start request asked for: a worker or a saved task. */
-export type StartTarget = { workerId: string } | { taskId: string }
-
-export function describeTarget(target: StartTarget): string {
-  return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`
 }
 
 /**

@@ -5,7 +5,7 @@
  * workflow, an option on the command line.
  */
 import * as core from '@actions/core'
-import { STEP_INPUTS, type Vocabulary } from './errors.js'
+import { STEP_INPUTS, type Vocabulary } from './vocabulary.js'
 
 export interface Log {
   info(message: string): void

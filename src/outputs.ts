@@ -1,23 +1,29 @@
 /**
- * The step's outputs, named once: the action writes them (as strings, '' for "none") and the CLI
- * prints them (as JSON values, null for "none"), from the same function, so the two can't drift.
+ * The step's outputs, described once, like the inputs (input-table.ts): `action.yml` must say exactly
+ * this (a test holds them equal, and the README's outputs table to its names). The action writes
+ * them (as strings, '' for "none") and the CLI prints them (as JSON values, null for "none"), from
+ * the same functions, so the three can't drift.
  */
-import type { KnownRun, Outcome } from './main.js'
+import type { KnownRun, Outcome } from './export-run.js'
 
-export const OUTPUT_NAMES = [
-  'path',
-  'url',
-  'run-id',
-  'run-started',
-  'format',
-  'size',
-  'sha256',
-  'result-count',
-  'rows',
-  'request-id'
-] as const
+export const OUTPUT_TABLE = {
+  path: 'Absolute path of the exported file.',
+  url: 'The signed download_url CoreClaw returned. It is temporary and grants access to the file; treat it as a secret.',
+  'run-id':
+    'The run that was exported; with "last", the slug it resolved to; with "new", the started run\'s slug. Set as soon as the run is known, so an if: failure() or if: cancelled() step can name it.',
+  'run-started': '"true" when this step started the run (run-id "new"), otherwise "false".',
+  format: 'The format of the file, lowercase.',
+  size: 'Size of the file in bytes.',
+  sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
+  'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
+  rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+  'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
+} as const
 
-export type OutputName = (typeof OUTPUT_NAMES)[number]
+export type OutputName = keyof typeof OUTPUT_TABLE
+
+/** The names, in the order action.yml lists them. */
+export const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE) as OutputName[]
 export type OutputValue = string | number | boolean | null
 
 /** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
@@ -31,7 +37,7 @@ export function outputsOf(outcome: Outcome): Record<OutputName, OutputValue> {
     path: outcome.path,
     url: outcome.url,
     'run-id': outcome.runId,
-    'run-started': outcome.run.started !== undefined,
+    'run-started': outcome.run.startedBy !== undefined,
     format: outcome.format,
     size: outcome.size,
     sha256: outcome.sha256,
@@ -53,7 +59,7 @@ export function outputsOfFailure(
   return {
     ...none,
     'run-id': known?.runId ?? null,
-    'run-started': known?.started !== undefined,
+    'run-started': known?.startedBy !== undefined,
     'request-id': requestId ?? null
   }
 }

@@ -6,21 +6,17 @@
  * started has finished, the run is stopped too.
  */
 import type { CoreClawClient, StartRequest } from './coreclaw.js'
-import {
-  asActionError,
-  describeTarget,
-  RunStateError,
-  StartUncertainError,
-  StoppedRunError,
-  type ActionError,
-  type StartTarget
-} from './errors.js'
+import { asActionError, RunStateError, StartUncertainError, StoppedRunError, type ActionError } from './errors.js'
+import { describeTarget, type StartTarget } from './start-target.js'
 import { checkInputSchema } from './input-schema.js'
 import type { Inputs } from './inputs.js'
-import type { DryRun } from './main.js'
+import type { DryRun } from './export-run.js'
 import type { Log } from './log.js'
 import { provablyNotStarted, startRule, type Clock } from './retry.js'
 import type { WorkerInput } from './run-input.js'
+
+/** What a start needs of the inputs, and nothing else (no credentials: those stay with the client). */
+export type StartSpec = Pick<Inputs, 'workerId' | 'taskId' | 'workerVersion' | 'input'>
 
 export interface StartedRun {
   runId: string
@@ -42,11 +38,11 @@ export interface StartOptions {
 
 export async function startRun(
   client: CoreClawClient,
-  inputs: Inputs,
+  spec: StartSpec,
   workerInput: WorkerInput | undefined,
   { log, clock, waitUntilMs, signal }: StartOptions
 ): Promise<StartedRun> {
-  const { workerId, taskId = '', workerVersion, input } = inputs
+  const { workerId, taskId = '', workerVersion, input } = spec
   // parseInputs lets `new` through only with exactly one of a worker and a task.
   const target: StartTarget = workerId ? { workerId } : { taskId }
   if (workerId && workerInput && input) {
@@ -89,13 +85,13 @@ export async function startRun(
  * endpoint says so) and the input must match its schema; a task must exist. Whether a version
  * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
  */
-export async function checkStart(
+export async function dryRun(
   client: CoreClawClient,
-  inputs: Inputs,
+  spec: StartSpec,
   workerInput: WorkerInput | undefined,
   { log, signal }: { log: Log; signal?: AbortSignal }
 ): Promise<DryRun> {
-  const { workerId, taskId = '', workerVersion, input } = inputs
+  const { workerId, taskId = '', workerVersion, input } = spec
   const target: StartTarget = workerId ? { workerId } : { taskId }
   let inputChecked = false
   if (workerId && workerInput && input) {

@@ -5,8 +5,9 @@
  * kilobytes whatever the server sends (the runner drops summaries over 1 MiB).
  */
 import * as path from 'node:path'
-import type { ActionError, StartTarget } from './errors.js'
-import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './main.js'
+import type { ActionError } from './errors.js'
+import type { StartTarget } from './start-target.js'
+import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './export-run.js'
 import { count, formatBytes } from './progress.js'
 import type { Preview } from './rows.js'
 import { forCell } from './server-text.js'
@@ -18,7 +19,7 @@ export function renderSummary(outcome: Outcome): string {
 }
 
 /** Start only: the run and how to export it later. */
-function startedSummary({ runId, started, requestId }: StartedOnly): string {
+function startedSummary({ runId, startedBy: started, requestId }: StartedOnly): string {
   const later =
     'workerId' in started
       ? `with ${code('run-id: last-succeeded')} and ${code(`worker-id: ${started.workerId}`)}, or ${code(`run-id: ${runId}`)}`
@@ -52,7 +53,7 @@ function dryRunSummary({ target, version, inputChecked }: DryRun): string {
 }
 
 function exportSummary(result: ExportResult): string {
-  const { started, durationSeconds, usage, logLines } = result.run
+  const { startedBy: started, durationSeconds, usage, logLines } = result.run
   const rows: Array<[string, string]> = [
     ['Run', code(result.runId)],
     ...(started ? [['Started by this step', startedBy(started)] as [string, string]] : []),
@@ -124,7 +125,7 @@ function previewSection({ columns, rows, moreColumns }: Preview): string[] {
 export function renderFailureSummary(error: ActionError, known?: KnownRun): string {
   const rows: Array<[string, string]> = [
     ...(known ? [['Run', code(known.runId)] as [string, string]] : []),
-    ...(known?.started ? [['Started by this step', startedBy(known.started)] as [string, string]] : []),
+    ...(known?.startedBy ? [['Started by this step', startedBy(known.startedBy)] as [string, string]] : []),
     ['What happened', forCell(error.message, 4096)],
     ['What to do', forCell(error.hint, 1024)]
   ]

@@ -51,11 +51,12 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
       // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
       if (following) await follower?.last()
       if (status === 'succeeded') return { run, requestId, waitedMs: clock.now() - started }
-      throw new RunStateError(runId, status, 'not-exportable', run.errMsg, undefined, requestId)
+      throw new RunStateError({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId })
     }
     const now = clock.now()
     if (now >= deadline) {
-      throw new RunStateError(runId, status, 'still-running', undefined, Math.round((now - started) / 1000), requestId)
+      const waitedSeconds = Math.round((now - started) / 1000)
+      throw new RunStateError({ runId, status, problem: 'still-running', waitedSeconds, requestId })
     }
     // Never waited for while the run goes on: a slow log must not hold up the status polls.
     if (following) void follower?.poll()

@@ -1,0 +1,70 @@
+/**
+ * CoreClaw's app codes (the envelope's `code`), as its documentation names them, and what a user
+ * does about each, in the reader's words. The README's troubleshooting table is held to these.
+ */
+import type { Vocabulary } from './vocabulary.js'
+
+const CODE_NAMES: Record<number, string> = {
+  10000: 'system error',
+  11000: 'invalid argument',
+  11004: 'not found',
+  12001: 'unauthorized',
+  12002: 'invalid token',
+  13000: 'rate limited',
+  14000: 'database error',
+  16000: 'not implemented',
+  30001: 'insufficient balance',
+  30003: 'plan concurrency limit',
+  50001: 'worker not found',
+  50002: 'worker run failed',
+  50003: 'worker version unavailable',
+  60001: 'task not found',
+  70001: 'run not found',
+  70002: 'run operation failed'
+}
+
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+export const APP_CODES: ReadonlyArray<[number, string]> = Object.entries(CODE_NAMES).map(([code, name]) => [
+  Number(code),
+  name
+])
+
+/** What the error was about, so that the advice can name it. */
+export interface Subject {
+  runId?: string
+  workerId?: string
+  taskId?: string
+}
+
+type Advice = (say: Vocabulary, subject: Subject) => string
+
+export const notFound: Advice = (say, { runId }) =>
+  `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`
+
+export const CODE_ADVICE: Record<number, Advice> = {
+  10000: () => 'CoreClaw had an internal error; run the job again later.',
+  11000: say =>
+    `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+  11004: notFound,
+  12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+  12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+  13000: say =>
+    `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+  14000: () => 'CoreClaw had a database error; run the job again later.',
+  16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+  30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+  30003: say =>
+    `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
+  50001: (say, { workerId }) =>
+    `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+  50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+  50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+  60001: (say, { taskId }) =>
+    `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
+  70001: notFound,
+  70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+}
+
+export function codeName(code: number): string | undefined {
+  return CODE_NAMES[code]
+}
