@@ -79,6 +79,16 @@ test('bytes are capped too: long lines stop at the per-read byte cap', async () 
   expect(printed.length + follow.lines.leftOut).toBe(400)
 })
 
+test('after a cap is reached, nothing later shows out of order: a short entry after a long one is counted too', async () => {
+  const long = 'z'.repeat(1000)
+  const { follow, lines } = follower([entries(...Array.from({ length: 200 }, () => long), 'short')])
+  await follow.poll()
+  const printed = lines.filter(line => line.startsWith('| '))
+  expect(printed.at(-1)).toMatch(/^\| z+/)
+  expect(printed).not.toContain('| short')
+  expect(printed.length + follow.lines.leftOut).toBe(201)
+})
+
 test('a timestamp beyond what Date can show prints no time, and never throws', async () => {
   const { follow, lines } = follower([[{ content: 'late', timestampMs: 9e15 }]])
   await follow.poll()

@@ -701,6 +701,16 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const SMALL_CHUNK = 16 * 1024;
 /** Gathered chunks go on once there is this much, or the body ends. */
 const GATHER_BYTES = 64 * 1024;
+/** A host is sending tiny chunks once this many chunks under 1 KiB have come. */
+const TINY_CHUNKS_SEEN = 64;
+/**
+ * How much gathered data may wait for the stages after the meter, once a host sends tiny chunks.
+ * The response is then not paused while they flow: a paused response holds them as objects (Node's
+ * parser gives each chunk a buffer of its own, 65,536 of them in a 64 KiB queue), which took Node 24
+ * to 300–500 MB. Large chunks keep the stream's default queue, which a larger one would inflate for
+ * a fast host and a slower disk (a 8 MiB queue measured 150–170 MB at 512 MiB).
+ */
+const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024;
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
 const MAX_EXPANSION = 1000;
 /** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
@@ -721,8 +731,10 @@ class Meter extends external_node_stream_namespaceObject.Transform {
      */
     gathered = Buffer.allocUnsafe(GATHER_BYTES);
     gatheredBytes = 0;
+    tinyChunks = 0;
     constructor(timeoutMs, onStall, checksum, where) {
-        super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 });
+        // Chunks, not bytes, bound what waits to be metered: 16 of any size, never thousands of tiny ones.
+        super({ writableObjectMode: true, writableHighWaterMark: 16 });
         this.checksum = checksum;
         this.where = where;
         this.watchdog = setTimeout(onStall, timeoutMs);
@@ -736,6 +748,12 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         if (chunk.length >= SMALL_CHUNK) {
             this.pushGathered();
             return done(null, chunk);
+        }
+        if (chunk.length < 1024 && ++this.tinyChunks === TINY_CHUNKS_SEEN) {
+            // The stream reads its high-water mark at every push: raising it lets gathered bytes wait.
+            ;
+            this._readableState.highWaterMark =
+                TINY_CHUNK_QUEUE_BYTES;
         }
         if (this.gatheredBytes + chunk.length > GATHER_BYTES)
             this.pushGathered();
@@ -2511,17 +2529,23 @@ class RunLogFollower {
     printable(entries) {
         const lines = [];
         let bytes = 0;
+        let full = false;
         for (const entry of entries) {
-            const time = clockTime(entry.timestampMs);
+            // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
             const parts = entry.content.split(/\r?\n/);
+            // Once a cap is reached, everything after it is counted, not shown: what shows stays in order.
+            if (full) {
+                this.leftOut += parts.length;
+                continue;
+            }
             for (let i = 0; i < parts.length; i++) {
-                // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-                const line = `| ${time}${(0,server_text/* forLog */.Ig)(parts[i], LINE_CHARS)}`;
+                const line = `| ${clockTime(entry.timestampMs)}${(0,server_text/* forLog */.Ig)(parts[i], LINE_CHARS)}`;
                 const size = Buffer.byteLength(line) + 1;
-                const full = lines.length >= this.caps.readLines ||
-                    bytes + size > this.caps.readBytes ||
-                    this.shown + lines.length >= this.caps.lines ||
-                    this.shownBytes + bytes + size > this.caps.bytes;
+                full =
+                    lines.length >= this.caps.readLines ||
+                        bytes + size > this.caps.readBytes ||
+                        this.shown + lines.length >= this.caps.lines ||
+                        this.shownBytes + bytes + size > this.caps.bytes;
                 if (full) {
                     this.leftOut += parts.length - i;
                     break;

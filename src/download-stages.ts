@@ -18,6 +18,16 @@ import { DownloadError, FileSystemError } from './errors.js'
 const SMALL_CHUNK = 16 * 1024
 /** Gathered chunks go on once there is this much, or the body ends. */
 const GATHER_BYTES = 64 * 1024
+/** A host is sending tiny chunks once this many chunks under 1 KiB have come. */
+const TINY_CHUNKS_SEEN = 64
+/**
+ * How much gathered data may wait for the stages after the meter, once a host sends tiny chunks.
+ * The response is then not paused while they flow: a paused response holds them as objects (Node's
+ * parser gives each chunk a buffer of its own, 65,536 of them in a 64 KiB queue), which took Node 24
+ * to 300–500 MB. Large chunks keep the stream's default queue, which a larger one would inflate for
+ * a fast host and a slower disk (a 8 MiB queue measured 150–170 MB at 512 MiB).
+ */
+const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
 export const MAX_EXPANSION = 1000
 /** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
@@ -44,6 +54,7 @@ export class Meter extends Transform {
    */
   private gathered = Buffer.allocUnsafe(GATHER_BYTES)
   private gatheredBytes = 0
+  private tinyChunks = 0
 
   constructor(
     timeoutMs: number,
@@ -51,7 +62,8 @@ export class Meter extends Transform {
     private readonly checksum: StorageChecksum | undefined,
     private readonly where: string
   ) {
-    super({ readableHighWaterMark: 8 * 1024 * 1024, writableObjectMode: true, writableHighWaterMark: 256 })
+    // Chunks, not bytes, bound what waits to be metered: 16 of any size, never thousands of tiny ones.
+    super({ writableObjectMode: true, writableHighWaterMark: 16 })
     this.watchdog = setTimeout(onStall, timeoutMs)
     if (checksum) this.md5 = createHash('md5')
   }
@@ -63,6 +75,11 @@ export class Meter extends Transform {
     if (chunk.length >= SMALL_CHUNK) {
       this.pushGathered()
       return done(null, chunk)
+    }
+    if (chunk.length < 1024 && ++this.tinyChunks === TINY_CHUNKS_SEEN) {
+      // The stream reads its high-water mark at every push: raising it lets gathered bytes wait.
+      ;(this as unknown as { _readableState: { highWaterMark: number } })._readableState.highWaterMark =
+        TINY_CHUNK_QUEUE_BYTES
     }
     if (this.gatheredBytes + chunk.length > GATHER_BYTES) this.pushGathered()
     chunk.copy(this.gathered, this.gatheredBytes)

@@ -111,14 +111,19 @@ export class RunLogFollower {
   private printable(entries: LogEntry[]): string[] {
     const lines: string[] = []
     let bytes = 0
+    let full = false
     for (const entry of entries) {
-      const time = clockTime(entry.timestampMs)
+      // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
       const parts = entry.content.split(/\r?\n/)
+      // Once a cap is reached, everything after it is counted, not shown: what shows stays in order.
+      if (full) {
+        this.leftOut += parts.length
+        continue
+      }
       for (let i = 0; i < parts.length; i++) {
-        // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-        const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`
+        const line = `| ${clockTime(entry.timestampMs)}${forLog(parts[i], LINE_CHARS)}`
         const size = Buffer.byteLength(line) + 1
-        const full =
+        full =
           lines.length >= this.caps.readLines ||
           bytes + size > this.caps.readBytes ||
           this.shown + lines.length >= this.caps.lines ||
