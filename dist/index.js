@@ -7013,7 +7013,7 @@ const OUTPUT_TABLE = {
 const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE);
 /** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
 function outputsOf(outcome) {
-    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+    const none = noOutputs();
     if (outcome.kind === 'dry-run')
         return { ...none, 'run-started': false };
     if (outcome.kind === 'started') {
@@ -7037,13 +7037,16 @@ function outputsOf(outcome) {
  * the step started), and CoreClaw's request id of the failing call.
  */
 function outputsOfFailure(known, requestId) {
-    const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
     return {
-        ...none,
+        ...noOutputs(),
         'run-id': known?.runId ?? null,
         'run-started': known?.startedBy !== undefined,
         'request-id': requestId ?? null
     };
+}
+/** Every output, with no value yet. */
+function noOutputs() {
+    return Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
 }
 /** As the runner takes them: strings, '' for none. */
 function asStrings(outputs) {

@@ -28,7 +28,7 @@ export type OutputValue = string | number | boolean | null
 
 /** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
 export function outputsOf(outcome: Outcome): Record<OutputName, OutputValue> {
-  const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null])) as Record<OutputName, OutputValue>
+  const none = noOutputs()
   if (outcome.kind === 'dry-run') return { ...none, 'run-started': false }
   if (outcome.kind === 'started') {
     return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null }
@@ -55,13 +55,17 @@ export function outputsOfFailure(
   known: KnownRun | undefined,
   requestId: string | undefined
 ): Record<OutputName, OutputValue> {
-  const none = Object.fromEntries(OUTPUT_NAMES.map(name => [name, null])) as Record<OutputName, OutputValue>
   return {
-    ...none,
+    ...noOutputs(),
     'run-id': known?.runId ?? null,
     'run-started': known?.startedBy !== undefined,
     'request-id': requestId ?? null
   }
+}
+
+/** Every output, with no value yet. */
+function noOutputs(): Record<OutputName, OutputValue> {
+  return Object.fromEntries(OUTPUT_NAMES.map(name => [name, null])) as Record<OutputName, OutputValue>
 }
 
 /** As the runner takes them: strings, '' for none. */
