@@ -77,3 +77,16 @@ test('a visitor finds the two set-up commands, the runner the action needs, and 
   const png = readFileSync(new URL(`../${picture}`, import.meta.url))
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
 })
+
+test("CONTRIBUTING's layout names every source file and top-level folder, and nothing that is gone", () => {
+  const contributing = readFileSync(new URL('../CONTRIBUTING.md', import.meta.url), 'utf8')
+  const section = contributing.slice(contributing.indexOf('## Layout'), contributing.indexOf('## Design notes'))
+  const named = [...section.matchAll(/^\| ([^|]+?) +\|/gm)].flatMap(([, cell]) =>
+    [...cell.matchAll(/`([^`]+)`/g)].map(([, name]) => name.replace(/\/$/, ''))
+  )
+  expect(named.filter(name => !existsSync(new URL(`../${name}`, import.meta.url)))).toEqual([])
+  const sources = readdirSync(new URL('../src/', import.meta.url)).map(name => `src/${name}`)
+  const folders = ['dist', 'sandbox', 'stubs', '__tests__', 'scripts', 'docs', '.github']
+  const isNamed = (name: string) => named.some(entry => entry === name || entry.startsWith(`${name}/`))
+  expect([...sources, ...folders].filter(name => !isNamed(name))).toEqual([])
+})

@@ -3,11 +3,12 @@
 // filled in, and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_ENV / GITHUB_PATH /
 // GITHUB_STATE files. Shared by the end-to-end tests, the demo and the benchmark.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { windowsNode } from './windows.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -111,13 +112,22 @@ export function startAction(step) {
   const node = step.node ?? process.env.ACTION_NODE ?? process.execPath
   // ACTION_ENTRY runs another build (a release's dist/index.js) through the same tests: before → after.
   const entry = path.resolve(ROOT, step.entry ?? process.env.ACTION_ENTRY ?? 'dist/index.js')
-  const [command, args] =
-    step.fileSizeLimitKb === undefined
+  const wine = step.node === undefined ? underWine() : undefined
+  const [command, args] = wine
+    ? [wine.command, [...wine.args, wine.toWindows(entry)]]
+    : step.fileSizeLimitKb === undefined
       ? [node, [entry]]
       : // bash, not sh: dash drops variables such as INPUT_API-KEY whose names have a hyphen.
         ['bash', ['-c', `ulimit -f ${step.fileSizeLimitKb} && exec "$0" "$1"`, node, entry]]
   const started = Date.now()
-  const { child, result } = spawnProcess(command, args, { cwd: prepared.workspace, env: prepared.env })
+  const { child, result } = wine
+    ? spawnUnderWine(
+        command,
+        args,
+        { cwd: prepared.workspace, env: wineEnv(prepared.env, wine) },
+        prepared.files.OUTPUT
+      )
+    : spawnProcess(command, args, { cwd: prepared.workspace, env: prepared.env })
   return {
     child,
     result: result.then(({ code, signal, stdout, stderr }) => ({
@@ -156,6 +166,58 @@ function spawnProcess(command, args, options) {
     child.stderr?.on('data', chunk => (stderr += chunk))
     child.once('error', reject)
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+  return { child, result }
+}
+
+/** Wine, when `npm run test:windows` set it up: then every step runs node.exe under it. */
+function underWine() {
+  const host = windowsNode()
+  return host?.wine ? host : undefined
+}
+
+/**
+ * A step's environment as the Windows process must see it: the runner's paths as Windows paths,
+ * and Wine's own variables (its prefix, its quiet debug channel) and the UTF-8 locale.
+ * @param {Record<string, string>} env @param {import('./windows.js').WindowsNode} wine
+ */
+function wineEnv(env, wine) {
+  const paths = [
+    'GITHUB_WORKSPACE',
+    'RUNNER_TEMP',
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_STATE'
+  ]
+  const own = Object.entries(process.env).filter(([name]) => name.startsWith('WINE') && name !== 'WINE_NODE')
+  return {
+    ...env,
+    ...Object.fromEntries(own.map(([name, value]) => [name, String(value)])),
+    LANG: 'C.UTF-8',
+    ...Object.fromEntries(paths.filter(name => env[name]).map(name => [name, wine.toWindows(env[name])]))
+  }
+}
+
+/**
+ * Runs a Windows process under Wine with its output going to files beside `besideFile`, not
+ * pipes: Wine's console layer can hold back a pipe's last writes.
+ * @param {string} command @param {string[]} args @param {import('node:child_process').SpawnOptions} options
+ * @param {string} besideFile
+ */
+function spawnUnderWine(command, args, options, besideFile) {
+  const [outFile, errFile] = ['stdout', 'stderr'].map(name => path.join(path.dirname(besideFile), `${name}.txt`))
+  const [out, err] = [openSync(outFile, 'w'), openSync(errFile, 'w')]
+  const child = spawn(command, args, { ...options, stdio: ['ignore', out, err] })
+  closeSync(out)
+  closeSync(err)
+  /** @type {Promise<{ code: number | null, signal: string | null, stdout: string, stderr: string }>} */
+  const result = new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') })
+    )
   })
   return { child, result }
 }
