@@ -1,12 +1,12 @@
-// The two pipeline stages of our own, fed directly: what the meter hands on, and what the digest refuses.
+// The two pipeline stages of our own, fed directly: what the meter hands on, and what the guard refuses.
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { Digest, Meter, storageChecksum } from '../src/download-stages.js'
+import { FileGuard, Meter, storageChecksum } from '../src/download-stages.js'
 import { DownloadError, FileSystemError } from '../src/errors.js'
 
-async function through(chunks: Buffer[], ...stages: Array<Meter | Digest>): Promise<number[]> {
+async function through(chunks: Buffer[], ...stages: Array<Meter | FileGuard>): Promise<number[]> {
   const sizes: number[] = []
   const sink = new Writable({ write: (chunk: Buffer, _e, done) => void (sizes.push(chunk.length), done()) })
   await pipeline([Readable.from(chunks), ...stages, sink])
@@ -52,15 +52,15 @@ describe('the meter', () => {
   })
 })
 
-describe('the digest', () => {
+describe('the file guard', () => {
   test('more than 1,000 times the encoded bytes is a decompression bomb: final', async () => {
     const encoded = meter()
     await through([Buffer.alloc(1000)], encoded)
     encoded.stop()
-    const digest = new Digest({ watchers: [], encoded, folder: tmpdir(), where: 'storage' })
+    const guard = new FileGuard({ watchers: [], encoded, folder: tmpdir(), where: 'storage' })
     const error = await through(
       Array.from({ length: 20 }, () => Buffer.alloc(64 * 1024)),
-      digest
+      guard
     ).catch(e => e)
     expect(error).toBeInstanceOf(DownloadError)
     expect(error.retryable).toBe(false)
@@ -68,7 +68,7 @@ describe('the digest', () => {
   })
 
   test('the disk: writing on stops before the reserve is reached, as a "disk full" error', async () => {
-    const digest = new Digest({
+    const guard = new FileGuard({
       watchers: [],
       folder: tmpdir(),
       where: 'storage',
@@ -76,7 +76,7 @@ describe('the digest', () => {
     })
     const error = await through(
       Array.from({ length: 300 }, () => Buffer.alloc(64 * 1024)),
-      digest
+      guard
     ).catch(e => e)
     expect(error).toBeInstanceOf(FileSystemError)
     expect(error.message).toMatch(/ENOSPC \(the runner's disk is full: stopped with 16777216 bytes written/)
@@ -86,13 +86,13 @@ describe('the digest', () => {
   test('progress counts the bytes written, and every byte reaches the watchers', async () => {
     const seen: number[] = []
     let watched = 0
-    const digest = new Digest({
+    const guard = new FileGuard({
       watchers: [{ update: b => void (watched += b.length) }],
       onProgress: b => void seen.push(b),
       folder: tmpdir(),
       where: 'storage'
     })
-    await through([Buffer.alloc(3), Buffer.alloc(4)], digest)
+    await through([Buffer.alloc(3), Buffer.alloc(4)], guard)
     expect(seen).toEqual([3, 7])
     expect(watched).toBe(7)
   })

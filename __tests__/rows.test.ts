@@ -1,6 +1,7 @@
 // Counting rows while the file streams, and the preview of the first ones: exact on every split of
 // the bytes into chunks, and blind to anything that only looks like a row break.
-import { PREVIEW_CELL, rowCounterFor } from '../src/rows.js'
+import { PREVIEW_CELL } from '../src/preview.js'
+import { rowCounterFor } from '../src/rows.js'
 import type { Format } from '../src/inputs.js'
 
 /** Feeds `text` in pieces of `size` bytes (UTF-8), as the download would. */

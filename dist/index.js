@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(884);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(370);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 884:
+/***/ 370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4080,11 +4080,11 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 /**
  * The two stages of the download pipeline that are ours (download.ts puts them together):
  *
- *   response → Meter (the bytes as sent) → decoder → Digest (the file's bytes) → temporary file
+ *   response → Meter (the bytes as sent) → decoder → FileGuard (the file's bytes) → temporary file
  *
  * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
  * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
- * a time costs no more per byte downstream than one sending 64 KiB at a time. Digest guards the
+ * a time costs no more per byte downstream than one sending 64 KiB at a time. FileGuard guards the
  * file: it feeds the hash and the watchers, reports progress in bytes written, refuses a body that
  * decompresses out of all proportion, and stops before the runner's disk is full.
  */
@@ -4181,7 +4181,7 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         this.gatheredBytes = 0;
     }
 }
-class Digest extends external_node_stream_namespaceObject.Transform {
+class FileGuard extends external_node_stream_namespaceObject.Transform {
     options;
     bytes = 0;
     nextDiskCheck = DISK_CHECK_EVERY;
@@ -4723,7 +4723,7 @@ function codeOf(error) {
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
  *
  *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
- *            → digest (sha256, size, watchers, progress, expansion and disk checks) → temporary file
+ *            → file guard (sha256, size, watchers, progress, expansion and disk checks) → temporary file
  *
  * The temporary file sits beside the destination. Before it is renamed into place, the bytes
  * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
@@ -4798,7 +4798,7 @@ async function save(response, destination, options) {
     const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs));
     const meter = new Meter(options.timeoutMs, stalled, checksum, where);
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const digest = new Digest({
+    const guard = new FileGuard({
         watchers: [hash, ...(options.watchers ?? [])],
         onProgress: bytes => options.onProgress?.(bytes, encoding ? undefined : expected),
         encoded: encoding ? meter : undefined,
@@ -4808,7 +4808,7 @@ async function save(response, destination, options) {
     temporaryFiles.add(temporary);
     try {
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file]);
+        await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file]);
         if (expected !== undefined && meter.bytes !== expected) {
             throw new DownloadError({
                 problem: 'length',
@@ -4817,10 +4817,10 @@ async function save(response, destination, options) {
         }
         // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
         const onDisk = (await (0,promises_namespaceObject.stat)(temporary)).size;
-        if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
-            throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`);
+        if (file.bytesWritten !== guard.bytes || onDisk !== guard.bytes) {
+            throw new FileSystemError(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`);
         }
-        options.beforeCommit?.(digest.bytes);
+        options.beforeCommit?.(guard.bytes);
         const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
         // Neither a length nor chunked framing: a connection cut short would have looked like the end.
         if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
@@ -4828,7 +4828,7 @@ async function save(response, destination, options) {
         }
         return {
             path: destination,
-            size: digest.bytes,
+            size: guard.bytes,
             sha256: hash.digest('hex'),
             decoded: encoding,
             warnings,
@@ -6087,216 +6087,11 @@ function longestOverlap(before, now) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./src/rows.ts
-const PREVIEW_ROWS = 5;
-const PREVIEW_COLUMNS = 8;
-const PREVIEW_CELL = 60;
-const PREFIX_BYTES = 64 * 1024;
-/** A counter for the formats whose rows can be counted, else undefined. */
-function rowCounterFor(format) {
-    if (format === 'csv')
-        return new CsvRows();
-    if (format === 'jsonl')
-        return new JsonLinesRows();
-    if (format === 'json')
-        return new JsonArrayRows();
-    return undefined;
-}
-/** Keeps the first bytes of the file for the preview; subclasses count. */
-class Counter {
-    prefix = [];
-    prefixBytes = 0;
-    seenBytes = 0;
-    update(bytes) {
-        if (this.prefixBytes < PREFIX_BYTES) {
-            const piece = Buffer.from(bytes.subarray(0, PREFIX_BYTES - this.prefixBytes));
-            this.prefix.push(piece);
-            this.prefixBytes += piece.length;
-        }
-        this.seenBytes += bytes.length;
-        this.scan(bytes.toString('latin1'));
-    }
-    finish() {
-        const text = Buffer.concat(this.prefix)
-            .toString('utf8')
-            .replace(/^\uFEFF/, '');
-        return { rows: this.count(), preview: this.previewOrNone(text) };
-    }
-    /** The preview is a decoration: whatever the data, it never fails an export. */
-    previewOrNone(text) {
-        try {
-            return this.preview(text);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    /** The prefix is not the whole file: its last row may be cut. */
-    get truncated() {
-        return this.seenBytes > this.prefixBytes;
-    }
-}
-/** RFC 4180: a record ends at a line feed outside quotes; blank lines are not records. */
-class CsvRows extends Counter {
-    records = 0;
-    quoted = false;
-    /** The current record has something in it. */
-    content = false;
-    scan(s) {
-        let i = 0;
-        let quote = s.indexOf('"');
-        for (;;) {
-            if (this.quoted) {
-                if (quote < 0)
-                    return;
-                this.quoted = false;
-                i = quote + 1;
-                quote = s.indexOf('"', i);
-                continue;
-            }
-            const feed = s.indexOf('\n', i);
-            if (quote >= 0 && (feed < 0 || quote < feed)) {
-                this.quoted = true;
-                this.content = true;
-                i = quote + 1;
-                quote = s.indexOf('"', i);
-                continue;
-            }
-            if (hasContent(s, i, feed < 0 ? s.length : feed))
-                this.content = true;
-            if (feed < 0)
-                return;
-            if (this.content)
-                this.records++;
-            this.content = false;
-            i = feed + 1;
-        }
-    }
-    count() {
-        const records = this.records + (this.content ? 1 : 0);
-        return Math.max(0, records - 1);
-    }
-    preview(prefix) {
-        const records = parseCsv(prefix, PREVIEW_ROWS + 2);
-        // A record cut by the end of the prefix is not shown.
-        if (this.truncated && records.length <= PREVIEW_ROWS + 1)
-            records.pop();
-        const [header, ...rows] = records;
-        return header ? table(header, rows.slice(0, PREVIEW_ROWS)) : undefined;
-    }
-}
-/** One JSON value per non-blank line. */
-class JsonLinesRows extends Counter {
-    lines = 0;
-    content = false;
-    scan(s) {
-        let i = 0;
-        for (;;) {
-            const feed = s.indexOf('\n', i);
-            if (hasContent(s, i, feed < 0 ? s.length : feed))
-                this.content = true;
-            if (feed < 0)
-                return;
-            if (this.content)
-                this.lines++;
-            this.content = false;
-            i = feed + 1;
-        }
-    }
-    count() {
-        return this.lines + (this.content ? 1 : 0);
-    }
-    preview(prefix) {
-        const values = [];
-        for (const line of prefix.split('\n')) {
-            if (values.length === PREVIEW_ROWS)
-                break;
-            if (!line.trim())
-                continue;
-            try {
-                values.push(JSON.parse(line));
-            }
-            catch {
-                break; // the line the prefix cut
-            }
-        }
-        return objectsTable(values);
-    }
-}
-/** The elements of a top-level JSON array; any other JSON can't be counted. */
-class JsonArrayRows extends Counter {
-    elements = 0;
-    depth = 0;
-    started = false;
-    ended = false;
-    invalid = false;
-    inString = false;
-    /** The previous chunk ended with an odd run of backslashes inside a string. */
-    escaping = false;
-    expecting = false;
-    scan(s) {
-        if (this.ended || this.invalid)
-            return;
-        let i = 0;
-        while (i < s.length) {
-            if (this.inString) {
-                // A backslash that ended the last chunk escapes this chunk's first character.
-                const first = this.escaping ? i + 1 : i;
-                const end = closingQuote(s, first);
-                if (end < 0) {
-                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
-                    return;
-                }
-                this.escaping = false;
-                this.inString = false;
-                i = end + 1;
-                continue;
-            }
-            const c = s.charCodeAt(i++);
-            if (c === 32 || c === 10 || c === 13 || c === 9)
-                continue;
-            if (!this.started) {
-                // 0xEF is the first byte of a UTF-8 byte order mark.
-                if (c === 0xef || c === 0xbb || c === 0xbf)
-                    continue;
-                if (c !== 91)
-                    return void (this.invalid = true);
-                this.started = true;
-                this.depth = 1;
-                this.expecting = true;
-                continue;
-            }
-            if (c === 93 || c === 125) {
-                if (--this.depth === 0)
-                    return void (this.ended = true);
-                continue;
-            }
-            if (c === 44) {
-                if (this.depth === 1)
-                    this.expecting = true;
-                continue;
-            }
-            if (this.depth === 1 && this.expecting) {
-                this.elements++;
-                this.expecting = false;
-            }
-            if (c === 34)
-                this.inString = true;
-            else if (c === 91 || c === 123)
-                this.depth++;
-        }
-    }
-    count() {
-        return this.started && this.ended && !this.invalid ? this.elements : undefined;
-    }
-    preview(prefix) {
-        return this.invalid ? undefined : objectsTable(firstElements(prefix, PREVIEW_ROWS));
-    }
-}
-/** Whether s[from, end) holds anything but a lone CR: a line that is more than its line break. */
-function hasContent(s, from, end) {
-    return end - from > 1 || (end - from === 1 && s.charCodeAt(from) !== 13);
-}
+;// CONCATENATED MODULE: ./src/json-scan.ts
+/**
+ * Finding where a JSON string ends, in text that may be a piece of a longer stream: shared by the
+ * row counter (chunk by chunk) and the preview (the first 64 KiB).
+ */
 /** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
 function closingQuote(s, from) {
     let i = from;
@@ -6318,6 +6113,47 @@ function backslashesBefore(s, end, floor) {
 }
 function trailingBackslashes(s, floor) {
     return backslashesBefore(s, s.length, floor);
+}
+
+;// CONCATENATED MODULE: ./src/preview.ts
+/**
+ * The preview of an export's first rows for the job summary, parsed from the first 64 KiB of the
+ * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
+ * shows none when it can't be made.
+ */
+
+const PREVIEW_ROWS = 5;
+const PREVIEW_COLUMNS = 8;
+const PREVIEW_CELL = 60;
+/** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
+function csvPreview(text, truncated) {
+    const records = parseCsv(text, PREVIEW_ROWS + 2);
+    // A record cut by the end of the prefix is not shown.
+    if (truncated && records.length <= PREVIEW_ROWS + 1)
+        records.pop();
+    const [header, ...rows] = records;
+    return header ? table(header, rows.slice(0, PREVIEW_ROWS)) : undefined;
+}
+/** The first values of a JSON Lines text, as a table of their keys. */
+function jsonLinesPreview(text) {
+    const values = [];
+    for (const line of text.split('\n')) {
+        if (values.length === PREVIEW_ROWS)
+            break;
+        if (!line.trim())
+            continue;
+        try {
+            values.push(JSON.parse(line));
+        }
+        catch {
+            break; // the line the prefix cut
+        }
+    }
+    return objectsTable(values);
+}
+/** The first elements of a JSON array's text, as a table of their keys. */
+function jsonArrayPreview(text) {
+    return objectsTable(firstElements(text, PREVIEW_ROWS));
 }
 /** Up to `limit` records of CSV text, each a list of fields. */
 function parseCsv(text, limit) {
@@ -6441,6 +6277,182 @@ function cellText(value) {
 }
 function cut(text) {
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/rows.ts
+
+
+const PREFIX_BYTES = 64 * 1024;
+/** A counter for the formats whose rows can be counted, else undefined. */
+function rowCounterFor(format) {
+    if (format === 'csv')
+        return new LineRecords({ quoted: true, header: true, preview: csvPreview });
+    if (format === 'jsonl')
+        return new LineRecords({ quoted: false, header: false, preview: jsonLinesPreview });
+    if (format === 'json')
+        return new JsonArrayRows();
+    return undefined;
+}
+/** Keeps the first bytes of the file for the preview; subclasses count. */
+class Counter {
+    prefix = [];
+    prefixBytes = 0;
+    seenBytes = 0;
+    update(bytes) {
+        if (this.prefixBytes < PREFIX_BYTES) {
+            const piece = Buffer.from(bytes.subarray(0, PREFIX_BYTES - this.prefixBytes));
+            this.prefix.push(piece);
+            this.prefixBytes += piece.length;
+        }
+        this.seenBytes += bytes.length;
+        this.scan(bytes.toString('latin1'));
+    }
+    finish() {
+        const text = Buffer.concat(this.prefix)
+            .toString('utf8')
+            .replace(/^\uFEFF/, '');
+        return { rows: this.count(), preview: this.previewOrNone(text) };
+    }
+    /** The preview is a decoration: whatever the data, it never fails an export. */
+    previewOrNone(text) {
+        try {
+            return this.preview(text);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The prefix is not the whole file: its last row may be cut. */
+    get truncated() {
+        return this.seenBytes > this.prefixBytes;
+    }
+}
+/**
+ * Records that end at a line feed; blank lines are not records. CSV (RFC 4180): a line feed inside
+ * quotes is part of a field, and the first record is the header. JSON Lines: one value per line;
+ * a line feed can't occur inside a JSON string, so quotes need no tracking.
+ */
+class LineRecords extends Counter {
+    format;
+    records = 0;
+    quoted = false;
+    /** The current record has something in it. */
+    content = false;
+    constructor(format) {
+        super();
+        this.format = format;
+    }
+    scan(s) {
+        let i = 0;
+        let quote = this.format.quoted ? s.indexOf('"') : -1;
+        for (;;) {
+            if (this.quoted) {
+                if (quote < 0)
+                    return;
+                this.quoted = false;
+                i = quote + 1;
+                quote = s.indexOf('"', i);
+                continue;
+            }
+            const feed = s.indexOf('\n', i);
+            if (quote >= 0 && (feed < 0 || quote < feed)) {
+                this.quoted = true;
+                this.content = true;
+                i = quote + 1;
+                quote = s.indexOf('"', i);
+                continue;
+            }
+            if (hasContent(s, i, feed < 0 ? s.length : feed))
+                this.content = true;
+            if (feed < 0)
+                return;
+            if (this.content)
+                this.records++;
+            this.content = false;
+            i = feed + 1;
+        }
+    }
+    count() {
+        const records = this.records + (this.content ? 1 : 0);
+        return this.format.header ? Math.max(0, records - 1) : records;
+    }
+    preview(prefix) {
+        return this.format.preview(prefix, this.truncated);
+    }
+}
+/** The elements of a top-level JSON array; any other JSON can't be counted. */
+class JsonArrayRows extends Counter {
+    elements = 0;
+    depth = 0;
+    started = false;
+    ended = false;
+    invalid = false;
+    inString = false;
+    /** The previous chunk ended with an odd run of backslashes inside a string. */
+    escaping = false;
+    expecting = false;
+    scan(s) {
+        if (this.ended || this.invalid)
+            return;
+        let i = 0;
+        while (i < s.length) {
+            if (this.inString) {
+                // A backslash that ended the last chunk escapes this chunk's first character.
+                const first = this.escaping ? i + 1 : i;
+                const end = closingQuote(s, first);
+                if (end < 0) {
+                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
+                    return;
+                }
+                this.escaping = false;
+                this.inString = false;
+                i = end + 1;
+                continue;
+            }
+            const c = s.charCodeAt(i++);
+            if (c === 32 || c === 10 || c === 13 || c === 9)
+                continue;
+            if (!this.started) {
+                // 0xEF is the first byte of a UTF-8 byte order mark.
+                if (c === 0xef || c === 0xbb || c === 0xbf)
+                    continue;
+                if (c !== 91)
+                    return void (this.invalid = true);
+                this.started = true;
+                this.depth = 1;
+                this.expecting = true;
+                continue;
+            }
+            if (c === 93 || c === 125) {
+                if (--this.depth === 0)
+                    return void (this.ended = true);
+                continue;
+            }
+            if (c === 44) {
+                if (this.depth === 1)
+                    this.expecting = true;
+                continue;
+            }
+            if (this.depth === 1 && this.expecting) {
+                this.elements++;
+                this.expecting = false;
+            }
+            if (c === 34)
+                this.inString = true;
+            else if (c === 91 || c === 123)
+                this.depth++;
+        }
+    }
+    count() {
+        return this.started && this.ended && !this.invalid ? this.elements : undefined;
+    }
+    preview(prefix) {
+        return this.invalid ? undefined : jsonArrayPreview(prefix);
+    }
+}
+/** Whether s[from, end) holds anything but a lone CR: a line that is more than its line break. */
+function hasContent(s, from, end) {
+    return end - from > 1 || (end - from === 1 && s.charCodeAt(from) !== 13);
 }
 
 ;// CONCATENATED MODULE: external "node:worker_threads"

@@ -1,11 +1,11 @@
 /**
  * The two stages of the download pipeline that are ours (download.ts puts them together):
  *
- *   response → Meter (the bytes as sent) → decoder → Digest (the file's bytes) → temporary file
+ *   response → Meter (the bytes as sent) → decoder → FileGuard (the file's bytes) → temporary file
  *
  * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
  * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
- * a time costs no more per byte downstream than one sending 64 KiB at a time. Digest guards the
+ * a time costs no more per byte downstream than one sending 64 KiB at a time. FileGuard guards the
  * file: it feeds the hash and the watchers, reports progress in bytes written, refuses a body that
  * decompresses out of all proportion, and stops before the runner's disk is full.
  */
@@ -116,7 +116,7 @@ export class Meter extends Transform {
   }
 }
 
-export interface DigestOptions {
+export interface FileGuardOptions {
   watchers: Array<{ update(bytes: Buffer): void }>
   /** Bytes written so far. */
   onProgress?: (bytes: number) => void
@@ -129,11 +129,11 @@ export interface DigestOptions {
   where: string
 }
 
-export class Digest extends Transform {
+export class FileGuard extends Transform {
   bytes = 0
   private nextDiskCheck = DISK_CHECK_EVERY
 
-  constructor(private readonly options: DigestOptions) {
+  constructor(private readonly options: FileGuardOptions) {
     super()
   }
 

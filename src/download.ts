@@ -2,7 +2,7 @@
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
  *
  *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
- *            → digest (sha256, size, watchers, progress, expansion and disk checks) → temporary file
+ *            → file guard (sha256, size, watchers, progress, expansion and disk checks) → temporary file
  *
  * The temporary file sits beside the destination. Before it is renamed into place, the bytes
  * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
@@ -17,7 +17,7 @@ import type { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import { ActionError, DownloadError, FileSystemError, TimeoutError } from './errors.js'
-import { Digest, Meter, storageChecksum, type StorageChecksum } from './download-stages.js'
+import { FileGuard, Meter, storageChecksum, type StorageChecksum } from './download-stages.js'
 import { loggable, networkError, readText, request, type Response } from './http.js'
 import { forLog } from './server-text.js'
 import { replaceFile } from './replace-file.js'
@@ -117,7 +117,7 @@ async function save(response: Response, destination: string, options: DownloadOp
   const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs))
   const meter = new Meter(options.timeoutMs, stalled, checksum, where)
   const hash = createHash('sha256')
-  const digest = new Digest({
+  const guard = new FileGuard({
     watchers: [hash, ...(options.watchers ?? [])],
     onProgress: bytes => options.onProgress?.(bytes, encoding ? undefined : expected),
     encoded: encoding ? meter : undefined,
@@ -127,7 +127,7 @@ async function save(response: Response, destination: string, options: DownloadOp
   temporaryFiles.add(temporary)
   try {
     const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
-    await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), digest, file])
+    await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file])
     if (expected !== undefined && meter.bytes !== expected) {
       throw new DownloadError({
         problem: 'length',
@@ -136,10 +136,10 @@ async function save(response: Response, destination: string, options: DownloadOp
     }
     // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
     const onDisk = (await stat(temporary)).size
-    if (file.bytesWritten !== digest.bytes || onDisk !== digest.bytes) {
-      throw new FileSystemError(destination, `only ${onDisk} of ${digest.bytes} bytes reached the disk`)
+    if (file.bytesWritten !== guard.bytes || onDisk !== guard.bytes) {
+      throw new FileSystemError(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`)
     }
-    options.beforeCommit?.(digest.bytes)
+    options.beforeCommit?.(guard.bytes)
     const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal })
     // Neither a length nor chunked framing: a connection cut short would have looked like the end.
     if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
@@ -149,7 +149,7 @@ async function save(response: Response, destination: string, options: DownloadOp
     }
     return {
       path: destination,
-      size: digest.bytes,
+      size: guard.bytes,
       sha256: hash.digest('hex'),
       decoded: encoding,
       warnings,

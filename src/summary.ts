@@ -9,7 +9,7 @@ import type { ActionError } from './errors.js'
 import type { StartTarget } from './start-target.js'
 import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './export-run.js'
 import { count, formatBytes } from './progress.js'
-import type { Preview } from './rows.js'
+import type { Preview } from './preview.js'
 import { forCell } from './server-text.js'
 
 export function renderSummary(outcome: Outcome): string {

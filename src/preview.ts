@@ -1,0 +1,154 @@
+/**
+ * The preview of an export's first rows for the job summary, parsed from the first 64 KiB of the
+ * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
+ * shows none when it can't be made.
+ */
+import { closingQuote } from './json-scan.js'
+
+export interface Preview {
+  columns: string[]
+  rows: string[][]
+  /** Columns left out of `columns` (more than PREVIEW_COLUMNS). */
+  moreColumns: number
+}
+
+export const PREVIEW_ROWS = 5
+export const PREVIEW_COLUMNS = 8
+export const PREVIEW_CELL = 60
+
+/** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
+export function csvPreview(text: string, truncated: boolean): Preview | undefined {
+  const records = parseCsv(text, PREVIEW_ROWS + 2)
+  // A record cut by the end of the prefix is not shown.
+  if (truncated && records.length <= PREVIEW_ROWS + 1) records.pop()
+  const [header, ...rows] = records
+  return header ? table(header, rows.slice(0, PREVIEW_ROWS)) : undefined
+}
+
+/** The first values of a JSON Lines text, as a table of their keys. */
+export function jsonLinesPreview(text: string): Preview | undefined {
+  const values: unknown[] = []
+  for (const line of text.split('\n')) {
+    if (values.length === PREVIEW_ROWS) break
+    if (!line.trim()) continue
+    try {
+      values.push(JSON.parse(line))
+    } catch {
+      break // the line the prefix cut
+    }
+  }
+  return objectsTable(values)
+}
+
+/** The first elements of a JSON array's text, as a table of their keys. */
+export function jsonArrayPreview(text: string): Preview | undefined {
+  return objectsTable(firstElements(text, PREVIEW_ROWS))
+}
+
+/** Up to `limit` records of CSV text, each a list of fields. */
+function parseCsv(text: string, limit: number): string[][] {
+  const records: string[][] = []
+  let fields: string[] = []
+  let field = ''
+  let quoted = false
+  /** The current record has a field, even an empty one. */
+  let started = false
+  const endRecord = () => {
+    if (started || field) records.push([...fields, field])
+    fields = []
+    field = ''
+    started = false
+  }
+  for (let i = 0; i < text.length && records.length < limit; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c !== '"') field += c
+      else if (text[i + 1] === '"') field += text[++i]
+      else quoted = false
+    } else if (c === '"') {
+      quoted = true
+      started = true
+    } else if (c === ',') {
+      fields.push(field)
+      field = ''
+      started = true
+    } else if (c === '\n') {
+      endRecord()
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      i++
+      endRecord()
+    } else {
+      field += c
+      started = true
+    }
+  }
+  if (records.length < limit) endRecord()
+  return records
+}
+
+/** The first `limit` complete top-level elements of a JSON array's text, parsed. */
+function firstElements(text: string, limit: number): unknown[] {
+  const values: unknown[] = []
+  let depth = 0
+  let start = -1
+  const take = (end: number): boolean => {
+    try {
+      values.push(JSON.parse(text.slice(start, end)))
+      start = -1
+      return true
+    } catch {
+      return false
+    }
+  }
+  for (let i = 0; i < text.length && values.length < limit; i++) {
+    const c = text[i]
+    if (depth === 1 && start < 0 && !/[\s,\]]/.test(c)) start = i
+    if (c === '"') {
+      i = closingQuote(text, i + 1)
+      if (i < 0) break
+    } else if (c === '[' || c === '{') {
+      depth++
+    } else if (c === ']' || c === '}') {
+      if (--depth === 0) {
+        if (start >= 0) take(i)
+        break
+      }
+    } else if (c === ',' && depth === 1 && start >= 0 && !take(i)) {
+      break
+    }
+  }
+  return values
+}
+
+/** Rows of objects (or other values) as a table: the keys of the first rows, in order. */
+function objectsTable(values: unknown[]): Preview | undefined {
+  if (values.length === 0) return undefined
+  const objects = values.map(value => (value && typeof value === 'object' && !Array.isArray(value) ? value : { value }))
+  const keys = [...new Set(objects.flatMap(object => Object.keys(object as object)))]
+  const rows = objects.map(object => keys.map(key => cellText((object as Record<string, unknown>)[key])))
+  return table(keys, rows)
+}
+
+function table(columns: string[], rows: string[][]): Preview {
+  const shown = columns.slice(0, PREVIEW_COLUMNS)
+  return {
+    columns: shown.map(cut),
+    rows: rows.map(row => shown.map((_, index) => cut(row[index] ?? ''))),
+    moreColumns: columns.length - shown.length
+  }
+}
+
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value)
+  } catch {
+    // Nested deeper than the stack allows ([[[[…]]]] from a scraped page): a placeholder, not a failure.
+    return '(nested too deeply to show)'
+  }
+}
+
+function cut(text: string): string {
+  return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text
+}
