@@ -13,6 +13,11 @@ test('a tag that matches package.json and the newest CHANGELOG entry is accepted
   expect(releaseProblems({ tag: 'v1.2.0', packageVersion: '1.2.0', changelog })).toEqual([])
 })
 
+test('an [Unreleased] section above it is not a release: the newest versioned entry counts', () => {
+  const pending = changelog.replace('## [1.2.0]', '## [Unreleased]\n\n### Changed\n\n## [1.2.0]')
+  expect(releaseProblems({ tag: 'v1.2.0', packageVersion: '1.2.0', changelog: pending })).toEqual([])
+})
+
 test.each([
   ['v1.3.0', '1.2.0', /package\.json says 1\.2\.0, the tag says 1\.3\.0/],
   ['v1.1.0', '1.1.0', /newest entry is \[1\.2\.0\], the tag says 1\.1\.0/],

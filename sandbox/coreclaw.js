@@ -8,7 +8,6 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { fileURLToPath } from 'node:url'
 import * as zlib from 'node:zlib'
-import * as XLSX from 'xlsx'
 
 export const SANDBOX_API_KEY = 'cc_sandbox_key_7f3a9d'
 
@@ -627,12 +626,13 @@ function render(rows, format) {
       )
     case 'xlsx':
     case 'xls': {
-      // Real spreadsheets (SheetJS): an Office Open XML zip, and a BIFF8 workbook in an OLE2
-      // container, so the demo writes files people can open. Both hold bytes that are not UTF-8,
-      // so a test notices any text decoding on the way.
-      const book = XLSX.utils.book_new()
-      XLSX.utils.book_append_sheet(book, XLSX.utils.json_to_sheet(rows, { header: keys }), 'Results')
-      return XLSX.write(book, { type: 'buffer', bookType: format, compression: format === 'xlsx' })
+      // Real spreadsheets, made once from SAMPLE_ROWS and committed (sandbox/workbooks/): an Office
+      // Open XML zip, and a BIFF8 workbook in an OLE2 container, so the demo writes files people
+      // can open. Both hold bytes that are not UTF-8, so a test notices any text decoding on the way.
+      if (JSON.stringify(rows) !== JSON.stringify(SAMPLE_ROWS)) {
+        throw new Error(`the sandbox has ${format} workbooks of SAMPLE_ROWS only (sandbox/workbooks/)`)
+      }
+      return readFileSync(fileURLToPath(new URL(`workbooks/sample.${format}`, import.meta.url)))
     }
     default:
       throw new Error(`no renderer for ${format}`)

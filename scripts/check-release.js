@@ -1,7 +1,7 @@
 // Checks that a release tag matches what the repository says it is releasing:
 //   node scripts/check-release.js v1.2.0
 // The tag must be vX.Y.Z, package.json's version X.Y.Z, and the CHANGELOG's newest entry
-// "## [X.Y.Z]". The release workflow runs it before it moves the major tag; a test runs it here.
+// "## [X.Y.Z]" (below "## [Unreleased]", if there is one). The release workflow runs it before it moves the major tag; a test runs it here.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -17,7 +17,8 @@ export function releaseProblems({ tag, packageVersion, changelog }) {
   if (packageVersion !== version) {
     problems.push(`package.json says ${packageVersion}, the tag says ${version}: bump package.json and rebuild dist/`)
   }
-  const newest = /^## \[([^\]]+)\]/m.exec(changelog)?.[1]
+  // Keep a Changelog's "## [Unreleased]" collects what the next release will be; it is not one.
+  const newest = /^## \[(?!Unreleased\])([^\]]+)\]/im.exec(changelog)?.[1]
   if (newest !== version) {
     problems.push(
       `the CHANGELOG's newest entry is ${newest ? `[${newest}]` : 'missing'}, the tag says ${version}: add "## [${version}] - <date>" on top`
