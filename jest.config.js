@@ -7,6 +7,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/__tests__/tsconfig.json' }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // Fails the run when dist/ was built from other sources (npm test builds first).
+  globalSetup: '<rootDir>/__tests__/global-setup.js',
   // Not the system's temporary folder: a test run leaves nothing there.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60_000

@@ -5,6 +5,7 @@ import ncc from '@vercel/ncc'
 import { readdirSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { SOURCES_HASH_FILE, sourcesHash } from './sources-hash.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist/`
@@ -42,6 +43,8 @@ for (const [output, input] of Object.entries(entries)) {
 // with a chunk would list only the chunk's packages. The list is made here instead, from what
 // webpack bundled: each package's name, its licence id, and its licence text.
 await writeFile(`${dist}licenses.txt`, (await Promise.all([...bundled].sort().map(licenceOf))).join('\n\n') + '\n')
+// What the bundles were built from, for the tests to check (scripts/sources-hash.js).
+await writeFile(SOURCES_HASH_FILE, `${sourcesHash()}\n`)
 // The bundles are ES modules; this tells Node so wherever dist/ is run from.
 await writeFile(`${dist}package.json`, '{ "type": "module" }\n')
 console.log(
