@@ -38,6 +38,8 @@ const { run } = await import('../src/main.js')
 let sandbox: Sandbox
 let workspace: string
 const environment = { ...process.env }
+const realSetTimeout = globalThis.setTimeout
+const timers: NodeJS.Timeout[] = []
 
 beforeEach(async () => {
   calls.length = 0
@@ -48,15 +50,23 @@ beforeEach(async () => {
   process.env.GITHUB_WORKSPACE = workspace
   process.env.GITHUB_STEP_SUMMARY = path.join(workspace, 'not-written-by-the-fake')
   process.exitCode = undefined
-  // run() leaves an unref'd backstop that would end the process; in jest it must not.
-  jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
+  // run() ends with an unref'd backstop that calls process.exit() seconds later if something still
+  // holds the event loop. In jest that would end the worker, and the suites after this one: every
+  // timer made here is kept, and cleared once the test is over.
+  timers.length = 0
+  jest.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+    const timer = realSetTimeout(...args)
+    timers.push(timer)
+    return timer
+  }) as typeof setTimeout)
 })
 
 afterEach(async () => {
   process.env = { ...environment }
   process.exitCode = undefined
-  jest.restoreAllMocks()
   await sandbox.close()
+  jest.restoreAllMocks()
+  for (const timer of timers) clearTimeout(timer)
 })
 
 const named = (kind: string) => calls.filter(([what]) => what === kind)

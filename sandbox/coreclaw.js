@@ -1,3 +1,4 @@
+// @ts-check
 // A CoreClaw API v2 sandbox on loopback, shared by the tests, the demo, the benchmark and the
 // self-test workflow. It speaks CoreClaw's API v2 contract: the envelope,
 // the three auth modes, run detail / last / export, and a signed-URL storage host on another
@@ -72,6 +73,8 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  *   chunkBytes: the download, written this many bytes per write.
  *   startsRun: with a start-route fault, the run is created first and the fault is the answer (a
  *   502 after the run exists, or a reset after the request was read): the lost-answer cases.
+ * @typedef {{ size: number, chunks: () => Buffer[], piece?: (index: number) => Buffer }} Content
+ *   An export's bytes: `chunks()` all of them, or `piece(i)` the i-th MiB of a generated one.
  * @typedef {'run' | 'last' | 'list' | 'export' | 'download' | 'start' | 'schema' | 'log' | 'abort' | 'task'} Route
  * @typedef {{ server: 'api' | 'storage', method: string, path: string, query: Record<string, string>,
  *   headers: http.IncomingHttpHeaders, route: Route | 'unknown', body?: string, at: number }} Seen
@@ -122,6 +125,7 @@ export async function startSandbox(options = {}) {
   const tasks = new Map((options.tasks ?? [{ id: DEMO_TASK, worker: DEMO_WORKER.id }]).map(task => [task.id, task]))
   const nextSlugs = [...(options.runSlugs ?? [])]
   /** Start bodies the OpenAPI check refused, for a test to see that the check fires. */
+  /** @type {Array<string | undefined>} */
   const refusedBodies = []
   /** @type {Seen[]} */
   const requests = []
@@ -131,7 +135,7 @@ export async function startSandbox(options = {}) {
   const api = http.createServer((req, res) => handleApi(req, res))
   // Like a stuck server behind a load balancer, the API keeps a connection it has not answered
   // even after the client half-closes it, so a client that only calls socket.end() stays stuck.
-  api.httpAllowHalfOpen = true
+  Object.assign(api, { httpAllowHalfOpen: true })
   const storage = options.storageTls
     ? https.createServer(
         { key: readFileSync(new URL('tls/key.pem', import.meta.url)), cert: readFileSync(SANDBOX_CA) },
@@ -165,6 +169,7 @@ export async function startSandbox(options = {}) {
     if (route === 'start') {
       // The body is read before anything is answered, as a real server does: a fault that cuts
       // the connection then comes after CoreClaw could have acted on the request.
+      /** @type {Buffer[]} */
       const chunks = []
       req.on('data', chunk => chunks.push(chunk))
       req.on('end', () => {
@@ -177,13 +182,20 @@ export async function startSandbox(options = {}) {
     answerApi(req, res, url, route, rest, undefined)
   }
 
+  /**
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   * @param {Route | 'unknown'} route @param {string[]} rest @param {string | undefined} body
+   */
   function answerApi(req, res, url, route, rest, body) {
     const requestId = `req-sandbox-${++requestCounter}`
+    /** @param {number} status @param {object} body @param {Record<string, string>} [headers] */
     const reply = (status, body, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers })
       res.end(JSON.stringify({ ...body, request_id: requestId }))
     }
+    /** @param {number} status @param {number} code @param {string} message @param {unknown} [details] */
     const fail = (status, code, message, details = null) => reply(status, { code, message, details })
+    /** @param {unknown} data */
     const ok = data => reply(200, { code: 0, data, message: 'success' })
 
     if (route === 'unknown') return fail(404, 11004, `no such API path: ${req.method} ${url.pathname}`)
@@ -220,10 +232,10 @@ export async function startSandbox(options = {}) {
       }
       const task = isTask ? tasks.get(rest[1]) : undefined
       if (isTask && !task) return fail(404, 60001, 'task not found')
-      const worker = workers.get(isTask ? task.worker : rest[1].replace('~', '/'))
+      const worker = workers.get(task ? task.worker : rest[1].replace('~', '/'))
       if (!worker) return fail(404, 50001, 'worker not found')
       const slug = nextSlugs.shift() ?? newRunSlug()
-      const parsed = JSON.parse(body)
+      const parsed = JSON.parse(body ?? '')
       addRun({
         slug,
         worker: worker.id,
@@ -300,6 +312,7 @@ export async function startSandbox(options = {}) {
     record('storage', req, url, 'download')
     const match = /^\/(export|moved)\/exported_result_[a-z]+_([0-9a-f-]+)\.[a-z]+$/.exec(url.pathname)
     const link = match && links.get(match[2])
+    /** @param {number} status @param {string} code */
     const denied = (status, code) => {
       res.writeHead(status, { 'content-type': 'application/xml' })
       res.end(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`)
@@ -342,7 +355,11 @@ export async function startSandbox(options = {}) {
     })
   }
 
-  function serveFault(/** @type {Fault} */ fault, req, res, requestId) {
+  /**
+   * @param {Fault} fault @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   * @param {string} [requestId] set for an API answer, whose envelope carries it
+   */
+  function serveFault(fault, req, res, requestId) {
     if (fault.raw !== undefined) {
       // Bytes straight onto the socket, for answers node:http would not write (a 101, a body with
       // neither a length nor chunked framing).
@@ -379,14 +396,22 @@ export async function startSandbox(options = {}) {
     }
     if (fault.status !== undefined) {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
-      const body = { code: fault.code ?? 10000, message: fault.message ?? 'error', details: fault.details ?? null }
-      if (requestId) body.request_id = requestId
+      const body = {
+        code: fault.code ?? 10000,
+        message: fault.message ?? 'error',
+        details: fault.details ?? null,
+        ...(requestId && { request_id: requestId })
+      }
       res.end(JSON.stringify(body))
       return true
     }
     return false
   }
 
+  /**
+   * @param {Seen['server']} server @param {http.IncomingMessage} req @param {URL} url @param {Seen['route']} route
+   * @returns {Seen}
+   */
   function record(server, req, url, route) {
     const seen = {
       server,
@@ -424,6 +449,7 @@ export async function startSandbox(options = {}) {
       return requests.filter(r => r.route === route)
     },
     /** The exact bytes a run's export has, for comparing with what landed on disk. */
+    /** @param {string} slug @param {string} format @param {string[]} [keys] */
     expectedBytes(slug, format, keys = []) {
       const content = exportContent(runs.get(slug), format, keys)
       return Buffer.concat(content.chunks())
@@ -436,6 +462,7 @@ export async function startSandbox(options = {}) {
 }
 
 const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss']
+/** @type {Record<string, string>} */
 const CONTENT_TYPES = {
   csv: 'text/csv',
   json: 'application/json',
@@ -447,12 +474,16 @@ const CONTENT_TYPES = {
   rss: 'application/rss+xml'
 }
 
-/** Maps a method and `/api/v2/...` path segments to a route and the segments after `/api/v2`. */
+/**
+ * Maps a method and `/api/v2/...` path segments to a route and the segments after `/api/v2`.
+ * @param {string} method @param {string[]} segments @returns {{ route: Route | 'unknown', rest: string[] }}
+ */
 function apiRoute(method, segments) {
   const [api, version, ...rest] = segments
   const [first, , third, fourth] = rest
   const get = method === 'GET'
   const post = method === 'POST'
+  /** @type {Route | 'unknown'} */
   let route = 'unknown'
   if (api !== 'api' || version !== 'v2') route = 'unknown'
   else if (get && first === 'worker-runs' && rest[1] === 'last' && rest.length === 2) route = 'last'
@@ -473,18 +504,22 @@ function apiRoute(method, segments) {
 /**
  * What CoreClaw's OpenAPI refuses in a start body: RunWorkerRequest and RunTaskRequest are JSON
  * objects with `additionalProperties: false`; a task takes no `input` and no `version`.
+ *
+ * @param {string | undefined} body @param {boolean} isTask @param {string | undefined} contentType
+ * @returns {Array<{ field: string, reason: string }>}
  */
 function startBodyProblems(body, isTask, contentType) {
   if (!/^application\/json\b/.test(contentType ?? ''))
     return [{ field: 'body', reason: 'Content-Type must be application/json' }]
   let parsed
   try {
-    parsed = JSON.parse(body)
+    parsed = JSON.parse(body ?? '')
   } catch {
     return [{ field: 'body', reason: 'not JSON' }]
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     return [{ field: 'body', reason: 'not an object' }]
+  /** @type {Record<string, (value: any) => boolean>} */
   const types = {
     callback_url: v => typeof v === 'string',
     is_async: v => typeof v === 'boolean',
@@ -516,7 +551,10 @@ const DEFAULT_LOG = [
   'Worker finished'
 ]
 
-/** The run's log as CoreClaw serves it: what has been written so far, or its tail. */
+/**
+ * The run's log as CoreClaw serves it: what has been written so far, or its tail.
+ * @param {RunSpec} run @param {string} storageUrl
+ */
 function logOf(run, storageUrl) {
   const all = run.log ?? DEFAULT_LOG
   const written = run.startedAtMs === undefined ? all.length : Math.ceil(all.length * progressOf(run))
@@ -535,11 +573,15 @@ function logOf(run, storageUrl) {
   }
 }
 
-/** How far a started run has come, 0 to 1, by the time since it started. */
+/**
+ * How far a started run has come, 0 to 1, by the time since it started.
+ * @param {RunSpec} run
+ */
 function progressOf(run) {
-  return Math.min(1, (Date.now() - run.startedAtMs) / run.durationMs)
+  return Math.min(1, (Date.now() - (run.startedAtMs ?? 0)) / (run.durationMs ?? 1))
 }
 
+/** @param {http.IncomingMessage} req @param {URL} url @returns {string[]} */
 function credentials(req, url) {
   const given = []
   const auth = req.headers.authorization
@@ -549,16 +591,18 @@ function credentials(req, url) {
   return given
 }
 
+/** @param {RunSpec & { polls?: number }} run @returns {string} */
 function currentStatus(run) {
   if (run.aborted) return 'aborting'
   if (run.startedAtMs !== undefined) {
     const progress = progressOf(run)
     return progress >= 1 ? 'succeeded' : progress < 0.1 ? 'ready' : 'running'
   }
-  if (run.statuses?.length) return run.statuses[Math.min(run.polls, run.statuses.length) - 1] ?? run.statuses[0]
+  if (run.statuses?.length) return run.statuses[Math.min(run.polls ?? 0, run.statuses.length) - 1] ?? run.statuses[0]
   return run.status ?? 'succeeded'
 }
 
+/** @param {RunSpec} run */
 function detail(run) {
   const status = currentStatus(run)
   return {
@@ -579,12 +623,18 @@ function detail(run) {
     started_at: run.startedAt ?? 1764300000,
     finished_at: status === 'succeeded' ? (run.finishedAt ?? 1764300420) : 0,
     duration:
-      run.startedAtMs === undefined ? 420 : Math.round(Math.min(Date.now() - run.startedAtMs, run.durationMs) / 1000),
+      run.startedAtMs === undefined
+        ? 420
+        : Math.round(Math.min(Date.now() - run.startedAtMs, run.durationMs ?? 0) / 1000),
     ...(run.errMsg && { err_msg: run.errMsg })
   }
 }
 
-/** The export's bytes, as chunks produced on demand, so a 512 MiB export costs no memory. */
+/**
+ * The export's bytes, as chunks produced on demand, so a 512 MiB export costs no memory.
+ * @param {RunSpec | undefined} run @param {string} format @param {string[]} keys
+ * @returns {Content}
+ */
 function exportContent(run, format, keys) {
   if (run?.size !== undefined) return generated(run.size, run.distinct)
   const rows = (run?.rows ?? SAMPLE_ROWS).map(row => pick(row, keys))
@@ -592,17 +642,22 @@ function exportContent(run, format, keys) {
   return { size: bytes.length, chunks: () => [bytes] }
 }
 
+/** @param {object} row @param {string[]} keys @returns {Record<string, unknown>} */
 function pick(row, keys) {
-  if (keys.length === 0) return row
-  return Object.fromEntries(keys.filter(key => key in row).map(key => [key, row[key]]))
+  const fields = /** @type {Record<string, unknown>} */ (row)
+  if (keys.length === 0) return fields
+  return Object.fromEntries(keys.filter(key => key in fields).map(key => [key, fields[key]]))
 }
 
+/** @param {Array<Record<string, unknown>>} rows @param {string} format @returns {Buffer} */
 function render(rows, format) {
   const keys = [...new Set(rows.flatMap(row => Object.keys(row)))]
+  /** @param {unknown} text */
   const xml = text =>
     String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
   switch (format) {
     case 'csv': {
+      /** @param {unknown} value */
       const cell = value => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value))
       return Buffer.from(
         [keys.join(','), ...rows.map(row => keys.map(key => cell(row[key] ?? '')).join(','))].join('\r\n') + '\r\n'
@@ -647,8 +702,11 @@ const BLOCK = (() => {
 /**
  * `size` bytes of CSV, made of 1 MiB pieces. With `distinct`, each piece starts with its number,
  * so a file with pieces out of order or repeated doesn't compare equal (costs a copy per piece).
+ * @param {number} size @param {boolean} [distinct]
+ * @returns {Content}
  */
 function generated(size, distinct = false) {
+  /** @param {number} index */
   const piece = index => {
     const bytes = BLOCK.subarray(0, Math.min(size - index * BLOCK.length, BLOCK.length))
     if (!distinct) return bytes
@@ -666,14 +724,19 @@ function generated(size, distinct = false) {
 /**
  * Writes the content with back-pressure; stops after `limit` bytes when given. With a pace, it
  * never gets ahead of `bytesPerSecond` since the first byte.
+ *
+ * @param {Content} content @param {http.ServerResponse} res
+ * @param {number | undefined} bytesPerSecond @param {number | undefined} limit @param {() => void} onLimit
  */
 function streamContent(content, res, bytesPerSecond, limit, onLimit) {
   let sent = 0
   const total = limit ?? content.size
-  const pieces = content.piece ? null : content.chunks()
+  const piece = content.piece
+  const pieces = piece ? null : content.chunks()
   let index = 0
+  /** @type {Buffer} */
   let pending = Buffer.alloc(0)
-  const next = () => (pieces ? pieces[index++] : sent < content.size ? content.piece(index++) : undefined)
+  const next = () => (pieces ? pieces[index++] : sent < content.size && piece ? piece(index++) : undefined)
   const started = performance.now()
   const pump = () => {
     for (;;) {
@@ -698,7 +761,10 @@ function streamContent(content, res, bytesPerSecond, limit, onLimit) {
   pump()
 }
 
-/** The content compressed as Content-Encoding says, with the compressed length. */
+/**
+ * The content compressed as Content-Encoding says, with the compressed length.
+ * @param {Content} content @param {string} encoding @param {http.ServerResponse} res
+ */
 function sendEncoded(content, encoding, res) {
   const plain = Buffer.concat(content.chunks())
   const compress = { gzip: zlib.gzipSync, deflate: zlib.deflateSync, br: zlib.brotliCompressSync }[encoding]
@@ -711,6 +777,7 @@ function sendEncoded(content, encoding, res) {
  * The body in writes of `pieceBytes`, each one sent before the next is written: Node would
  * otherwise gather queued writes into one, and the wire would carry large chunks after all.
  * Chunked framing, as a host that streams does.
+ * @param {Buffer} bytes @param {http.ServerResponse} res @param {number} pieceBytes
  */
 function writeInPieces(bytes, res, pieceBytes) {
   res.socket?.setNoDelay(true)
@@ -724,7 +791,10 @@ function writeInPieces(bytes, res, pieceBytes) {
   next()
 }
 
-/** A slow but moving body: pieces of `pieceBytes`, `everyMs` apart. */
+/**
+ * A slow but moving body: pieces of `pieceBytes`, `everyMs` apart.
+ * @param {Buffer} bytes @param {http.ServerResponse} res @param {number} everyMs @param {number} pieceBytes
+ */
 function trickle(bytes, res, everyMs, pieceBytes) {
   let offset = 0
   const timer = setInterval(() => {
@@ -738,6 +808,7 @@ function trickle(bytes, res, everyMs, pieceBytes) {
   res.on('close', () => clearInterval(timer))
 }
 
+/** @param {http.Server} server @param {number} port @param {string} host @returns {Promise<string>} */
 function listen(server, port, host) {
   return new Promise((resolve, reject) => {
     server.once('error', reject)

@@ -1,7 +1,9 @@
+// @ts-check
 // The CoreClaw sandbox as a standalone server, for the self-test and proxy workflows and for trying
 // the action or the CLI by hand, troubleshooting situations included. `node sandbox/serve.js --help`.
 import { parseArgs } from 'node:util'
 import { DEMO_TASK, DEMO_WORKER, startSandbox } from './coreclaw.js'
+/** @typedef {Awaited<ReturnType<typeof startSandbox>>} Sandbox */
 
 export const DEMO_RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 
@@ -14,7 +16,10 @@ const RUNS = [
   { slug: '01KKRUNNINGRUN000000000000', status: 'running', says: 'running, never finishes' }
 ]
 
-/** Situations to try: a setting of the sandbox, or the first request(s) of a route going wrong. */
+/**
+ * Situations to try: a setting of the sandbox, or the first request(s) of a route going wrong.
+ * @type {Record<string, { says: string, options?: Parameters<typeof startSandbox>[0], faults?: (s: Sandbox) => void }>}
+ */
 const SCENARIOS = {
   slow: { says: 'the storage host sends 1 MiB/s', options: { storageBytesPerSecond: 1024 * 1024 } },
   'expired-link': {
@@ -39,6 +44,7 @@ const SCENARIOS = {
   }
 }
 
+/** @param {number} times @param {import('./coreclaw.js').Fault} fault */
 function repeat(times, fault) {
   return Array.from({ length: times }, () => ({ ...fault }))
 }
@@ -81,7 +87,9 @@ try {
     }
   }).values
 } catch (error) {
-  process.stderr.write(`error: ${error.message.split('\n')[0]}\nRun with --help for the options.\n`)
+  process.stderr.write(
+    `error: ${String(error instanceof Error ? error.message : error).split('\n')[0]}\nRun with --help for the options.\n`
+  )
   process.exit(2)
 }
 if (values.help) {
