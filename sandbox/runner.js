@@ -201,8 +201,8 @@ function wineEnv(env, wine) {
 }
 
 /**
- * Runs a Windows process under Wine with its output going to files beside `besideFile`, not
- * pipes: Wine's console layer can hold back a pipe's last writes.
+ * Runs a Windows process under Wine with its output going to files beside `besideFile`, read
+ * once it has ended: files rather than pipes, the setup CONTRIBUTING's Wine notes describe.
  * @param {string} command @param {string[]} args @param {import('node:child_process').SpawnOptions} options
  * @param {string} besideFile
  */

@@ -84,7 +84,7 @@ export async function holdWithoutSharing(host, file) {
       clearInterval(poll)
       fs.closeSync(fd)
     }, 25)`
-  // Output to nothing, not a pipe: under Wine a pipe can hold the process's end back.
+  // It prints nothing; no pipe is kept open to it.
   const child = spawn(host.command, [...host.args, '-e', script, ...[file, ready, released].map(host.toWindows)], {
     stdio: 'ignore'
   })
