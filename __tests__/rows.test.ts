@@ -67,6 +67,11 @@ describe('jsonl', () => {
     expect(new Set(everySplit('jsonl', jsonl))).toEqual(new Set([3]))
   })
 
+  test('quotes do not span lines, as they do in CSV: an escaped quote leaves the next line a row of its own', () => {
+    const jsonl = '{"a":"\\""}\n{"a":"b"}\n{"a":"c"}\n'
+    expect(new Set(everySplit('jsonl', jsonl))).toEqual(new Set([3]))
+  })
+
   test('the preview: the keys of the first rows, values as text', () => {
     const { preview } = count('jsonl', '{"title":"A","rating":4.5}\n{"title":"B","tags":["x"]}\n')
     expect(preview).toEqual({

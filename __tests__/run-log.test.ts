@@ -89,6 +89,15 @@ test('after a cap is reached, nothing later shows out of order: a short entry af
   expect(printed.length + follow.lines.leftOut).toBe(201)
 })
 
+test('entries counted after a cap count their lines as they would have shown: CRLF and LF each end one', async () => {
+  const long = 'z'.repeat(1000)
+  const { follow, lines } = follower([entries(...Array.from({ length: 200 }, () => long), 'one\r\ntwo\nthree')])
+  await follow.poll()
+  const printed = lines.filter(line => line.startsWith('| '))
+  expect(printed.some(line => /one|two|three/.test(line))).toBe(false)
+  expect(printed.length + follow.lines.leftOut).toBe(203)
+})
+
 test('a timestamp beyond what Date can show prints no time, and never throws', async () => {
   const { follow, lines } = follower([[{ content: 'late', timestampMs: 9e15 }]])
   await follow.poll()

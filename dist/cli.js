@@ -2531,15 +2531,16 @@ class RunLogFollower {
         let bytes = 0;
         let full = false;
         for (const entry of entries) {
-            // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-            const parts = entry.content.split(/\r?\n/);
             // Once a cap is reached, everything after it is counted, not shown: what shows stays in order.
             if (full) {
-                this.leftOut += parts.length;
+                this.leftOut += lineCount(entry.content);
                 continue;
             }
+            // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+            const parts = entry.content.split(/\r?\n/);
+            const time = clockTime(entry.timestampMs);
             for (let i = 0; i < parts.length; i++) {
-                const line = `| ${clockTime(entry.timestampMs)}${(0,server_text/* forLog */.Ig)(parts[i], LINE_CHARS)}`;
+                const line = `| ${time}${(0,server_text/* forLog */.Ig)(parts[i], LINE_CHARS)}`;
                 const size = Buffer.byteLength(line) + 1;
                 full =
                     lines.length >= this.caps.readLines ||
@@ -2586,6 +2587,13 @@ function longestOverlap(before, now) {
             return k;
     }
     return 0;
+}
+/** The lines `content.split(/\r?\n/)` would give, counted without making them. */
+function lineCount(content) {
+    let lines = 1;
+    for (let feed = content.indexOf('\n'); feed >= 0; feed = content.indexOf('\n', feed + 1))
+        lines++;
+    return lines;
 }
 
 ;// CONCATENATED MODULE: ./src/json-scan.ts
@@ -2786,10 +2794,8 @@ function cut(text) {
 const PREFIX_BYTES = 64 * 1024;
 /** A counter for the formats whose rows can be counted, else undefined. */
 function rowCounterFor(format) {
-    if (format === 'csv')
-        return new LineRecords({ quoted: true, header: true, preview: csvPreview });
-    if (format === 'jsonl')
-        return new LineRecords({ quoted: false, header: false, preview: jsonLinesPreview });
+    if (format === 'csv' || format === 'jsonl')
+        return new LineRecords(format);
     if (format === 'json')
         return new JsonArrayRows();
     return undefined;
@@ -2845,7 +2851,7 @@ class LineRecords extends Counter {
     }
     scan(s) {
         let i = 0;
-        let quote = this.format.quoted ? s.indexOf('"') : -1;
+        let quote = this.format === 'csv' ? s.indexOf('"') : -1;
         for (;;) {
             if (this.quoted) {
                 if (quote < 0)
@@ -2875,10 +2881,10 @@ class LineRecords extends Counter {
     }
     count() {
         const records = this.records + (this.content ? 1 : 0);
-        return this.format.header ? Math.max(0, records - 1) : records;
+        return this.format === 'csv' ? Math.max(0, records - 1) : records;
     }
     preview(prefix) {
-        return this.format.preview(prefix, this.truncated);
+        return this.format === 'csv' ? csvPreview(prefix, this.truncated) : jsonLinesPreview(prefix);
     }
 }
 /** The elements of a top-level JSON array; any other JSON can't be counted. */

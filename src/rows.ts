@@ -26,8 +26,7 @@ const PREFIX_BYTES = 64 * 1024
 
 /** A counter for the formats whose rows can be counted, else undefined. */
 export function rowCounterFor(format: Format): RowCounter | undefined {
-  if (format === 'csv') return new LineRecords({ quoted: true, header: true, preview: csvPreview })
-  if (format === 'jsonl') return new LineRecords({ quoted: false, header: false, preview: jsonLinesPreview })
+  if (format === 'csv' || format === 'jsonl') return new LineRecords(format)
   if (format === 'json') return new JsonArrayRows()
   return undefined
 }
@@ -85,19 +84,13 @@ class LineRecords extends Counter {
   /** The current record has something in it. */
   private content = false
 
-  constructor(
-    private readonly format: {
-      quoted: boolean
-      header: boolean
-      preview: (prefix: string, truncated: boolean) => Preview | undefined
-    }
-  ) {
+  constructor(private readonly format: 'csv' | 'jsonl') {
     super()
   }
 
   protected scan(s: string): void {
     let i = 0
-    let quote = this.format.quoted ? s.indexOf('"') : -1
+    let quote = this.format === 'csv' ? s.indexOf('"') : -1
     for (;;) {
       if (this.quoted) {
         if (quote < 0) return
@@ -124,11 +117,11 @@ class LineRecords extends Counter {
 
   protected count(): number {
     const records = this.records + (this.content ? 1 : 0)
-    return this.format.header ? Math.max(0, records - 1) : records
+    return this.format === 'csv' ? Math.max(0, records - 1) : records
   }
 
   protected preview(prefix: string): Preview | undefined {
-    return this.format.preview(prefix, this.truncated)
+    return this.format === 'csv' ? csvPreview(prefix, this.truncated) : jsonLinesPreview(prefix)
   }
 }
 

@@ -113,15 +113,16 @@ export class RunLogFollower {
     let bytes = 0
     let full = false
     for (const entry of entries) {
-      // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-      const parts = entry.content.split(/\r?\n/)
       // Once a cap is reached, everything after it is counted, not shown: what shows stays in order.
       if (full) {
-        this.leftOut += parts.length
+        this.leftOut += lineCount(entry.content)
         continue
       }
+      // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
+      const parts = entry.content.split(/\r?\n/)
+      const time = clockTime(entry.timestampMs)
       for (let i = 0; i < parts.length; i++) {
-        const line = `| ${clockTime(entry.timestampMs)}${forLog(parts[i], LINE_CHARS)}`
+        const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`
         const size = Buffer.byteLength(line) + 1
         full =
           lines.length >= this.caps.readLines ||
@@ -169,4 +170,11 @@ export function longestOverlap(before: string[], now: string[]): number {
     if (same) return k
   }
   return 0
+}
+
+/** The lines `content.split(/\r?\n/)` would give, counted without making them. */
+function lineCount(content: string): number {
+  let lines = 1
+  for (let feed = content.indexOf('\n'); feed >= 0; feed = content.indexOf('\n', feed + 1)) lines++
+  return lines
 }
