@@ -462,6 +462,11 @@ export async function startSandbox(options = {}) {
 }
 
 const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss']
+/** The sample rows as workbooks, made once (with SheetJS) and committed: read once, served from memory. */
+const WORKBOOKS = Object.fromEntries(
+  ['xlsx', 'xls'].map(format => [format, readFileSync(new URL(`workbooks/sample.${format}`, import.meta.url))])
+)
+
 /** @type {Record<string, string>} */
 const CONTENT_TYPES = {
   csv: 'text/csv',
@@ -687,7 +692,7 @@ function render(rows, format) {
       if (JSON.stringify(rows) !== JSON.stringify(SAMPLE_ROWS)) {
         throw new Error(`the sandbox has ${format} workbooks of SAMPLE_ROWS only (sandbox/workbooks/)`)
       }
-      return readFileSync(fileURLToPath(new URL(`workbooks/sample.${format}`, import.meta.url)))
+      return WORKBOOKS[format]
     }
     default:
       throw new Error(`no renderer for ${format}`)

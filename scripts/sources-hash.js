@@ -1,7 +1,7 @@
-// The hash of everything a bundle in dist/ is built from: src/, stubs/ and the exact dependencies
-// (package-lock.json), line endings made LF so that a Windows checkout hashes the same. The build
-// writes it to dist/sources.sha256; the tests' global setup recomputes it, so that no test runs a
-// bundle built from other sources than the ones in front of it.
+// The hash of everything a bundle in dist/ is built from: src/, stubs/, package.json (the bundle
+// inlines its version) and the exact dependencies (package-lock.json), line endings made LF so
+// that a Windows checkout hashes the same. The build writes it to dist/sources.sha256; the tests'
+// global setup recomputes it, so that no test runs a bundle built from other sources than these.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
@@ -10,19 +10,20 @@ import { fileURLToPath } from 'node:url'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const SOURCES_HASH_FILE = path.join(ROOT, 'dist', 'sources.sha256')
 
-export function sourcesHash() {
+/** @param {string} [root] the project folder (a copy, in the test) */
+export function sourcesHash(root = ROOT) {
   const files = ['src', 'stubs']
     .flatMap(dir =>
-      readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
+      readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
         .filter(entry => entry.isFile())
-        .map(entry => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+        .map(entry => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     )
-    .concat('package-lock.json')
+    .concat('package.json', 'package-lock.json')
     .sort()
   const hash = createHash('sha256')
   for (const file of files) {
     hash.update(`${file}\0`)
-    hash.update(readFileSync(path.join(ROOT, file), 'utf8').replace(/\r\n/g, '\n'))
+    hash.update(readFileSync(path.join(root, file), 'utf8').replace(/\r\n/g, '\n'))
     hash.update('\0')
   }
   return hash.digest('hex')

@@ -132,18 +132,26 @@ async function jest(env, resultsFile) {
   return code === 0 ? 0 : 1
 }
 
-function findWine() {
-  const candidates = ['/usr/lib/wine/wine64', '/usr/lib64/wine/wine64', '/opt/wine-stable/bin/wine64']
-  const onPath = spawnSync('sh', ['-c', 'command -v wine64'], { encoding: 'utf8' }).stdout.trim()
-  return [...candidates, onPath].find(candidate => candidate && existsSync(candidate))
+/** Where a command is on PATH, or ''. */
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim()
 }
+
+/** wine64 itself: Debian keeps it out of PATH, in /usr/lib/wine. */
+function findWine() {
+  const candidates = ['/usr/lib/wine/wine64', '/usr/lib64/wine/wine64', '/opt/wine-stable/bin/wine64', onPath('wine64')]
+  return candidates.find(candidate => candidate && existsSync(candidate))
+}
+
+let packageListsFresh = false
 
 /** Installs Debian packages when this is root with apt-get; false when it can't. */
 function installDebianPackages(packages) {
-  if (process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) return false
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return false
   console.log(`Installing ${packages.join(', ')} from Debian's packages`)
   const quiet = { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }
-  spawnSync('apt-get', ['update', '-qq'], quiet)
+  // Once per run: Wine and the exFAT tools may both be missing.
+  if (!packageListsFresh) packageListsFresh = spawnSync('apt-get', ['update', '-qq'], quiet).status === 0
   return spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], quiet).status === 0
 }
 
@@ -181,10 +189,7 @@ function installWindowsNode() {
  */
 function exfatVolume(mount) {
   if (process.getuid?.() !== 0) return { why: 'mounting needs root' }
-  const have = () =>
-    ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'].every(
-      tool => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
-    )
+  const have = () => ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'].every(tool => onPath(tool))
   if (!have() && !(installDebianPackages(['exfatprogs', 'exfat-fuse']) && have())) {
     return { why: 'exfatprogs and exfat-fuse are missing (apt-get install exfatprogs exfat-fuse)' }
   }
