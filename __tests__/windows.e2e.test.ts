@@ -5,6 +5,7 @@
 // what the action sees (Z:\…, W:\… under Wine).
 import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { makeTempDir } from '../sandbox/runner.js'
 import { holdWithoutSharing, windowsNode, type WindowsNode } from '../sandbox/windows.js'
 import { errorLine, filesIn, RUN, sandboxWithRun, type Sandbox } from './helpers.js'
 
@@ -22,11 +23,10 @@ afterEach(() => sandbox.close())
 
 /** A workspace holding yesterday's export of RUN. */
 async function workspaceWithYesterday(): Promise<{ workspace: string; file: string }> {
-  const first = await step()
-  expect(first.code).toBe(0)
-  const file = path.join(first.workspace, `${RUN}.csv`)
+  const workspace = makeTempDir('coreclaw-workspace-')
+  const file = path.join(workspace, `${RUN}.csv`)
   writeFileSync(file, 'yesterday')
-  return { workspace: first.workspace, file }
+  return { workspace, file }
 }
 
 describeWindows('Windows: a destination another program holds', () => {
@@ -88,24 +88,20 @@ describeWindows('Windows paths', () => {
   })
 
   test('a workspace whose path has spaces and letters beyond ASCII', async () => {
-    const workspace = mkdtempSync(path.join(path.dirname((await step()).workspace), 'coreclaw-données été ☃ '))
-    try {
-      const result = await step({}, workspace)
-      expect(result.code).toBe(0)
-      expect(result.outputs.path).toBe(host.toWindows(path.join(workspace, `${RUN}.csv`)))
-      expect(readFileSync(path.join(workspace, `${RUN}.csv`))).toEqual(sandbox.expectedBytes(RUN, 'csv'))
-    } finally {
-      rmSync(workspace, { recursive: true, force: true })
-    }
+    const workspace = makeTempDir('coreclaw-données été ☃ ')
+    const result = await step({}, workspace)
+    expect(result.code).toBe(0)
+    expect(result.outputs.path).toBe(host.toWindows(path.join(workspace, `${RUN}.csv`)))
+    expect(readFileSync(path.join(workspace, `${RUN}.csv`))).toEqual(sandbox.expectedBytes(RUN, 'csv'))
   })
 
   test("a drive root is a folder: the file lands at the root of the workspace's drive", async () => {
-    const first = await step()
-    const root = path.win32.parse(host.toWindows(first.workspace)).root
+    const workspace = makeTempDir('coreclaw-workspace-')
+    const root = path.win32.parse(host.toWindows(workspace)).root
     expect(root).toMatch(/^[A-Z]:\\$/)
     const file = host.fromWindows(`${root}${RUN}.csv`)
     try {
-      const result = await step({ path: root }, first.workspace)
+      const result = await step({ path: root }, workspace)
       expect(result.code).toBe(0)
       expect(result.outputs.path).toBe(`${root}${RUN}.csv`)
       expect(readFileSync(file)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
