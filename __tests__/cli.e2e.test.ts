@@ -5,7 +5,7 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
-import { baseEnv, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
+import { baseEnv, expectOnlyIntendedCommands, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
 import { RUN, type Sandbox } from './helpers.js'
 
 let sandbox: Sandbox
@@ -14,13 +14,20 @@ beforeEach(async () => {
 })
 afterEach(() => sandbox.close())
 
-function cli(args: string[], env: Record<string, string> = { CORECLAW_API_KEY: sandbox.apiKey }) {
-  const cwd = makeTempDir('coreclaw-cli-')
+/** Runs dist/cli.js; what it prints is read by the runner's command rules too, for a `run:` step. */
+function cli(
+  args: string[],
+  env: Record<string, string> = { CORECLAW_API_KEY: sandbox.apiKey },
+  cwd = makeTempDir('coreclaw-cli-')
+) {
   const node = process.env.ACTION_NODE ?? process.execPath
   return spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args], {
     cwd,
     env: { ...baseEnv(), ...env }
-  }).then(result => ({ ...result, cwd }))
+  }).then(result => {
+    expectOnlyIntendedCommands({ stdout: result.stdout, stderr: result.stderr }, undefined)
+    return { ...result, cwd }
+  })
 }
 
 test('exports a run to --out and prints the outputs as JSON', async () => {
@@ -120,13 +127,10 @@ test("--path, the action's input name, points to --out", async () => {
 test('hints name options and CORECLAW_API_KEY, never step inputs', async () => {
   const first = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl])
   expect(first.code).toBe(0)
-  const again = await spawnCollect(
-    process.env.ACTION_NODE ?? process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), '--run-id', RUN, '--base-url', sandbox.apiUrl, '--overwrite', 'false'],
-    {
-      cwd: first.cwd,
-      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey }
-    }
+  const again = await cli(
+    ['--run-id', RUN, '--base-url', sandbox.apiUrl, '--overwrite', 'false'],
+    { CORECLAW_API_KEY: sandbox.apiKey },
+    first.cwd
   )
   expect(again.code).toBe(1)
   expect(again.stderr).toMatch(
@@ -145,6 +149,14 @@ test('an export failure is exit 1 with the app code, request id and hint', async
   expect(result.stderr).toMatch(
     /error: Run 01KKDXV2G26BT7NH4ZQR2R4NPZ: export request failed: HTTP 400: app code 30001 \(insufficient balance\).*\[request_id: req-sandbox-2\]\. .*balance/
   )
+})
+
+test('in a `run:` step the runner reads stderr for commands too: server text there is inert', async () => {
+  sandbox.fail('export', { status: 400, code: 11000, message: 'x ##[set-output name=path;]/etc/passwd' })
+  const result = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl])
+  expect(result.code).toBe(1)
+  // cli() has read stdout and stderr by the runner's rules; the payload did reach stderr, as text.
+  expect(result.stderr).toContain('(invalid argument): x ##\\[set-output name=path;]/etc/passwd')
 })
 
 test('warnings speak options too: an empty export, a file name that contradicts the format, an ignored worker', async () => {
@@ -172,12 +184,8 @@ describe('--run-id new', () => {
   test('starts a run of a worker with --input-file, shows its log, exports it', async () => {
     const cwd = makeTempDir('coreclaw-cli-')
     writeFileSync(path.join(cwd, 'input.json'), '{"parameters": {"custom": {"keywords": ["coffee"]}}}')
-    const node = process.env.ACTION_NODE ?? process.execPath
     const args = ['--run-id', 'new', '--worker-id', DEMO_WORKER.id, '--input-file', 'input.json']
-    const result = await spawnCollect(node, [path.join(ROOT, 'dist/cli.js'), ...args, '--base-url', sandbox.apiUrl], {
-      cwd,
-      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey }
-    })
+    const result = await cli([...args, '--base-url', sandbox.apiUrl], { CORECLAW_API_KEY: sandbox.apiKey }, cwd)
     expect(result.code).toBe(0)
     const outputs = JSON.parse(result.stdout)
     expect(outputs['run-started']).toBe(true)

@@ -150,3 +150,19 @@ test('without a job summary file (a runner that has none), nothing is written an
   expect(named('warning')).toEqual([])
   expect(process.exitCode).toBeUndefined()
 })
+
+test('run from the sources (as @github/local-action does), the schema check finds its worker thread and checks', async () => {
+  given = {
+    ...given,
+    'run-id': 'new',
+    'worker-id': DEMO_WORKER.id,
+    input: '{"parameters": {"custom": {"keywords": ["coffee"]}}}',
+    'dry-run': 'true'
+  }
+  await run()
+  expect(process.exitCode).toBeUndefined()
+  expect(named('info').map(([, message]) => message)).toContain(
+    `The input matches worker ${DEMO_WORKER.id}'s input schema (input.parameters.custom).`
+  )
+  expect(named('notice')).toEqual([])
+})

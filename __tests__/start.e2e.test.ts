@@ -2,7 +2,7 @@
 // exports it, and stops it when the step stops. Each test checks what the sandbox received: how
 // many start requests, which bodies, which aborts.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import * as net from 'node:net'
 import * as path from 'node:path'
 import * as tls from 'node:tls'
@@ -244,6 +244,70 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
     expect(sandbox.requests).toHaveLength(0)
   })
 
+  test('a UTF-8 error counts a lone CR as a line break, as CRLF and LF', async () => {
+    await sandboxWith()
+    const workspace = makeTempDir('coreclaw-workspace-')
+    const bytes = Buffer.concat([Buffer.from('{\r  "a": 1,\r\n  "city": "M'), Buffer.from([0xfc]), Buffer.from('"\r}')])
+    writeFileSync(path.join(workspace, 'mac.json'), bytes)
+    const result = await start({ input: '', 'input-file': 'mac.json' }, workspace)
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(/mac\.json has a byte that is not UTF-8 at line 3 \(byte 26\)/)
+    expect(sandbox.requests).toHaveLength(0)
+  })
+
+  describe('input-file must really be in the workspace (or RUNNER_TEMP): its content is sent to CoreClaw', () => {
+    const SECRET = '{"parameters": {"custom": {"keywords": ["the runner\'s secrets"]}}}'
+    /** A JSON file outside the workspace, and a workspace beside it. */
+    function outside() {
+      const elsewhere = makeTempDir('coreclaw-elsewhere-')
+      const file = path.join(elsewhere, 'secret.json')
+      writeFileSync(file, SECRET)
+      return { file, workspace: makeTempDir('coreclaw-workspace-') }
+    }
+
+    test.each([
+      [
+        'a relative path that climbs out',
+        ({ file, workspace }: { file: string; workspace: string }) => path.relative(workspace, file)
+      ],
+      ['an absolute path', ({ file }: { file: string }) => file],
+      [
+        'a symlink in the workspace that leads out',
+        ({ file, workspace }: { file: string; workspace: string }) => {
+          symlinkSync(file, path.join(workspace, 'input.json'))
+          return 'input.json'
+        }
+      ]
+    ])('%s: refused before any request', async (_, given) => {
+      await sandboxWith()
+      const where = outside()
+      const result = await start({ input: '', 'input-file': given(where) }, where.workspace)
+      expect(result.code).toBe(1)
+      expect(errorLine(result)).toMatch(/Input 'input-file' leads outside the workspace: .* is .*secret\.json/)
+      expect(sandbox.requests).toEqual([])
+      expect(result.stdout).not.toContain("the runner's secrets")
+    })
+
+    test('a file in RUNNER_TEMP is read, as one in the workspace is', async () => {
+      await sandboxWith()
+      const runnerTemp = makeTempDir('coreclaw-runner-temp-')
+      writeFileSync(path.join(runnerTemp, 'input.json'), JSON.stringify(INPUT))
+      const result = await runAction({
+        inputs: {
+          'run-id': 'new',
+          'api-key': sandbox.apiKey,
+          'base-url': sandbox.apiUrl,
+          'worker-id': WORKER,
+          'input-file': path.join(runnerTemp, 'input.json'),
+          'wait-timeout': '0'
+        },
+        env: { RUNNER_TEMP: runnerTemp }
+      })
+      expect(result.code).toBe(0)
+      expect(JSON.parse(starts()[0].body ?? '')).toMatchObject({ input: INPUT })
+    })
+  })
+
   test("an input that breaks the worker's schema: each violation by JSON path, and no start request", async () => {
     await sandboxWith()
     const bad = { parameters: { custom: { keywords: 'coffee', max_results: 0, password: SITE_PASSWORD } } }
@@ -340,6 +404,40 @@ describe('start only, and a dry run', () => {
     )
     expect(result.outputs['run-started']).toBe('false')
     expect(result.summary).toContain('### CoreClaw dry run')
+  })
+
+  describe('a dry run whose input could not be checked fails: a gate that checked nothing must not pass', () => {
+    test.each([
+      ['the schema call answers 500', (s: Sandbox) => s.fail('schema', { status: 500, code: 10000 }), {}],
+      ['the schema call never answers', (s: Sandbox) => s.fail('schema', { hang: true }), { timeout: '1' }],
+      [
+        'the schema is asynchronous',
+        (s: Sandbox) => s.fail('schema', { envelope: { code: 0, data: { input_schema: { $async: true } } } }),
+        {}
+      ]
+    ])('%s', async (_, fault, inputs) => {
+      await sandboxWith()
+      fault(sandbox)
+      const result = await start({ 'dry-run': 'true', ...inputs })
+      expect(result.code).toBe(1)
+      expect(errorLine(result)).toMatch(
+        new RegExp(
+          `the dry run could not check the input against worker ${WORKER}'s input schema: .*; nothing was started\\. A dry run passes only when the input was checked`
+        )
+      )
+      expect(result.stdout).not.toContain('Dry run: this step would start')
+      expect(result.summary).toMatch(/^### CoreClaw export failed/)
+      expect(starts()).toHaveLength(0)
+    })
+
+    test('the same failure in a real run is a notice, and the run starts unchecked', async () => {
+      await sandboxWith()
+      sandbox.fail('schema', { status: 500, code: 10000 })
+      const result = await start({ 'wait-timeout': '0' })
+      expect(result.code).toBe(0)
+      expect(result.stdout).toMatch(/^::notice title=Input not checked::/m)
+      expect(starts()).toHaveLength(1)
+    })
   })
 
   test('dry-run with an input-file that breaks the schema fails, and starts nothing', async () => {
@@ -442,6 +540,29 @@ describe('the schema check is bounded: a hostile schema never hangs, kills or bl
     expect(starts()).toHaveLength(0)
   })
 
+  /** 3,500 nested arrays: 7 KB, and deep enough to overflow the stack of the step's own thread. */
+  const DEEP = {
+    type: 'object',
+    properties: { keywords: { enum: [JSON.parse(`${'['.repeat(3500)}${']'.repeat(3500)}`)] } }
+  }
+
+  test('a schema nested 3,500 deep is not checked: a notice, and the run starts', async () => {
+    await sandboxWith({ workers: [{ id: WORKER, schema: DEEP }] })
+    const result = await start({ 'wait-timeout': '0' })
+    expect(result.code).toBe(0)
+    expect(notChecked.exec(result.stdout)?.[1]).toBe('it is nested more than 64 levels deep')
+    expect(result.stdout).not.toContain('bug in the action')
+    expect(starts()).toHaveLength(1)
+  })
+
+  test('a schema nested 3,500 deep fails a dry run, saying why', async () => {
+    await sandboxWith({ workers: [{ id: WORKER, schema: DEEP }] })
+    const result = await start({ 'dry-run': 'true' })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('input schema: it is nested more than 64 levels deep; nothing was started')
+    expect(starts()).toHaveLength(0)
+  })
+
   test('a schema over 256 KiB is not checked: a notice, and the run starts', async () => {
     const properties = Object.fromEntries(
       Array.from({ length: 40_000 }, (_, i) => [`field_${i}`, { type: 'string', description: 'x'.repeat(40) }])
@@ -461,6 +582,17 @@ describe('the schema check is bounded: a hostile schema never hangs, kills or bl
     expect(result.stdout).not.toContain('starts anyway')
     expect(starts()).toHaveLength(0)
   })
+})
+
+test("'not found' (11004) from the schema call is about the worker, not a run", async () => {
+  await sandboxWith()
+  sandbox.fail('schema', { status: 404, code: 11004, message: 'not found' })
+  const result = await start()
+  expect(result.code).toBe(1)
+  expect(errorLine(result)).toMatch(/input schema request failed: HTTP 404: app code 11004 \(not found\)/)
+  expect(errorLine(result)).toContain(`Worker ${WORKER} was not found: check 'worker-id' (owner/name).`)
+  expect(errorLine(result)).not.toContain("check 'run-id'")
+  expect(starts()).toHaveLength(0)
 })
 
 describe('never the same run twice', () => {
@@ -651,13 +783,21 @@ describe("the run's log, while the step waits", () => {
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(result.outputs['run-id'], 'csv'))
   })
 
-  test('a log timestamp beyond what Date can show is shown without a time, and fails nothing', async () => {
+  test('a log timestamp that is no plausible time (9e15, 8.64e15: the year 275760, 1.5: 1970) is not shown, and fails nothing', async () => {
     await sandboxWith()
-    const list = [{ type: 'info', group: 'run', content: 'from the far future', timestamp: 9e15 }]
+    const entry = (content: string, timestamp: number) => ({ type: 'info', group: 'run', content, timestamp })
+    const list = [
+      entry('beyond Date', 9e15),
+      entry('year 275760', 8.64e15),
+      entry('1970', 1.5),
+      entry('now', Date.now())
+    ]
     sandbox.fail('log', { envelope: { code: 0, data: { list } } })
     const result = await start()
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^\| from the far future$/m)
+    const shown = result.stdout.split('\n').filter(line => line.startsWith('| '))
+    expect(shown.slice(0, 3)).toEqual(['| beyond Date', '| year 275760', '| 1970'])
+    expect(shown[3]).toMatch(/^\| \d\d:\d\d:\d\d now$/)
     expect(sandbox.seen('abort')).toHaveLength(0)
   })
 
@@ -791,6 +931,33 @@ describe('stopping the run when the step stops', () => {
       expect(sandbox.seen('abort')).toHaveLength(0)
     })
 
+    test("SIGINT while a proxy's CONNECT hangs: the start request was never sent, so no run started, and it says so", async () => {
+      await sandboxWith()
+      // A proxy that accepts the connection and never answers the CONNECT.
+      const sockets = new Set<net.Socket>()
+      const proxy = net.createServer(socket => {
+        sockets.add(socket)
+        socket.on('error', () => undefined)
+      })
+      await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+      try {
+        const { result } = await cancelWhenWaiting(
+          { 'run-id': 'new', 'worker-id': WORKER, 'base-url': 'http://api.example.test:8787', timeout: '60' },
+          /Starting a run of/,
+          { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}` }
+        )
+        const ended = await result
+        expect(ended.signal).toBe('SIGINT')
+        expect(sockets.size).toBe(1)
+        expect(errorLine(ended)).toContain('cancelled by SIGINT before the start request was sent')
+        expect(errorLine(ended)).toContain('never reached CoreClaw, so nothing was started')
+        expect(errorLine(ended)).not.toContain('may have started')
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        await new Promise(resolve => proxy.close(resolve))
+      }
+    })
+
     test.each([
       ['a given slug', { 'run-id': 'RUNNINGRUN' }],
       ['last', { 'run-id': 'last' }]
@@ -809,9 +976,14 @@ describe('stopping the run when the step stops', () => {
  * Starts the step, and once it waits for its run, cancels it as the runner does: SIGINT, then
  * SIGTERM 7.5 s later if it is still there.
  */
-async function cancelWhenWaiting(inputs: Record<string, string>, when = /is (ready|running)/) {
+async function cancelWhenWaiting(
+  inputs: Record<string, string>,
+  when = /is (ready|running)/,
+  env?: Record<string, string>
+) {
   const { child, result } = startAction({
-    inputs: { 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs }
+    inputs: { 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs },
+    env
   })
   let stdout = ''
   await new Promise<void>((resolve, reject) => {

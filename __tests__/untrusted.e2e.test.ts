@@ -195,6 +195,75 @@ describe('a secret is never shown, however it is escaped', () => {
   })
 })
 
+describe('a secret is redacted in the whole text before anything is cut', () => {
+  /** 29 characters, as in issue #26. */
+  const KEY = 'sk-SECRETKEY-0123456789abcdef'
+
+  beforeEach(async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ apiKey: KEY, runs: [{ slug: RUN }] })
+    step = stepAgainst(sandbox)
+  })
+
+  /** No run of 8 or more of the key's leading characters, nor its tail, anywhere but the add-mask line. */
+  function expectNoPartOfKey(result: Step): void {
+    expectSecretsKept(result)
+    const everything = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]
+      .join('\n')
+      .split(/\r?\n/)
+      .filter(line => line !== `::add-mask::${KEY}`)
+      .join('\n')
+    expect(everything).not.toContain(KEY.slice(0, 8))
+    expect(everything).not.toContain(KEY.slice(14))
+    expect(result.summary).not.toMatch(/sk&#45;SECRET/)
+  }
+
+  test('a 502 page that quotes the key 70 characters in: not 27 of its 29 characters in the log and the summary', async () => {
+    sandbox.fail('run', { status: 502, body: `${'f'.repeat(70)} Authorization: Bearer ${KEY} more` })
+    const result = await step({ 'max-attempts': '1' })
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('Authorization: Bearer ***')
+    expectNoPartOfKey(result)
+  })
+
+  test('details with the key at the 1024-character cut: not its first 11 characters', async () => {
+    const details = `${'x'.repeat(1024 - 1 - 11)}${KEY}`
+    sandbox.fail('export', { status: 400, code: 11000, message: 'bad', details })
+    const result = await step()
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toMatch(/\(details: "x+\*\*\*"\)/)
+    expectNoPartOfKey(result)
+  })
+
+  test('a server that echoes the key cut short: a run of its first characters is replaced too', async () => {
+    sandbox.fail('export', { status: 401, code: 12002, message: `invalid token ${KEY.slice(0, 20)}…` })
+    const result = await step()
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('invalid token ***…')
+    expectNoPartOfKey(result)
+  })
+
+  test('the key sent back as request_id: not in the annotation, the summary or the request-id output', async () => {
+    sandbox.fail('export', { status: 400, envelope: { code: 11000, message: 'bad', request_id: KEY } })
+    const result = await step()
+    expect(result.code).toBe(1)
+    expect(errorLine(result)).toContain('[request_id: ***]')
+    expect(result.outputs['request-id']).toBe('***')
+    expectNoPartOfKey(result)
+  })
+
+  test('the key in one log entry, split by a line break: redacted whole, not printed in two pieces', async () => {
+    sandbox.addRun({ slug: 'WAITEDRUN', statuses: ['running', 'succeeded'] })
+    sandbox.fail('log', {
+      envelope: { code: 0, data: { list: [`one entry: ${KEY.slice(0, 14)}\n${KEY.slice(14)} end`] } }
+    })
+    const result = await step({ 'run-id': 'WAITEDRUN' })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^\| one entry: \*\*\* end$/m)
+    expectNoPartOfKey(result)
+  })
+})
+
 describe('errors say exactly what happened', () => {
   test.each([
     ['70001, HTTP 400', { status: 400, code: 70001, message: 'run not found' }],

@@ -3285,7 +3285,19 @@ const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
     Number(code),
     name
 ]);
-const notFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+const runNotFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+/**
+ * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
+ * worker's input schema that is not found is an unknown worker, not an unknown run.
+ */
+const notFound = (say, subject) => {
+    const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run');
+    if (about === 'task')
+        return CODE_ADVICE[60001](say, subject);
+    if (about === 'worker')
+        return CODE_ADVICE[50001](say, subject);
+    return runNotFound(say, subject);
+};
 const CODE_ADVICE = {
     10000: () => 'CoreClaw had an internal error; run the job again later.',
     11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
@@ -3301,7 +3313,7 @@ const CODE_ADVICE = {
     50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
     50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
     60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-    70001: notFound,
+    70001: runNotFound,
     70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 };
 function codeName(code) {
@@ -3310,20 +3322,20 @@ function codeName(code) {
 
 ;// CONCATENATED MODULE: ./src/server-text.ts
 /**
- * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
- * markup or commands. It reaches people through exactly these functions:
- * - `forLog`: one line, no control characters, never a workflow command (a line that starts
- *   with `::` is one), at most 4 KiB, with the length said when cut;
+ * Text that came from a server (CoreClaw's API, a gateway, the storage host, a scraped page in a
+ * run's log) is data, never markup or commands. It reaches people through exactly these functions:
+ * - `forLog`: one line, no control characters, at most 4 KiB with the length said when cut, and
+ *   never a workflow command under either of the runner's syntaxes (see `inert`);
  * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
  *   HTML, mentions or references, and no cell breaks;
  * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
- * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
- * in the summary) is no longer that text. Both escape the invisible characters that can disguise
- * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
- * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
- * Persian and Hindi need, stay as they are.
+ * Every one of them first replaces every secret (`keepSecret`: the API key, a download link's
+ * signature) with `***`, in the whole text, and only then cuts and escapes: the runner masks only
+ * the literal, whole text, so a key cut in two (`sk-SECRET…`) or escaped (`sk&#45;…` in the
+ * summary) would show. Both escape the invisible characters that can disguise text (bidirectional
+ * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
+ * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
  */
 const secrets = new Set();
 /** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
@@ -3332,33 +3344,88 @@ function keepSecret(value) {
     if (value.length >= 6)
         secrets.add(value);
 }
-/** The text with every secret replaced, longest first (one secret may contain another). */
+/**
+ * A secret's start that a server echoes cut short (a message capped at some length) still gives
+ * most of it away, and the runner's mask matches only the whole value: a run of this many of a
+ * secret's leading characters, or more, is replaced too.
+ */
+const SECRET_PREFIX_CHARS = 8;
+/**
+ * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
+ * contain another), also where line breaks split it (a log entry is printed line by line, and each
+ * piece alone is not what the runner masks); then each run of a secret's first
+ * SECRET_PREFIX_CHARS characters or more.
+ */
 function redact(text) {
+    if (secrets.size === 0)
+        return text;
     let out = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    const known = [...secrets].sort((a, b) => b.length - a.length);
+    for (const secret of known) {
         out = out.split(secret).join('***');
+        if (/[\r\n]/.test(out))
+            out = out.replace(acrossLineBreaks(secret), '***');
+    }
+    for (const secret of known) {
+        if (secret.length <= SECRET_PREFIX_CHARS)
+            continue;
+        const head = secret.slice(0, SECRET_PREFIX_CHARS);
+        let from = 0;
+        for (let at = out.indexOf(head, from); at >= 0; at = out.indexOf(head, from)) {
+            let end = at + SECRET_PREFIX_CHARS;
+            while (end < out.length && end - at < secret.length && out[end] === secret[end - at])
+                end++;
+            out = `${out.slice(0, at)}***${out.slice(end)}`;
+            from = at + 3;
+        }
+    }
     return out;
 }
+/** The secret, with line breaks allowed between its characters. */
+function acrossLineBreaks(secret) {
+    const chars = [...secret].map(char => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    return new RegExp(chars.join('(?:\\r\\n|\\r|\\n)*'), 'g');
+}
+/** No server time is shown or used from before this: CoreClaw did not exist, and 1.5 is no date. */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+/** Clocks disagree, but not by more than this: a later time is not believed. */
+const LATEST_AHEAD_MS = 24 * 60 * 60 * 1000;
 /**
  * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
- * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
- * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ * unix seconds), or undefined unless it is a plausible time: no earlier than 2000 and no later
+ * than a day past `nowMs`. A real Date alone is not enough: 8.64e15 ms is one (the year 275760)
+ * and shows as "13T00:00", and 1.5 ms is one (1970) and shows as "00:00:00".
  */
-function timeOf(value, unitMs) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+function timeOf(value, unitMs, nowMs = Date.now()) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
         return undefined;
     const ms = value * unitMs;
-    return Number.isFinite(new Date(ms).getTime()) ? ms : undefined;
+    return ms >= EARLIEST_MS && ms <= nowMs + LATEST_AHEAD_MS ? ms : undefined;
 }
 /** No log line carries more server text than this. */
 const LOG_CAP = 4096;
-/** One line of log text. `cap` counts characters of the server's text. */
+/** One line of log text, inert to the runner. `cap` counts characters of the server's text. */
 function forLog(raw, cap = LOG_CAP) {
     const text = redact(raw);
     const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
     const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
-    // Escaped like this it has no line break left, so only its own start could begin a command.
-    return escaped.startsWith('::') ? `\\${escaped}` : escaped;
+    return inert(escaped);
+}
+/**
+ * The runner reads every line a step prints for commands, in two syntaxes (actions/runner,
+ * src/Runner.Common/ActionCommand.cs, called from src/Runner.Worker/Handlers/OutputManager.cs):
+ * - `::name args::data`, once the line's leading white space is trimmed (`TryParseV2`);
+ * - `##[name args]data` *anywhere* in the line (`TryParse`, by IndexOf).
+ * Escaped like this, a line has no line break left; a backslash goes before a `::` that starts it
+ * (after any white space .NET's TrimStart removes), before every `[` that follows a `#`, and
+ * before a `#` that ends the text, so no `##[` remains, not even where this text meets the next.
+ * A command needs the exact `::` or `##[`, so the line shows what the server sent, and commands nothing.
+ */
+function inert(line) {
+    return line
+        .replace(/^([\s\u0085]*)::/, '$1\\::')
+        .replace(/#\[/g, '#\\[')
+        .replace(/#$/, '\\#');
 }
 function visible(char) {
     if (char === '\n')
@@ -3394,9 +3461,14 @@ function forCell(raw, cap = 200) {
         .replace(/&#64;/g, '&#64;\u2060')
         .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
 }
-/** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
+/**
+ * A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it
+ * never throws. Secrets are replaced before the cut, so none is shown in part.
+ */
 function jsonOf(value, cap = 1024, depth = 8) {
     const limited = (item, level) => {
+        if (typeof item === 'string')
+            return redact(item);
         if (item === null || typeof item !== 'object')
             return item;
         if (level >= depth)
@@ -3405,20 +3477,24 @@ function jsonOf(value, cap = 1024, depth = 8) {
             return item.slice(0, 50).map(entry => limited(entry, level + 1));
         return Object.fromEntries(Object.entries(item)
             .slice(0, 50)
-            .map(([key, entry]) => [key, limited(entry, level + 1)]));
+            .map(([key, entry]) => [redact(key), limited(entry, level + 1)]));
     };
     let text;
     try {
-        text = JSON.stringify(limited(value, 0)) ?? String(value);
+        text = redact(JSON.stringify(limited(value, 0)) ?? String(value));
     }
     catch {
         text = '(not representable)';
     }
     return text.length > cap ? `${text.slice(0, cap)}…` : text;
 }
-/** A request id we can show and output: short, and made of characters ids are made of. */
+/**
+ * A request id we can show and output: short, and made of characters ids are made of. One that
+ * holds a secret (a server that echoes the key as its request id) has it replaced: the id goes to
+ * an output, which a later step may send anywhere.
+ */
 function requestIdOf(value) {
-    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? value : undefined;
+    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? redact(value) : undefined;
 }
 /** A count: a non-negative whole number, or unknown. */
 function countOf(value) {
@@ -3700,13 +3776,26 @@ class RedirectError extends ActionError {
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
 class CancelledError extends ActionError {
     signal;
+    unsentOperation;
     name = 'CancelledError';
-    constructor(signal) {
-        super(`cancelled${signal ? ` by ${signal}` : ''}`);
+    constructor(signal, 
+    /**
+     * The request the cancellation cut before its connection was made (a proxy's CONNECT still
+     * waiting): none of its bytes left, so the server did nothing. The phase rule, as for NetworkError.
+     */
+    unsentOperation) {
+        super(`cancelled${signal ? ` by ${signal}` : ''}${unsentOperation ? ` before the ${unsentOperation} was sent` : ''}`);
         this.signal = signal;
+        this.unsentOperation = unsentOperation;
+    }
+    /** The same cancellation, for a request it cut before any of it was sent. */
+    beforeSending(operation) {
+        return new CancelledError(this.signal, operation);
     }
     advice() {
-        return 'Nothing was written, and any previous file was kept.';
+        return this.unsentOperation
+            ? `The ${this.unsentOperation} never reached CoreClaw, so nothing was started; nothing was written, and any previous file was kept.`
+            : 'Nothing was written, and any previous file was kept.';
     }
 }
 class DownloadError extends ActionError {
@@ -3838,6 +3927,28 @@ class InputSchemaError extends InputError {
         super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
         this.workerId = workerId;
         this.violations = violations;
+    }
+}
+/**
+ * A dry run whose input could not be checked against the worker's schema (the schema call failed
+ * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
+ * nothing must not pass.
+ */
+class InputNotCheckedError extends ActionError {
+    workerId;
+    why;
+    requestId;
+    name = 'InputNotCheckedError';
+    constructor(workerId, 
+    /** Why not, already escaped (input-schema.ts). */
+    why, requestId) {
+        super(`the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`);
+        this.workerId = workerId;
+        this.why = why;
+        this.requestId = requestId;
+    }
+    advice(say) {
+        return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`;
     }
 }
 /**
@@ -4325,6 +4436,8 @@ async function send(url, headers, options) {
     catch (error) {
         client.dispose();
         const reason = signal.aborted ? signal.reason : error;
+        if (reason instanceof CancelledError && !phase.connected)
+            throw reason.beforeSending(operation);
         // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
         const failure = proxy && reason instanceof TimeoutError
             ? TimeoutError.noAnswer(operation, timeoutMs, proxy)
@@ -4501,7 +4614,8 @@ const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
 /**
  * Whether a failed start request provably started no run. Only then may it be retried, or reported
  * as a plain failure. Proof is one of two things. The request never left: it failed before its
- * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake, a
+ * cancellation while a proxy's CONNECT waited), judged by
  * phase in http.ts, never by error code, since a TLS error can also come after the request was
  * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
  * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
@@ -4520,7 +4634,8 @@ function provablyNotStarted(error) {
             last.status >= 400 &&
             last.status < 500);
     }
-    return last instanceof NetworkError && last.unsent;
+    return ((last instanceof NetworkError && last.unsent) ||
+        (last instanceof CancelledError && last.unsentOperation !== undefined));
 }
 /** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
 function startRule(waitUntilMs) {
@@ -4907,7 +5022,7 @@ function contentEncoding(header) {
         return only;
     throw new DownloadError({
         problem: 'encoding',
-        detail: `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+        detail: `the storage host sent the file with Content-Encoding "${forLog(codings.join(', '), 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
     });
 }
 const FILE_CALLS = new Set(['open', 'write', 'writev', 'close', 'rename', 'link', 'unlink', 'stat']);
@@ -5367,7 +5482,7 @@ class CoreClawClient {
     /** The account's latest run, or the latest run of `workerId` (owner/name). */
     async getLastRun(workerId) {
         const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last';
-        const answer = await this.call('latest run request', path, { workerId });
+        const answer = await this.call('latest run request', path, { workerId, about: 'run' });
         return { ...answer, data: runDetail(answer.data) };
     }
     /** Starts a run; the caller's rule decides what may be retried. Returns the new run's slug. */
@@ -5394,7 +5509,7 @@ class CoreClawClient {
         const query = new URLSearchParams({ status: 'succeeded', limit: '100' });
         if (workerId)
             query.set('worker_id', workerId.replace('/', '~'));
-        const answer = await this.call('run list request', 'worker-runs', { workerId }, { query });
+        const answer = await this.call('run list request', 'worker-runs', { workerId, about: 'run' }, { query });
         const list = field(answer.data, 'list');
         const runs = (Array.isArray(list) ? list : []).flatMap(listedRun);
         return { ...answer, data: runs };
@@ -5632,9 +5747,12 @@ function firstHeader(value) {
     const first = Array.isArray(value) ? value[0] : value;
     return first?.split(',')[0]?.trim() || undefined;
 }
-/** The first 120 visible characters of a body, tags and control characters removed. */
+/**
+ * The first 120 visible characters of a body, tags and control characters removed. Secrets are
+ * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
+ */
 function bodyStart(text) {
-    const visible = text
+    const visible = redact(text)
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
@@ -5737,11 +5855,47 @@ function compareRows(rows, results, runId, log) {
 
 /** A worker's input is a form's worth of settings; a larger file is a mistake, not an input. */
 const MAX_INPUT_BYTES = 1024 * 1024;
-function readWorkerInput(given, workspace) {
+/** `roots`: the folders the file must really be in, symlinks resolved; anywhere when absent. */
+function readWorkerInput(given, workspace, roots) {
     if ('text' in given)
         return parseObject(given.text, 'input', 'the JSON text');
     const file = external_node_path_namespaceObject.resolve(workspace, given.file);
+    if (roots)
+        refuseOutside(file, given.file, roots);
     return parseObject(readSmallFile(file, given.file), 'input-file', given.file);
+}
+/**
+ * The input is sent to CoreClaw as the run's input: a path that leads out of the workspace
+ * (`../../secret.json`, an absolute path, a symlink checked into the repository) would send
+ * whatever it reaches. So the real path, every link resolved, must be inside one of the roots.
+ * A file that does not exist is left for the read to report.
+ */
+function refuseOutside(file, shown, roots) {
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(file);
+    }
+    catch {
+        return;
+    }
+    const inside = roots.some(root => {
+        let realRoot;
+        try {
+            realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+        }
+        catch {
+            return false;
+        }
+        const relative = external_node_path_namespaceObject.relative(caseOf(realRoot), caseOf(real));
+        return relative !== '' && !relative.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(relative);
+    });
+    if (!inside) {
+        throw new InputError('input-file', `leads outside the workspace: ${shown} is ${real}`, "a JSON file inside the workspace or the runner's temporary folder (RUNNER_TEMP), not a link out of them");
+    }
+}
+/** Windows' paths are compared without case, as its file systems do. */
+function caseOf(file) {
+    return process.platform === 'win32' ? file.toLowerCase() : file;
 }
 function readSmallFile(file, shown) {
     let fd;
@@ -5794,8 +5948,7 @@ function utf8Text(bytes, shown) {
     }
     catch {
         const offset = firstInvalidUtf8(bytes);
-        const before = bytes.subarray(0, offset);
-        const line = before.filter(byte => byte === 0x0a).length + 1;
+        const line = lineOf(bytes.subarray(0, offset).toString('latin1'));
         throw new InputError('input-file', `is not UTF-8 text: ${shown} has a byte that is not UTF-8 at line ${line} (byte ${offset + 1})`, 'a JSON file saved as UTF-8');
     }
 }
@@ -5854,9 +6007,12 @@ function parseObject(text, input, what) {
 function whereItBreaks(text) {
     const offset = Math.min(firstJsonError(text), text.length);
     const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-    return { line, column };
+    const lastBreak = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+    return { line: lineOf(before), column: offset - (lastBreak + 1) + 1 };
+}
+/** The line `before`'s end is on, counting CRLF, LF and a lone CR (as old Mac editors save) as one break each. */
+function lineOf(before) {
+    return before.split(/\r\n|\r|\n/).length;
 }
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
@@ -6035,8 +6191,10 @@ class RunLogFollower {
                 this.leftOut += lineCount(entry.content);
                 continue;
             }
-            // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-            const parts = entry.content.split(/\r?\n/);
+            // One entry may hold several lines; each becomes a line of its own, marked as the run's and
+            // escaped. Secrets are replaced in the whole entry first: one split across two lines is no
+            // longer the text the runner's mask looks for, in either line.
+            const parts = redact(entry.content).split(/\r?\n/);
             const time = clockTime(entry.timestampMs);
             for (let i = 0; i < parts.length; i++) {
                 const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`;
@@ -6129,6 +6287,7 @@ function trailingBackslashes(s, floor) {
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
+
 
 const PREVIEW_ROWS = 5;
 const PREVIEW_COLUMNS = 8;
@@ -6283,7 +6442,9 @@ function cellText(value) {
         return '(nested too deeply to show)';
     }
 }
-function cut(text) {
+/** Secrets are replaced before the cut (forCell replaces them again, but would see only a part). */
+function cut(raw) {
+    const text = redact(raw);
     return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
 }
 
@@ -6474,25 +6635,38 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  * describes the whole `input`.
  *
  * The schema is server data, so the check is bounded: a schema over MAX_SCHEMA_BYTES is not
- * checked, and ajv runs in a worker thread (schema-worker.ts, a bundle of its own, so an export
+ * checked, nor is one nested deeper than MAX_SCHEMA_DEPTH, and ajv runs in a worker thread (schema-worker.ts, a bundle of its own, so an export
  * that starts nothing never loads it) that is terminated at CHECK_DEADLINE_MS or when the step is
  * cancelled. A schema that can't be read, used or checked in time is a notice, and the run starts
- * unchecked: the check saves money, it is not a gate CoreClaw asked for. A worker CoreClaw says
+ * unchecked: the check saves money, it is not a gate CoreClaw asked for. A dry run is that gate,
+ * though: there an input that could not be checked fails the step (start.ts). A worker CoreClaw says
  * does not exist (50001, or a 404 envelope) ends the step here, before any start.
  */
 
 
 
+
 /** A form's schema is a few KiB; one this large is not worth the wait it could cost. */
 const MAX_SCHEMA_BYTES = 256 * 1024;
+/**
+ * A form's schema nests a few levels; one nested deeper is hostile. Measured without recursion
+ * before anything recursive (JSON.stringify, the copy into the thread, ajv) touches it: 3,500
+ * nested arrays, 7 KB, overflow the stack of the step's own thread.
+ */
+const MAX_SCHEMA_DEPTH = 64;
 /** ajv compiles and checks a form's schema in milliseconds; a schema that takes this long is hostile. */
 const CHECK_DEADLINE_MS = 5000;
-/** Returns whether the input was checked (a notice says why not); throws on violations or an unknown worker. */
+/**
+ * Checks the input against the worker's schema. Throws on violations or an unknown worker; returns
+ * why the input could not be checked otherwise, for the caller to decide: a start goes on
+ * unchecked with a notice (`uncheckedNotice`), a dry run fails.
+ */
 async function checkInputSchema(client, { workerId, input, inputName, log, signal }) {
-    const skip = (why) => {
-        log.notice(`The input was not checked against worker ${workerId}'s input schema: ${forLog(why, 512)}. The run starts unchecked.`, 'Input not checked');
-        return false;
-    };
+    const skip = (why, requestId) => ({
+        checked: false,
+        why: forLog(why, 512),
+        requestId
+    });
     log.info(`Checking the input against worker ${workerId}'s input schema.`);
     let schema;
     try {
@@ -6501,23 +6675,46 @@ async function checkInputSchema(client, { workerId, input, inputName, log, signa
     catch (error) {
         if (isUnknownWorker(error))
             throw error;
-        return skip(`reading it failed (${error.message})`);
+        if (error instanceof CancelledError)
+            throw error;
+        return skip(`reading it failed (${error.message})`, error.requestId);
     }
     if (!schema)
         return skip('CoreClaw sent no schema object');
-    const size = Buffer.byteLength(JSON.stringify(schema));
+    if (nestedDeeperThan(schema, MAX_SCHEMA_DEPTH))
+        return skip(`it is nested more than ${MAX_SCHEMA_DEPTH} levels deep`);
+    const schemaText = JSON.stringify(schema);
+    const size = Buffer.byteLength(schemaText);
     if (size > MAX_SCHEMA_BYTES)
         return skip(`it is ${size} bytes, more than the ${MAX_SCHEMA_BYTES} checked`);
     const whole = isObject(schema.properties) && 'parameters' in schema.properties;
-    const verdict = await inWorkerThread({ schema, value: whole ? input : custom(input) }, signal);
+    const verdict = await inWorkerThread({ schemaText, value: whole ? input : custom(input) }, signal);
     if (verdict.kind === 'unusable')
         return skip(verdict.why);
     if (verdict.violations.length === 0) {
         log.info(`The input matches worker ${workerId}'s input schema${whole ? '' : ' (input.parameters.custom)'}.`);
-        return true;
+        return { checked: true };
     }
     const prefix = whole ? '' : '/parameters/custom';
     throw new InputSchemaError(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
+}
+/** A start goes on without the check: the notice that says so. */
+function uncheckedNotice(workerId, why, log) {
+    log.notice(`The input was not checked against worker ${workerId}'s input schema: ${why}. The run starts unchecked.`, 'Input not checked');
+}
+/** Whether objects and arrays nest deeper than `limit`, found with a stack of our own, not recursion. */
+function nestedDeeperThan(value, limit) {
+    const pending = [[value, 1]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop();
+        if (item === null || typeof item !== 'object')
+            continue;
+        if (depth > limit)
+            return true;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return false;
 }
 /** CoreClaw's own word that the worker does not exist: starting it would fail the same way. */
 function isUnknownWorker(error) {
@@ -6525,7 +6722,8 @@ function isUnknownWorker(error) {
 }
 function inWorkerThread(job, signal) {
     return new Promise((resolve, reject) => {
-        const thread = new external_node_worker_threads_namespaceObject.Worker(besideThisBundle('schema-worker.js'), {
+        // The schema travels as text: a structured clone of an object is recursive too.
+        const thread = new external_node_worker_threads_namespaceObject.Worker(schemaWorkerFile(), {
             workerData: job,
             // A deep schema overflows this stack, or fills this heap, in the thread and not in the step.
             resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 }
@@ -6547,11 +6745,15 @@ function inWorkerThread(job, signal) {
     });
 }
 /**
- * A file next to the running bundle (dist/). The name is a parameter on purpose: a literal
- * `new URL('./x.js', import.meta.url)` makes ncc copy the source file it finds as an asset.
+ * The thread's code, wherever the action runs from: beside the bundle (dist/schema-worker.js, the
+ * action and the CLI); run from the sources (`@github/local-action`, a test in jest), the bundle
+ * in the checkout's dist/, or else this file's TypeScript sibling, for a runtime that loads it. The
+ * name is a parameter on purpose: a literal `new URL('./x.js', import.meta.url)` makes ncc copy the
+ * source file it finds as an asset.
  */
-function besideThisBundle(name) {
-    return new URL(name, import.meta.url);
+function schemaWorkerFile(name = 'schema-worker') {
+    const candidates = [`./${name}.js`, `../dist/${name}.js`, `./${name}.ts`].map(file => new URL(file, import.meta.url));
+    return candidates.find(file => (0,external_node_fs_namespaceObject.existsSync)(file)) ?? candidates[0];
 }
 /** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
 function custom(input) {
@@ -6574,13 +6776,10 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
-        await checkInputSchema(client, {
-            workerId,
-            input: workerInput,
-            inputName: 'text' in input ? 'input' : 'input-file',
-            log,
-            signal
-        });
+        const inputName = 'text' in input ? 'input' : 'input-file';
+        const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+        if (!outcome.checked)
+            uncheckedNotice(workerId, outcome.why, log);
     }
     const start = workerId
         ? {
@@ -6610,7 +6809,8 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
 }
 /**
  * `dry-run: true`: everything a start would check, and no start. The worker must exist (its schema
- * endpoint says so) and the input must match its schema; a task must exist. Whether a version
+ * endpoint says so) and the input must match its schema, checked: an input that could not be
+ * checked fails the dry run, which is a gate; a task must exist. Whether a version
  * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
  */
 async function dryRun(client, spec, workerInput, { log, signal }) {
@@ -6619,7 +6819,10 @@ async function dryRun(client, spec, workerInput, { log, signal }) {
     let inputChecked = false;
     if (workerId && workerInput && input) {
         const inputName = 'text' in input ? 'input' : 'input-file';
-        inputChecked = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+        const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+        if (!outcome.checked)
+            throw new InputNotCheckedError(workerId, outcome.why, outcome.requestId);
+        inputChecked = true;
     }
     else if (workerId) {
         await client.getInputSchema(workerId);
@@ -6880,7 +7083,7 @@ async function exportRun(inputs, host) {
  * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
  * about settings that will not do what they seem to.
  */
-function checkBeforeAnyRequest(inputs, { log, workspace }) {
+function checkBeforeAnyRequest(inputs, { log, workspace, inputFileRoots }) {
     for (const warning of proxySpellingWarnings(process.env, process.platform)) {
         log.warning(warning, 'Proxy settings disagree');
     }
@@ -6888,7 +7091,7 @@ function checkBeforeAnyRequest(inputs, { log, workspace }) {
         const { say } = log;
         log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
     }
-    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined;
+    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, inputFileRoots) : undefined;
     const plan = planDestination({ path: inputs.path, workspace });
     const destinationOf = (runId) => fileFor(plan, runId, inputs.format);
     // A dry run, or a start only, writes no file: nothing about the destination can stop it.
@@ -7108,9 +7311,7 @@ function dryRunSummary({ target, version, inputChecked }) {
         ['Would start', startedBy(target).replace(/^yes, /, '')],
         ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`]] : []),
         ...('workerId' in target
-            ? [
-                ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)']
-            ]
+            ? [['Input', inputChecked ? "matches the worker's input schema" : 'none given']]
             : []),
         ['Started', 'nothing: dry run']
     ];
@@ -7257,10 +7458,12 @@ async function run() {
             keepSecret(apiKey);
         }
         const inputs = parseInputs(name => getInput(name));
+        const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
         const result = await exportRun(inputs, {
             log: actionLog,
             clock: realClock,
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+            workspace,
+            inputFileRoots: [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root)),
             progressEveryMs: 10_000,
             signal: cancellation.signal,
             onRun: run => {

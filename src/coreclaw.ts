@@ -10,7 +10,7 @@ import { readText, request, type Signed } from './http.js'
 import type { AuthMethod, Format } from './inputs.js'
 import { isRunSlug } from './inputs.js'
 import { BY_ERROR, parseRetryAfter, type RetryPolicy, type RetryRule } from './retry.js'
-import { countOf, downloadUrlOf, keepSecret, requestIdOf, textOf, timeOf, wordOf } from './server-text.js'
+import { countOf, downloadUrlOf, keepSecret, redact, requestIdOf, textOf, timeOf, wordOf } from './server-text.js'
 
 export interface ClientOptions {
   baseUrl: URL
@@ -93,7 +93,7 @@ export class CoreClawClient {
   /** The account's latest run, or the latest run of `workerId` (owner/name). */
   async getLastRun(workerId?: string): Promise<Answer<RunDetail>> {
     const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last'
-    const answer = await this.call('latest run request', path, { workerId })
+    const answer = await this.call('latest run request', path, { workerId, about: 'run' })
     return { ...answer, data: runDetail(answer.data) }
   }
 
@@ -122,7 +122,7 @@ export class CoreClawClient {
   async listSucceededRuns(workerId?: string): Promise<Answer<ListedRun[]>> {
     const query = new URLSearchParams({ status: 'succeeded', limit: '100' })
     if (workerId) query.set('worker_id', workerId.replace('/', '~'))
-    const answer = await this.call('run list request', 'worker-runs', { workerId }, { query })
+    const answer = await this.call('run list request', 'worker-runs', { workerId, about: 'run' }, { query })
     const list = field(answer.data, 'list')
     const runs = (Array.isArray(list) ? list : []).flatMap(listedRun)
     return { ...answer, data: runs }
@@ -398,9 +398,12 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return first?.split(',')[0]?.trim() || undefined
 }
 
-/** The first 120 visible characters of a body, tags and control characters removed. */
+/**
+ * The first 120 visible characters of a body, tags and control characters removed. Secrets are
+ * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
+ */
 export function bodyStart(text: string): string {
-  const visible = text
+  const visible = redact(text)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')

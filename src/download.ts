@@ -223,7 +223,7 @@ function contentEncoding(header: string | undefined): Encoding | undefined {
   if (only === 'gzip' || only === 'deflate' || only === 'br') return only
   throw new DownloadError({
     problem: 'encoding',
-    detail: `the storage host sent the file with Content-Encoding "${codings.join(', ').slice(0, 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
+    detail: `the storage host sent the file with Content-Encoding "${forLog(codings.join(', '), 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
   })
 }
 

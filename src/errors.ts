@@ -304,12 +304,28 @@ export class RedirectError extends ActionError {
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
 export class CancelledError extends ActionError {
   override readonly name: string = 'CancelledError'
-  constructor(readonly signal?: string) {
-    super(`cancelled${signal ? ` by ${signal}` : ''}`)
+  constructor(
+    readonly signal?: string,
+    /**
+     * The request the cancellation cut before its connection was made (a proxy's CONNECT still
+     * waiting): none of its bytes left, so the server did nothing. The phase rule, as for NetworkError.
+     */
+    readonly unsentOperation?: string
+  ) {
+    super(
+      `cancelled${signal ? ` by ${signal}` : ''}${unsentOperation ? ` before the ${unsentOperation} was sent` : ''}`
+    )
+  }
+
+  /** The same cancellation, for a request it cut before any of it was sent. */
+  beforeSending(operation: string): CancelledError {
+    return new CancelledError(this.signal, operation)
   }
 
   advice(): string {
-    return 'Nothing was written, and any previous file was kept.'
+    return this.unsentOperation
+      ? `The ${this.unsentOperation} never reached CoreClaw, so nothing was started; nothing was written, and any previous file was kept.`
+      : 'Nothing was written, and any previous file was kept.'
   }
 }
 
@@ -492,6 +508,29 @@ export class InputSchemaError extends InputError {
       `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
       `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`
     )
+  }
+}
+
+/**
+ * A dry run whose input could not be checked against the worker's schema (the schema call failed
+ * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
+ * nothing must not pass.
+ */
+export class InputNotCheckedError extends ActionError {
+  override readonly name: string = 'InputNotCheckedError'
+  constructor(
+    readonly workerId: string,
+    /** Why not, already escaped (input-schema.ts). */
+    readonly why: string,
+    override readonly requestId?: string
+  ) {
+    super(
+      `the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`
+    )
+  }
+
+  advice(say: Vocabulary): string {
+    return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`
   }
 }
 

@@ -30,6 +30,11 @@ export interface Host {
   clock: Clock
   /** Relative paths are resolved against it. */
   workspace: string
+  /**
+   * The folders `input-file` must really be in (symlinks resolved): the workspace and the runner's
+   * temporary folder for the action; none (anywhere) for the CLI, where a person names their own files.
+   */
+  inputFileRoots?: string[]
   /** How often to report download progress. */
   progressEveryMs: number
   /** The step's cancellation. */
@@ -61,7 +66,7 @@ export interface DryRun {
   kind: 'dry-run'
   target: StartTarget
   version?: string
-  /** Whether the input was checked against the worker's schema (a notice said why not). */
+  /** Whether an input was given, and so checked against the worker's schema: one that could not be checked fails the dry run. */
   inputChecked: boolean
 }
 
@@ -215,7 +220,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
  * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
  * about settings that will not do what they seem to.
  */
-function checkBeforeAnyRequest(inputs: Inputs, { log, workspace }: Host) {
+function checkBeforeAnyRequest(inputs: Inputs, { log, workspace, inputFileRoots }: Host) {
   for (const warning of proxySpellingWarnings(process.env, process.platform)) {
     log.warning(warning, 'Proxy settings disagree')
   }
@@ -225,7 +230,7 @@ function checkBeforeAnyRequest(inputs: Inputs, { log, workspace }: Host) {
       `${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`
     )
   }
-  const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace) : undefined
+  const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, inputFileRoots) : undefined
   const plan = planDestination({ path: inputs.path, workspace })
   const destinationOf = (runId: string) => fileFor(plan, runId, inputs.format)
   // A dry run, or a start only, writes no file: nothing about the destination can stop it.

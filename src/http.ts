@@ -27,6 +27,7 @@ import { getProxyUrl, HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import {
   ActionError,
+  CancelledError,
   NetworkError,
   ProxyError,
   RedirectError,
@@ -163,6 +164,7 @@ async function send(
   } catch (error) {
     client.dispose()
     const reason = signal.aborted ? signal.reason : error
+    if (reason instanceof CancelledError && !phase.connected) throw reason.beforeSending(operation)
     // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
     const failure =
       proxy && reason instanceof TimeoutError

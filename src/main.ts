@@ -32,10 +32,12 @@ export async function run(): Promise<void> {
       keepSecret(apiKey)
     }
     const inputs = parseInputs(name => core.getInput(name))
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
     const result = await exportRun(inputs, {
       log: actionLog,
       clock: realClock,
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      workspace,
+      inputFileRoots: [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root)),
       progressEveryMs: 10_000,
       signal: cancellation.signal,
       onRun: run => {

@@ -4,6 +4,7 @@
  * shows none when it can't be made.
  */
 import { closingQuote } from './json-scan.js'
+import { redact } from './server-text.js'
 
 export interface Preview {
   columns: string[]
@@ -149,6 +150,8 @@ function cellText(value: unknown): string {
   }
 }
 
-function cut(text: string): string {
+/** Secrets are replaced before the cut (forCell replaces them again, but would see only a part). */
+function cut(raw: string): string {
+  const text = redact(raw)
   return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text
 }

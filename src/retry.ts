@@ -3,7 +3,14 @@
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
  * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
-import { ActionError, AttemptsExhaustedError, asActionError, CoreClawError, NetworkError } from './errors.js'
+import {
+  ActionError,
+  AttemptsExhaustedError,
+  asActionError,
+  CancelledError,
+  CoreClawError,
+  NetworkError
+} from './errors.js'
 
 export interface Clock {
   now(): number
@@ -53,7 +60,8 @@ export const BY_ERROR: RetryRule = { verdict: error => (error.retryable ? 'retry
 /**
  * Whether a failed start request provably started no run. Only then may it be retried, or reported
  * as a plain failure. Proof is one of two things. The request never left: it failed before its
- * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake), judged by
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake, a
+ * cancellation while a proxy's CONNECT waited), judged by
  * phase in http.ts, never by error code, since a TLS error can also come after the request was
  * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
  * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
@@ -73,7 +81,10 @@ export function provablyNotStarted(error: ActionError): boolean {
       last.status < 500
     )
   }
-  return last instanceof NetworkError && last.unsent
+  return (
+    (last instanceof NetworkError && last.unsent) ||
+    (last instanceof CancelledError && last.unsentOperation !== undefined)
+  )
 }
 
 /** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */

@@ -3,7 +3,7 @@
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
  * here ever quotes it: errors say where the JSON breaks, never what it says.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
@@ -13,10 +13,49 @@ export const MAX_INPUT_BYTES = 1024 * 1024
 
 export type WorkerInput = Record<string, unknown>
 
-export function readWorkerInput(given: NonNullable<Inputs['input']>, workspace: string): WorkerInput {
+/** `roots`: the folders the file must really be in, symlinks resolved; anywhere when absent. */
+export function readWorkerInput(given: NonNullable<Inputs['input']>, workspace: string, roots?: string[]): WorkerInput {
   if ('text' in given) return parseObject(given.text, 'input', 'the JSON text')
   const file = path.resolve(workspace, given.file)
+  if (roots) refuseOutside(file, given.file, roots)
   return parseObject(readSmallFile(file, given.file), 'input-file', given.file)
+}
+
+/**
+ * The input is sent to CoreClaw as the run's input: a path that leads out of the workspace
+ * (`../../secret.json`, an absolute path, a symlink checked into the repository) would send
+ * whatever it reaches. So the real path, every link resolved, must be inside one of the roots.
+ * A file that does not exist is left for the read to report.
+ */
+function refuseOutside(file: string, shown: string, roots: string[]): void {
+  let real: string
+  try {
+    real = realpathSync(file)
+  } catch {
+    return
+  }
+  const inside = roots.some(root => {
+    let realRoot: string
+    try {
+      realRoot = realpathSync(root)
+    } catch {
+      return false
+    }
+    const relative = path.relative(caseOf(realRoot), caseOf(real))
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+  })
+  if (!inside) {
+    throw new InputError(
+      'input-file',
+      `leads outside the workspace: ${shown} is ${real}`,
+      "a JSON file inside the workspace or the runner's temporary folder (RUNNER_TEMP), not a link out of them"
+    )
+  }
+}
+
+/** Windows' paths are compared without case, as its file systems do. */
+function caseOf(file: string): string {
+  return process.platform === 'win32' ? file.toLowerCase() : file
 }
 
 function readSmallFile(file: string, shown: string): string {
@@ -78,8 +117,7 @@ function utf8Text(bytes: Buffer, shown: string): string {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
     const offset = firstInvalidUtf8(bytes)
-    const before = bytes.subarray(0, offset)
-    const line = before.filter(byte => byte === 0x0a).length + 1
+    const line = lineOf(bytes.subarray(0, offset).toString('latin1'))
     throw new InputError(
       'input-file',
       `is not UTF-8 text: ${shown} has a byte that is not UTF-8 at line ${line} (byte ${offset + 1})`,
@@ -154,9 +192,13 @@ function parseObject(text: string, input: 'input' | 'input-file', what: string):
 export function whereItBreaks(text: string): { line: number; column: number } {
   const offset = Math.min(firstJsonError(text), text.length)
   const before = text.slice(0, offset)
-  const line = before.split('\n').length
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1
-  return { line, column }
+  const lastBreak = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'))
+  return { line: lineOf(before), column: offset - (lastBreak + 1) + 1 }
+}
+
+/** The line `before`'s end is on, counting CRLF, LF and a lone CR (as old Mac editors save) as one break each. */
+function lineOf(before: string): number {
+  return before.split(/\r\n|\r|\n/).length
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y

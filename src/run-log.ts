@@ -9,11 +9,12 @@
  * (`poll` never waits for it, and starts none while one is under way), the last read after the run
  * ended is bounded to a few seconds (`last`), and what is printed is capped in lines and bytes,
  * per read and in all, whatever one entry holds.
- * Entries are server text: each line goes through `forLog`, and `all_logs_url` (signed) is never read.
+ * Entries are server text: each is redacted whole, each line then goes through `forLog`, and
+ * `all_logs_url` (signed) is never read.
  */
 import type { CoreClawClient, LogEntry } from './coreclaw.js'
 import type { Log } from './log.js'
-import { forLog } from './server-text.js'
+import { forLog, redact } from './server-text.js'
 
 export interface LogCaps {
   /** Lines and bytes printed in all: enough to follow a run; a worker that logs more is summarised. */
@@ -118,8 +119,10 @@ export class RunLogFollower {
         this.leftOut += lineCount(entry.content)
         continue
       }
-      // One entry may hold several lines; each becomes a line of its own, marked as the run's and escaped.
-      const parts = entry.content.split(/\r?\n/)
+      // One entry may hold several lines; each becomes a line of its own, marked as the run's and
+      // escaped. Secrets are replaced in the whole entry first: one split across two lines is no
+      // longer the text the runner's mask looks for, in either line.
+      const parts = redact(entry.content).split(/\r?\n/)
       const time = clockTime(entry.timestampMs)
       for (let i = 0; i < parts.length; i++) {
         const line = `| ${time}${forLog(parts[i], LINE_CHARS)}`

@@ -9,7 +9,8 @@ import type { ErrorObject } from 'ajv'
 import { Ajv } from 'ajv'
 
 export interface SchemaJob {
-  schema: Record<string, unknown>
+  /** The schema as JSON text: parsed here, so that a deep one can only overflow this thread's stack. */
+  schemaText: string
   value: unknown
 }
 
@@ -17,7 +18,8 @@ export interface SchemaJob {
 export type SchemaVerdict =
   { kind: 'checked'; violations: Array<{ path: string; message: string }> } | { kind: 'unusable'; why: string }
 
-function check({ schema, value }: SchemaJob): SchemaVerdict {
+function check({ schemaText, value }: SchemaJob): SchemaVerdict {
+  const schema = JSON.parse(schemaText) as Record<string, unknown>
   // Lenient about the schema (unknown keywords and formats are CoreClaw's business), strict about the input.
   const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: false })
   let validate

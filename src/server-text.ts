@@ -1,18 +1,18 @@
 /**
- * Text that came from a server (CoreClaw's API, a gateway, the storage host) is data, never
- * markup or commands. It reaches people through exactly these functions:
- * - `forLog`: one line, no control characters, never a workflow command (a line that starts
- *   with `::` is one), at most 4 KiB, with the length said when cut;
+ * Text that came from a server (CoreClaw's API, a gateway, the storage host, a scraped page in a
+ * run's log) is data, never markup or commands. It reaches people through exactly these functions:
+ * - `forLog`: one line, no control characters, at most 4 KiB with the length said when cut, and
+ *   never a workflow command under either of the runner's syntaxes (see `inert`);
  * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
  *   HTML, mentions or references, and no cell breaks;
  * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Both first replace every secret (`keepSecret`: the API key, a download link's signature) with
- * `***`, before any escaping: the runner masks only the literal text, and an escaped key (`sk&#45;…`
- * in the summary) is no longer that text. Both escape the invisible characters that can disguise
- * text (bidirectional controls, zero-width space, word joiners, the BOM) visibly, so
- * `\u202Egnp.exe` can't pass for another name; ZWJ and ZWNJ, which emoji and scripts such as
- * Persian and Hindi need, stay as they are.
+ * Every one of them first replaces every secret (`keepSecret`: the API key, a download link's
+ * signature) with `***`, in the whole text, and only then cuts and escapes: the runner masks only
+ * the literal, whole text, so a key cut in two (`sk-SECRET…`) or escaped (`sk&#45;…` in the
+ * summary) would show. Both escape the invisible characters that can disguise text (bidirectional
+ * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
+ * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
  */
 
 const secrets = new Set<string>()
@@ -23,34 +23,90 @@ export function keepSecret(value: string): void {
   if (value.length >= 6) secrets.add(value)
 }
 
-/** The text with every secret replaced, longest first (one secret may contain another). */
+/**
+ * A secret's start that a server echoes cut short (a message capped at some length) still gives
+ * most of it away, and the runner's mask matches only the whole value: a run of this many of a
+ * secret's leading characters, or more, is replaced too.
+ */
+export const SECRET_PREFIX_CHARS = 8
+
+/**
+ * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
+ * contain another), also where line breaks split it (a log entry is printed line by line, and each
+ * piece alone is not what the runner masks); then each run of a secret's first
+ * SECRET_PREFIX_CHARS characters or more.
+ */
 export function redact(text: string): string {
+  if (secrets.size === 0) return text
   let out = text
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***')
+  const known = [...secrets].sort((a, b) => b.length - a.length)
+  for (const secret of known) {
+    out = out.split(secret).join('***')
+    if (/[\r\n]/.test(out)) out = out.replace(acrossLineBreaks(secret), '***')
+  }
+  for (const secret of known) {
+    if (secret.length <= SECRET_PREFIX_CHARS) continue
+    const head = secret.slice(0, SECRET_PREFIX_CHARS)
+    let from = 0
+    for (let at = out.indexOf(head, from); at >= 0; at = out.indexOf(head, from)) {
+      let end = at + SECRET_PREFIX_CHARS
+      while (end < out.length && end - at < secret.length && out[end] === secret[end - at]) end++
+      out = `${out.slice(0, at)}***${out.slice(end)}`
+      from = at + 3
+    }
+  }
   return out
 }
 
+/** The secret, with line breaks allowed between its characters. */
+function acrossLineBreaks(secret: string): RegExp {
+  const chars = [...secret].map(char => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+  return new RegExp(chars.join('(?:\\r\\n|\\r|\\n)*'), 'g')
+}
+
+/** No server time is shown or used from before this: CoreClaw did not exist, and 1.5 is no date. */
+const EARLIEST_MS = Date.UTC(2000, 0, 1)
+/** Clocks disagree, but not by more than this: a later time is not believed. */
+const LATEST_AHEAD_MS = 24 * 60 * 60 * 1000
+
 /**
  * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
- * unix seconds): a positive number that is a real date, or undefined. Number.isSafeInteger alone
- * lets 9e15 through, beyond what Date can show, and toISOString would throw on it.
+ * unix seconds), or undefined unless it is a plausible time: no earlier than 2000 and no later
+ * than a day past `nowMs`. A real Date alone is not enough: 8.64e15 ms is one (the year 275760)
+ * and shows as "13T00:00", and 1.5 ms is one (1970) and shows as "00:00:00".
  */
-export function timeOf(value: unknown, unitMs: number): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined
+export function timeOf(value: unknown, unitMs: number, nowMs = Date.now()): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined
   const ms = value * unitMs
-  return Number.isFinite(new Date(ms).getTime()) ? ms : undefined
+  return ms >= EARLIEST_MS && ms <= nowMs + LATEST_AHEAD_MS ? ms : undefined
 }
 
 /** No log line carries more server text than this. */
 export const LOG_CAP = 4096
 
-/** One line of log text. `cap` counts characters of the server's text. */
+/** One line of log text, inert to the runner. `cap` counts characters of the server's text. */
 export function forLog(raw: string, cap = LOG_CAP): string {
   const text = redact(raw)
   const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text
   const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible)
-  // Escaped like this it has no line break left, so only its own start could begin a command.
-  return escaped.startsWith('::') ? `\\${escaped}` : escaped
+  return inert(escaped)
+}
+
+/**
+ * The runner reads every line a step prints for commands, in two syntaxes (actions/runner,
+ * src/Runner.Common/ActionCommand.cs, called from src/Runner.Worker/Handlers/OutputManager.cs):
+ * - `::name args::data`, once the line's leading white space is trimmed (`TryParseV2`);
+ * - `##[name args]data` *anywhere* in the line (`TryParse`, by IndexOf).
+ * Escaped like this, a line has no line break left; a backslash goes before a `::` that starts it
+ * (after any white space .NET's TrimStart removes), before every `[` that follows a `#`, and
+ * before a `#` that ends the text, so no `##[` remains, not even where this text meets the next.
+ * A command needs the exact `::` or `##[`, so the line shows what the server sent, and commands nothing.
+ */
+function inert(line: string): string {
+  return line
+    .replace(/^([\s\u0085]*)::/, '$1\\::')
+    .replace(/#\[/g, '#\\[')
+    .replace(/#$/, '\\#')
 }
 
 function visible(char: string): string {
@@ -87,30 +143,38 @@ export function forCell(raw: string, cap = 200): string {
     .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060')
 }
 
-/** A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it never throws. */
+/**
+ * A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it
+ * never throws. Secrets are replaced before the cut, so none is shown in part.
+ */
 export function jsonOf(value: unknown, cap = 1024, depth = 8): string {
   const limited = (item: unknown, level: number): unknown => {
+    if (typeof item === 'string') return redact(item)
     if (item === null || typeof item !== 'object') return item
     if (level >= depth) return Array.isArray(item) ? '[…]' : '{…}'
     if (Array.isArray(item)) return item.slice(0, 50).map(entry => limited(entry, level + 1))
     return Object.fromEntries(
       Object.entries(item)
         .slice(0, 50)
-        .map(([key, entry]) => [key, limited(entry, level + 1)])
+        .map(([key, entry]) => [redact(key), limited(entry, level + 1)])
     )
   }
   let text: string
   try {
-    text = JSON.stringify(limited(value, 0)) ?? String(value)
+    text = redact(JSON.stringify(limited(value, 0)) ?? String(value))
   } catch {
     text = '(not representable)'
   }
   return text.length > cap ? `${text.slice(0, cap)}…` : text
 }
 
-/** A request id we can show and output: short, and made of characters ids are made of. */
+/**
+ * A request id we can show and output: short, and made of characters ids are made of. One that
+ * holds a secret (a server that echoes the key as its request id) has it replaced: the id goes to
+ * an output, which a later step may send anywhere.
+ */
 export function requestIdOf(value: unknown): string | undefined {
-  return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? value : undefined
+  return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? redact(value) : undefined
 }
 
 /** A count: a non-negative whole number, or unknown. */

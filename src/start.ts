@@ -6,9 +6,16 @@
  * started has finished, the run is stopped too.
  */
 import type { CoreClawClient, StartRequest } from './coreclaw.js'
-import { asActionError, RunStateError, StartUncertainError, StoppedRunError, type ActionError } from './errors.js'
+import {
+  asActionError,
+  InputNotCheckedError,
+  RunStateError,
+  StartUncertainError,
+  StoppedRunError,
+  type ActionError
+} from './errors.js'
 import { describeTarget, type StartTarget } from './start-target.js'
-import { checkInputSchema } from './input-schema.js'
+import { checkInputSchema, uncheckedNotice } from './input-schema.js'
 import type { Inputs } from './inputs.js'
 import type { DryRun } from './export-run.js'
 import type { Log } from './log.js'
@@ -46,13 +53,9 @@ export async function startRun(
   // parseInputs lets `new` through only with exactly one of a worker and a task.
   const target: StartTarget = workerId ? { workerId } : { taskId }
   if (workerId && workerInput && input) {
-    await checkInputSchema(client, {
-      workerId,
-      input: workerInput,
-      inputName: 'text' in input ? 'input' : 'input-file',
-      log,
-      signal
-    })
+    const inputName = 'text' in input ? 'input' : 'input-file'
+    const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+    if (!outcome.checked) uncheckedNotice(workerId, outcome.why, log)
   }
   const start: StartRequest = workerId
     ? {
@@ -82,7 +85,8 @@ export async function startRun(
 
 /**
  * `dry-run: true`: everything a start would check, and no start. The worker must exist (its schema
- * endpoint says so) and the input must match its schema; a task must exist. Whether a version
+ * endpoint says so) and the input must match its schema, checked: an input that could not be
+ * checked fails the dry run, which is a gate; a task must exist. Whether a version
  * exists can't be asked: CoreClaw's API lists no versions of a worker, so that is said, not checked.
  */
 export async function dryRun(
@@ -96,7 +100,9 @@ export async function dryRun(
   let inputChecked = false
   if (workerId && workerInput && input) {
     const inputName = 'text' in input ? 'input' : 'input-file'
-    inputChecked = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+    const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+    if (!outcome.checked) throw new InputNotCheckedError(workerId, outcome.why, outcome.requestId)
+    inputChecked = true
   } else if (workerId) {
     await client.getInputSchema(workerId)
     log.info(`Worker ${workerId} exists.`)

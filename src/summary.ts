@@ -40,12 +40,7 @@ function dryRunSummary({ target, version, inputChecked }: DryRun): string {
     ['Would start', startedBy(target).replace(/^yes, /, '')],
     ...(version ? [['Version', `${code(version)} (not checked: CoreClaw lists no versions)`] as [string, string]] : []),
     ...('workerId' in target
-      ? [
-          ['Input', inputChecked ? "matches the worker's input schema" : 'not checked (see the notice)'] as [
-            string,
-            string
-          ]
-        ]
+      ? [['Input', inputChecked ? "matches the worker's input schema" : 'none given'] as [string, string]]
       : []),
     ['Started', 'nothing: dry run']
   ]
