@@ -11,5 +11,9 @@ export default {
   globalSetup: '<rootDir>/__tests__/global-setup.js',
   // Not the system's temporary folder: a test run leaves nothing there.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
-  testTimeout: 60_000
+  testTimeout: 60_000,
+  // The end-to-end suites mostly wait on real servers and timers: two at once use the 2 cores without crowding them.
+  maxWorkers: 2,
+  // A test that needs a tool from outside npm skips where it is missing; the run ends saying so.
+  reporters: ['default', '<rootDir>/__tests__/missing-tools-reporter.js']
 }

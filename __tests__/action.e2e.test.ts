@@ -17,7 +17,9 @@ import {
   renderedSummary,
   summaryCells,
   type Sandbox,
-  type Step
+  type Step,
+  withCmark,
+  retryLines
 } from './helpers.js'
 
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
@@ -29,7 +31,7 @@ beforeEach(async () => ({ sandbox, step } = await sandboxWithRun()))
 afterEach(() => sandbox.close())
 
 describe('exporting a succeeded run', () => {
-  test.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(
+  withCmark.each(['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'])(
     'format %s: outputs, bytes and summary',
     async format => {
       const counted = ['csv', 'json', 'jsonl'].includes(format)
@@ -193,10 +195,11 @@ describe('authentication', () => {
     }
   )
 
-  test('an API redirect to another origin is refused: that host receives nothing, the key least of all', async () => {
+  test('an API redirect to another origin is refused, once and never retried: that host receives nothing, the key least of all', async () => {
     sandbox.fail('run', { status: 302, headers: { location: `${sandbox.storageUrl}/api/v2/worker-runs/${RUN}?x=1` } })
-    const result = await step({ 'auth-method': 'query', 'max-attempts': '1' })
+    const result = await step({ 'auth-method': 'query', 'max-attempts': '3' })
     expect(result.code).toBe(1)
+    expect(retryLines(result)).toEqual([])
     expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run'])
     expect(errorLine(result)).toContain(
       `run detail request refused a redirect: ${new URL(sandbox.apiUrl).host} redirected the API call to another origin, ${sandbox.storageUrl}/api/v2/worker-runs/${RUN}; the API key is only sent to the API's own origin. If ${sandbox.storageUrl} is really your CoreClaw API, set 'base-url' to it`

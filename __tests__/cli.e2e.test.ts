@@ -1,5 +1,6 @@
 // The local CLI (dist/cli.js): the same export from a terminal, tested end to end against the
 // sandbox. The key comes from CORECLAW_API_KEY; outputs are JSON on stdout, progress on stderr.
+// And `npm run demo`, which runs the bundled action the way a newcomer first sees it.
 import { spawn } from 'node:child_process'
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
@@ -77,6 +78,9 @@ test("--help has every input of action.yml, with action.yml's words and default;
   }
   expect(result.stdout).not.toContain('--api-key')
   expect(result.stdout).toContain('CORECLAW_API_KEY')
+  expect(result.stdout).toMatch(/^Usage: .*--run-id <slug\|last\|last-succeeded\|new>/)
+  // The outputs as action.yml lists them: the one table, not a copy in the CLI.
+  expect(result.stdout).toContain(`Prints the outputs (${Object.keys(action.outputs).join(', ')}) as JSON`)
 })
 
 test('a missing --run-id is told before a missing key', async () => {
@@ -257,4 +261,25 @@ describe('--run-id new', () => {
     expect(result.stderr).toContain('keeps running: --abort-on-stop false')
     expect(result.stderr).not.toMatch(/'(abort-on-stop|wait-timeout|run-id)[:']/)
   })
+})
+
+test("npm run demo tells the whole story, and streams the action's log while the run runs", async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/demo.js')], {
+    env: baseEnv(),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let streamedWhileRunning = false
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    // The run takes seconds: its start line must be on screen before the demo ends.
+    if (/^Started run \w+/m.test(stdout) && child.exitCode === null) streamedWhileRunning = true
+  })
+  const code = await new Promise(resolve => child.once('close', resolve))
+  expect(code).toBe(0)
+  expect(streamedWhileRunning).toBe(true)
+  expect(stdout).toContain('The input matches worker coreclaw/google-maps-scraper')
+  expect(stdout).toMatch(/^\| Worker started$/m)
+  expect(stdout).toContain('--- outputs ---')
+  expect(stdout).toContain('### CoreClaw export')
 })

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { checkFolder, fileFor, planDestination, refuseUnusableNames, resolveDestination } from '../src/destination.js'
-import { FileSystemError, InputError } from '../src/errors.js'
+import { FileSystemError } from '../src/download-errors.js'
+import { InputError } from '../src/errors.js'
 
 const noDirs = () => false
 

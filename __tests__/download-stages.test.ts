@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { FileGuard, Meter, storageChecksum } from '../src/download-stages.js'
-import { DownloadError, FileSystemError } from '../src/errors.js'
+import { DownloadError, FileSystemError } from '../src/download-errors.js'
 
 async function through(chunks: Buffer[], ...stages: Array<Meter | FileGuard>): Promise<number[]> {
   const sizes: number[] = []

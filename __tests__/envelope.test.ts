@@ -1,5 +1,5 @@
-import { bodyStart, parseEnvelope } from '../src/coreclaw.js'
-import { CoreClawError } from '../src/errors.js'
+import { bodyStart, parseEnvelope } from '../src/coreclaw-envelope.js'
+import { CoreClawError } from '../src/coreclaw-errors.js'
 
 const op = 'export request'
 function failure(status: number, body: string, headers = {}): CoreClawError {

@@ -2,7 +2,7 @@
 // that records its lines. Kept here once, so that every suite fakes time and the log the same way.
 import type { Log } from '../src/log.js'
 import type { Clock } from '../src/retry.js'
-import { STEP_INPUTS } from '../src/vocabulary.js'
+import { STEP_INPUTS } from '../src/log.js'
 
 /** Time starts at `start` (ms) and moves only by what is slept; every sleep is recorded. */
 export function fakeClock(start = 0): Clock & { sleeps: number[] } {

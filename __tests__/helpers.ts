@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
+import { findTool, missingTool, toolsRequired } from '../scripts/tools.js'
 
 export const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
@@ -52,9 +53,17 @@ export function expectSecretsKept(result: Step): void {
 }
 
 /**
+ * `test` for a test that renders the summary with cmark-gfm: skipped where cmark-gfm is missing
+ * (a laptop with nothing but Node), and the run's last lines say so (missing-tools-reporter.js).
+ * With REQUIRE_TOOLS=1 (.ci/run) it always runs, and fails saying what is missing.
+ */
+export const withCmark: typeof test.skip = findTool('cmark-gfm') || toolsRequired() ? test : test.skip
+
+/**
  * The job summary rendered the way GitHub renders it: cmark-gfm, GitHub's reference renderer, with
  * GitHub's extensions (tables, extended autolinks, strikethrough, the tag filter), raw HTML kept
- * (to see what it would do). cmark-gfm is Debian's package of that name; .ci/run installs it.
+ * (to see what it would do). cmark-gfm is Debian's package of that name (Homebrew's too); .ci/run
+ * installs it. Only tests declared with `withCmark` call this.
  */
 export function renderedSummary(summary: string): string {
   try {
@@ -65,10 +74,7 @@ export function renderedSummary(summary: string): string {
     )
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    throw new Error(
-      "cmark-gfm is missing: the summary tests render with GitHub's own renderer. Install Debian's package: apt-get install cmark-gfm (.ci/run does).",
-      { cause: error }
-    )
+    throw new Error(missingTool('cmark-gfm'), { cause: error })
   }
 }
 

@@ -5,7 +5,8 @@
 import * as http from 'node:http'
 import * as net from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { CancelledError, NetworkError, RedirectError, TimeoutError } from '../src/errors.js'
+import { CancelledError } from '../src/errors.js'
+import { NetworkError, RedirectError, TimeoutError } from '../src/http-errors.js'
 import { readText, request as get, type RequestOptions as GetOptions } from '../src/http.js'
 
 type Seen = { host: string; url: string; authorization?: string }

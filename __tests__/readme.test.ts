@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
-import { APP_CODES } from '../src/coreclaw-codes.js'
+import { APP_CODES } from '../src/coreclaw-contract.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'))

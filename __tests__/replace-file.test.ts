@@ -1,7 +1,7 @@
 // The finished file takes the destination's place on every file system runners have: Windows
 // renames retried while another program holds the destination, and `overwrite: false` without
 // hard links. Each file operation is stubbed to fail with the codes those systems give.
-import { DestinationExistsError, DestinationHeldError } from '../src/errors.js'
+import { DestinationExistsError, DestinationHeldError } from '../src/download-errors.js'
 import { HELD_RETRY_MS, replaceFile, type FileOps } from '../src/replace-file.js'
 import { fakeClock } from './fakes.js'
 

@@ -1,12 +1,7 @@
-import {
-  AttemptsExhaustedError,
-  CancelledError,
-  CoreClawError,
-  DownloadError,
-  NetworkError,
-  TimeoutError,
-  TlsError
-} from '../src/errors.js'
+import { CoreClawError } from '../src/coreclaw-errors.js'
+import { DownloadError } from '../src/download-errors.js'
+import { AttemptsExhaustedError, CancelledError } from '../src/errors.js'
+import { NetworkError, TimeoutError, TlsError } from '../src/http-errors.js'
 import {
   MAX_DELAY_MS,
   parseRetryAfter,

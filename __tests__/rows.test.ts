@@ -2,7 +2,7 @@
 // the bytes into chunks, and blind to anything that only looks like a row break.
 import { PREVIEW_CELL } from '../src/preview.js'
 import { rowCounterFor } from '../src/rows.js'
-import type { Format } from '../src/inputs.js'
+import type { Format } from '../src/coreclaw-contract.js'
 
 /** Feeds `text` in pieces of `size` bytes (UTF-8), as the download would. */
 function count(format: Format, text: string | Buffer, size = 7) {

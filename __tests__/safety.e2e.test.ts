@@ -5,17 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { runAction, startAction } from '../sandbox/runner.js'
-import {
-  errorLine,
-  expectSecretsKept,
-  filesIn,
-  retryLines,
-  RUN,
-  sandboxWithRun,
-  sha256,
-  stepAgainst,
-  type Sandbox
-} from './helpers.js'
+import { errorLine, filesIn, retryLines, RUN, sandboxWithRun, sha256, stepAgainst, type Sandbox } from './helpers.js'
 
 let sandbox: Sandbox
 let step: ReturnType<typeof stepAgainst>
@@ -72,17 +62,6 @@ describe('a refused redirect is reported once and never retried', () => {
     expect(result.code).toBe(0)
     expect(sandbox.seen('download')).toHaveLength(11)
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
-  })
-
-  test('an API redirect to another origin', async () => {
-    sandbox.fail('run', { status: 302, headers: { location: `${sandbox.storageUrl}/api/v2/worker-runs/${RUN}` } })
-    const result = await step({ 'max-attempts': '3' })
-    expect(result.code).toBe(1)
-    expect(errorLine(result)).toContain('run detail request refused a redirect')
-    expect(errorLine(result)).not.toMatch(REACHABILITY)
-    expect(retryLines(result)).toEqual([])
-    expect(sandbox.requests.map(r => `${r.server} ${r.route}`)).toEqual(['api run'])
-    expectSecretsKept(result)
   })
 })
 

@@ -66,24 +66,3 @@ test('a port that is taken is one line that names it and the option that changes
     blocker.close()
   }
 })
-
-test("npm run demo tells the whole story, and streams the action's log while the run runs", async () => {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/demo.js')], {
-    env: baseEnv(),
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let streamedWhileRunning = false
-  child.stdout.on('data', chunk => {
-    stdout += chunk
-    // The run takes seconds: its start line must be on screen before the demo ends.
-    if (/^Started run \w+/m.test(stdout) && child.exitCode === null) streamedWhileRunning = true
-  })
-  const code = await new Promise(resolve => child.once('close', resolve))
-  expect(code).toBe(0)
-  expect(streamedWhileRunning).toBe(true)
-  expect(stdout).toContain('The input matches worker coreclaw/google-maps-scraper')
-  expect(stdout).toMatch(/^\| Worker started$/m)
-  expect(stdout).toContain('--- outputs ---')
-  expect(stdout).toContain('### CoreClaw export')
-})

@@ -15,10 +15,6 @@ function copyOfSources(): string {
 
 const edit = (file: string, change: (text: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')))
 
-test('the committed bundle records the hash of these sources', () => {
-  expect(readFileSync(path.join(ROOT, 'dist', 'sources.sha256'), 'utf8').trim()).toBe(sourcesHash())
-})
-
 test.each([
   ['a source file', 'src/file-checks.ts'],
   ['the stand-in for undici', 'stubs/undici/package.json'],

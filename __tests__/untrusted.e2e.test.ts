@@ -15,7 +15,8 @@ import {
   summaryCells,
   summaryRow,
   type Sandbox,
-  type Step
+  type Step,
+  withCmark
 } from './helpers.js'
 
 let sandbox: Sandbox
@@ -84,7 +85,7 @@ describe('server text stays data', () => {
     expect(result.summary).not.toContain('CoreClaw request id')
   })
 
-  test('err_msg with commands and table breaks is escaped in the one line that shows it', async () => {
+  withCmark('err_msg with commands and table breaks is escaped in the one line that shows it', async () => {
     sandbox.fail('run', detail({ status: 'failed', err_msg: 'proxy\n::error::forged\r\n| --- |' }))
     const result = await step()
     expect(result.code).toBe(1)
@@ -142,7 +143,7 @@ describe('server text stays data', () => {
     expect(filesIn(result.workspace)).toEqual([])
   })
 
-  test('preview cells with HTML, pipes and line breaks are escaped in the summary', async () => {
+  withCmark('preview cells with HTML, pipes and line breaks are escaped in the summary', async () => {
     sandbox.addRun({ slug: 'HTMLRUN', rows: [{ name: '<img src=x onerror=alert(1)>|`x`', note: 'a\nb' }] })
     const result = await step({ 'run-id': 'HTMLRUN' })
     expect(result.code).toBe(0)
@@ -151,7 +152,7 @@ describe('server text stays data', () => {
     expect(renderedSummary(result.summary)).not.toContain('<img')
   })
 
-  test('a column without a name is called by its number, not rendered as a blank bar', async () => {
+  withCmark('a column without a name is called by its number, not rendered as a blank bar', async () => {
     sandbox.addRun({ slug: 'NONAMERUN', rows: [{ '': 'x', b: 'y' }] })
     const result = await step({ 'run-id': 'NONAMERUN' })
     expect(result.summary).toContain('| column 1 | b |\n|---|---|\n| x | y |')
@@ -164,20 +165,23 @@ describe('a secret is never shown, however it is escaped', () => {
   /** A key with every punctuation an escaper touches: the summary would show `sk&#45;…`, which no mask matches. */
   const KEY = 'sk-SECRET_key.v2+a/b=c9'
 
-  test('a key that a server echoes is *** in the annotation, the log and the summary (rendered, entities decoded)', async () => {
-    await sandbox.close()
-    sandbox = await startSandbox({ apiKey: KEY, runs: [{ slug: RUN }] })
-    step = stepAgainst(sandbox)
-    sandbox.fail('run', { status: 401, code: 12002, message: `invalid token ${KEY} (ends ${KEY.slice(3)})` })
-    const result = await step()
-    expect(result.code).toBe(1)
-    expect(errorLine(result)).toContain('invalid token *** (ends SECRET_key.v2+a/b=c9)')
-    expectSecretsKept(result)
-    const shown = summaryCells(result.summary).join('\n')
-    expect(shown).toContain('invalid token ***')
-    expect(shown).not.toContain(KEY)
-    expect(result.summary).not.toMatch(/sk&#45;SECRET/)
-  })
+  withCmark(
+    'a key that a server echoes is *** in the annotation, the log and the summary (rendered, entities decoded)',
+    async () => {
+      await sandbox.close()
+      sandbox = await startSandbox({ apiKey: KEY, runs: [{ slug: RUN }] })
+      step = stepAgainst(sandbox)
+      sandbox.fail('run', { status: 401, code: 12002, message: `invalid token ${KEY} (ends ${KEY.slice(3)})` })
+      const result = await step()
+      expect(result.code).toBe(1)
+      expect(errorLine(result)).toContain('invalid token *** (ends SECRET_key.v2+a/b=c9)')
+      expectSecretsKept(result)
+      const shown = summaryCells(result.summary).join('\n')
+      expect(shown).toContain('invalid token ***')
+      expect(shown).not.toContain(KEY)
+      expect(result.summary).not.toMatch(/sk&#45;SECRET/)
+    }
+  )
 
   test("a signed link's signature that a server echoes is *** too", async () => {
     const signature = 'q-signature=0123456789abcdef0123456789abcdef'

@@ -288,7 +288,7 @@ __webpack_unused_export__ = debug; // for test
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
 /* harmony export */ });
 /* unused harmony export stopSignals */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(807);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
 /**
  * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
  * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
@@ -369,11 +369,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(632);
 /* harmony import */ var _download_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(421);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(807);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(520);
 /* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(914);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(422);
-/* harmony import */ var _export_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(959);
-/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(678);
+/* harmony import */ var _export_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(956);
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(671);
+/* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(678);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(729);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(809);
 /* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(86);
@@ -383,6 +384,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
+
 
 
 
@@ -407,7 +409,7 @@ function help() {
     });
     rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.']);
     const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
-    return `Usage: node dist/cli.js --run-id <slug|last|new> [options]
+    return `Usage: node dist/cli.js --run-id <slug|last|last-succeeded|new> [options]
 
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
@@ -417,7 +419,7 @@ The options are the action's inputs; the action's 'path' is --out here.
 Options:
 ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 
-Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
+Prints the outputs (${_outputs_js__WEBPACK_IMPORTED_MODULE_7__/* .OUTPUT_NAMES */ .P0.join(', ')}) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
 Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`;
 }
@@ -467,7 +469,7 @@ async function main(argv, signal) {
     let known;
     try {
         const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseInputs */ .TL)(name => given.get(name) ?? '');
-        const result = await (0,_export_run_js__WEBPACK_IMPORTED_MODULE_6__/* .exportRun */ .qQ)(inputs, {
+        const result = await (0,_export_run_js__WEBPACK_IMPORTED_MODULE_6__/* .exportRun */ .q)(inputs, {
             log: stderrLog,
             clock: _retry_js__WEBPACK_IMPORTED_MODULE_8__/* .realClock */ .dQ,
             workspace: process.cwd(),
@@ -480,7 +482,7 @@ async function main(argv, signal) {
     }
     catch (thrown) {
         const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .asActionError */ .z6)(thrown);
-        process.stderr.write(`error: ${(0,_export_run_js__WEBPACK_IMPORTED_MODULE_6__/* .namingRun */ .gM)(error, known)}${describe(error)}\n`);
+        process.stderr.write(`error: ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_11__/* .namingRun */ .g)(error, known)}${describe(error)}\n`);
         // A run the step knows of (started, or resolved) is named on stdout too, for a script to act on.
         if (known)
             process.stdout.write(`${JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_7__/* .outputsOfFailure */ .Kh)(known, error.requestId), null, 2)}\n`);
@@ -529,13 +531,522 @@ function usageProblem(error) {
     const hint = instead === 'CORECLAW_API_KEY' ? 'set CORECLAW_API_KEY instead' : `did you mean --${instead}?`;
     return `Unknown option ${dashes}${name} (${hint})`;
 }
-(0,_environment_js__WEBPACK_IMPORTED_MODULE_11__/* .quietDependencies */ .Y)();
+(0,_environment_js__WEBPACK_IMPORTED_MODULE_12__/* .quietDependencies */ .Y_)();
 const cancellation = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelOnSignals */ .d)(_download_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .vo);
 process.exitCode = await main(process.argv.slice(2), cancellation.signal);
 cancellation.end();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 986:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MA: () => (/* binding */ AUTH_METHODS),
+/* harmony export */   Pg: () => (/* binding */ codeName),
+/* harmony export */   XL: () => (/* binding */ isRunSlug),
+/* harmony export */   fp: () => (/* binding */ CODE_ADVICE),
+/* harmony export */   hR: () => (/* binding */ FORMATS),
+/* harmony export */   mX: () => (/* binding */ notFound)
+/* harmony export */ });
+/* unused harmony export APP_CODES */
+const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
+const AUTH_METHODS = ['bearer', 'header', 'query'];
+/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
+const RUN_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+function isRunSlug(text) {
+    return RUN_SLUG.test(text);
+}
+const CODE_NAMES = {
+    10000: 'system error',
+    11000: 'invalid argument',
+    11004: 'not found',
+    12001: 'unauthorized',
+    12002: 'invalid token',
+    13000: 'rate limited',
+    14000: 'database error',
+    16000: 'not implemented',
+    30001: 'insufficient balance',
+    30003: 'plan concurrency limit',
+    50001: 'worker not found',
+    50002: 'worker run failed',
+    50003: 'worker version unavailable',
+    60001: 'task not found',
+    70001: 'run not found',
+    70002: 'run operation failed'
+};
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
+    Number(code),
+    name
+]);
+const runNotFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+/**
+ * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
+ * worker's input schema that is not found is an unknown worker, not an unknown run.
+ */
+const notFound = (say, subject) => {
+    const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run');
+    if (about === 'task')
+        return CODE_ADVICE[60001](say, subject);
+    if (about === 'worker')
+        return CODE_ADVICE[50001](say, subject);
+    return runNotFound(say, subject);
+};
+const CODE_ADVICE = {
+    10000: () => 'CoreClaw had an internal error; run the job again later.',
+    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+    11004: notFound,
+    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+    14000: () => 'CoreClaw had a database error; run the job again later.',
+    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
+    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
+    70001: runNotFound,
+    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+};
+function codeName(code) {
+    return CODE_NAMES[code];
+}
+
+
+/***/ }),
+
+/***/ 351:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ CoreClawError)
+/* harmony export */ });
+/* harmony import */ var _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(986);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(520);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(223);
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86);
+/** CoreClaw's API answered with an error: an HTTP status, an app code, or a body that is not its envelope. */
+
+
+
+
+/** CoreClaw's API answered with an error: an HTTP status, an app code, or an unreadable body. */
+class CoreClawError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ {
+    name = 'CoreClawError';
+    operation;
+    status;
+    appCode;
+    serverMessage;
+    details;
+    requestId;
+    bodyStart;
+    problem;
+    notEnvelope;
+    subject;
+    retryable;
+    retryAfterMs;
+    constructor(fields) {
+        super(describeCoreClawError(fields));
+        this.operation = fields.operation;
+        this.status = fields.status;
+        this.appCode = fields.appCode;
+        this.serverMessage = fields.serverMessage;
+        this.details = fields.details;
+        this.requestId = fields.requestId;
+        this.bodyStart = fields.bodyStart;
+        this.problem = fields.problem;
+        this.notEnvelope = fields.notEnvelope ?? false;
+        this.subject = fields.subject ?? {};
+        this.retryAfterMs = fields.retryAfterMs;
+        // A code != 0 on a 2xx is a business error, never transient.
+        this.retryable = fields.status !== undefined && (0,_http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(fields.status);
+    }
+    advice(say) {
+        const { appCode, status, subject } = this;
+        if (appCode !== undefined && _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .CODE_ADVICE */ .fp[appCode])
+            return _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .CODE_ADVICE */ .fp[appCode](say, subject);
+        if (status === 404) {
+            const elsewhere = this.notEnvelope
+                ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
+                : '';
+            return (0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .notFound */ .mX)(say, subject) + elsewhere;
+        }
+        if (this.notEnvelope) {
+            return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`;
+        }
+        if (status === 401 || status === 403)
+            return _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .CODE_ADVICE */ .fp[12001](say, subject);
+        if (status === 429)
+            return _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .CODE_ADVICE */ .fp[13000](say, subject);
+        if (status !== undefined && status >= 500)
+            return 'CoreClaw or a gateway in front of it failed; run the job again later.';
+        return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.';
+    }
+}
+function describeCoreClawError(f) {
+    const parts = [`${f.operation} failed`];
+    if (f.status !== undefined)
+        parts.push(`HTTP ${f.status}`);
+    if (f.appCode !== undefined) {
+        const name = (0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .codeName */ .Pg)(f.appCode);
+        parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
+    }
+    let text = parts.join(': ');
+    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
+    if (f.serverMessage)
+        text += `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_3__/* .forLog */ .Ig)(f.serverMessage, 1024)}`;
+    // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
+    if (f.details !== undefined && f.details !== null)
+        text += ` (details: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_3__/* .forLog */ .Ig)((0,_server_text_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonOf */ .o_)(f.details, 1024), 1024)})`;
+    if (f.problem)
+        text += `: ${f.problem}`;
+    if (f.bodyStart !== undefined)
+        text += `; body starts: "${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_3__/* .forLog */ .Ig)(f.bodyStart, 120)}"`;
+    if (f.requestId)
+        text += ` [request_id: ${f.requestId}]`;
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 479:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k: () => (/* binding */ CoreClawClient),
+  l: () => (/* binding */ sameWorker)
+});
+
+// EXTERNAL MODULE: ./src/coreclaw-contract.ts
+var coreclaw_contract = __nccwpck_require__(986);
+// EXTERNAL MODULE: ./src/coreclaw-errors.ts
+var coreclaw_errors = __nccwpck_require__(351);
+// EXTERNAL MODULE: ./src/http-errors.ts
+var http_errors = __nccwpck_require__(223);
+// EXTERNAL MODULE: ./src/retry.ts
+var src_retry = __nccwpck_require__(809);
+// EXTERNAL MODULE: ./src/server-text.ts
+var server_text = __nccwpck_require__(86);
+;// CONCATENATED MODULE: ./src/coreclaw-envelope.ts
+
+
+
+/** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
+function parseEnvelope(operation, status, headers, text, subject = {}) {
+    // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
+    const retryAfterMs = (0,src_retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now());
+    const headerRequestId = (0,server_text/* requestIdOf */.Gb)(firstHeader(headers['x-request-id']));
+    let envelope;
+    try {
+        // A UTF-8 BOM is how some servers and gateways start a body; JSON.parse calls it a syntax error.
+        const parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            envelope = parsed;
+    }
+    catch {
+        envelope = undefined;
+    }
+    if (!envelope) {
+        throw new coreclaw_errors/* CoreClawError */.B({
+            operation,
+            status,
+            requestId: headerRequestId,
+            problem: 'the answer is not a JSON envelope',
+            notEnvelope: true,
+            bodyStart: bodyStart(text),
+            retryAfterMs,
+            subject
+        });
+    }
+    const requestId = (0,server_text/* requestIdOf */.Gb)(envelope.request_id) ?? headerRequestId;
+    const appCode = Number.isSafeInteger(envelope.code) ? envelope.code : undefined;
+    const ok = status >= 200 && status < 300 && appCode === 0;
+    if (ok)
+        return { data: envelope.data, requestId, status };
+    throw new coreclaw_errors/* CoreClawError */.B({
+        operation,
+        status,
+        appCode,
+        serverMessage: (0,server_text/* textOf */.b6)(envelope.message),
+        details: envelope.details ?? undefined,
+        requestId,
+        problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
+        notEnvelope: appCode === undefined,
+        retryAfterMs,
+        subject
+    });
+}
+/** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
+function firstHeader(value) {
+    const first = Array.isArray(value) ? value[0] : value;
+    return first?.split(',')[0]?.trim() || undefined;
+}
+/**
+ * The first 120 visible characters of a body, tags and control characters removed. Secrets are
+ * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
+ */
+function bodyStart(text) {
+    const visible = (0,server_text/* redact */.E$)(text)
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
+}
+
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(803);
+;// CONCATENATED MODULE: ./src/coreclaw.ts
+/**
+ * CoreClaw API v2: credentials, and the calls the action makes (their envelope is
+ * coreclaw-envelope.ts): read, start, watch and abort a run, and export it. Every call goes through the
+ * shared retry policy, under the rule that fits it.
+ */
+
+
+
+
+
+
+
+class CoreClawClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async getRun(runId) {
+        const answer = await this.call('run detail request', `worker-runs/${encodeURIComponent(runId)}`, { runId });
+        return { ...answer, data: runDetail(answer.data) };
+    }
+    /** The account's latest run, or the latest run of `workerId` (owner/name). */
+    async getLastRun(workerId) {
+        const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last';
+        const answer = await this.call('latest run request', path, { workerId, about: 'run' });
+        return { ...answer, data: runDetail(answer.data) };
+    }
+    /** Starts a run; the caller's rule decides what may be retried. Returns the new run's slug. */
+    async startRun(start, rule) {
+        const [operation, path, subject] = start.kind === 'worker'
+            ? ['start request', `workers/${workerPath(start.workerId)}/runs`, { workerId: start.workerId }]
+            : ['start request', `worker-tasks/${encodeURIComponent(start.taskId)}/runs`, { taskId: start.taskId }];
+        const answer = await this.call(operation, path, subject, { method: 'POST', body: start.body, rule });
+        const slug = field(answer.data, 'run_slug');
+        if (typeof slug !== 'string' || !(0,coreclaw_contract/* isRunSlug */.XL)(slug)) {
+            throw new coreclaw_errors/* CoreClawError */.B({
+                operation,
+                status: answer.status,
+                appCode: 0,
+                requestId: answer.requestId,
+                problem: 'the answer has no valid data.run_slug',
+                subject
+            });
+        }
+        return { ...answer, data: slug };
+    }
+    /** The newest succeeded runs (up to 100), of the account or of `workerId`, in the server's order. */
+    async listSucceededRuns(workerId) {
+        const query = new URLSearchParams({ status: 'succeeded', limit: '100' });
+        if (workerId)
+            query.set('worker_id', workerId.replace('/', '~'));
+        const answer = await this.call('run list request', 'worker-runs', { workerId, about: 'run' }, { query });
+        const list = field(answer.data, 'list');
+        const runs = (Array.isArray(list) ? list : []).flatMap(listedRun);
+        return { ...answer, data: runs };
+    }
+    /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
+    async getInputSchema(workerId) {
+        const answer = await this.call('input schema request', `workers/${workerPath(workerId)}/input-schema`, { workerId }, { rule: 'once' });
+        const schema = field(answer.data, 'input_schema');
+        const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema);
+        return { ...answer, data: usable ? schema : undefined };
+    }
+    /** A saved task, to see that it exists (a dry run): CoreClaw answers 60001 for one it does not know. */
+    async getTask(taskId) {
+        return this.call('task request', `worker-tasks/${encodeURIComponent(taskId)}`, { taskId });
+    }
+    /**
+     * The run's log entries, in order. One attempt: the log is shown, never needed. `signal` replaces
+     * the step's (the caller's joins it), and `timeoutMs` bounds a read the caller waits for.
+     */
+    async getLog(runId, options = {}) {
+        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once', ...options });
+        const list = field(answer.data, 'list');
+        return Array.isArray(list) ? list.flatMap(logEntry) : [];
+    }
+    /**
+     * Asks CoreClaw to abort a run. One attempt with its own short timeout and no step signal: it is
+     * sent while the step is being cancelled. Success means "accepted"; the run then shows `aborting`.
+     */
+    async abortRun(runId, timeoutMs) {
+        return this.call('abort request', `worker-runs/${encodeURIComponent(runId)}/abort`, { runId }, {
+            method: 'POST',
+            rule: 'once',
+            timeoutMs,
+            signal: null
+        });
+    }
+    async requestExport(runId, format, filterKeys) {
+        const query = new URLSearchParams({ format });
+        if (filterKeys.length > 0)
+            query.set('filter_keys', filterKeys.join(','));
+        const operation = 'export request';
+        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, { runId }, { query });
+        const downloadUrl = (0,server_text/* downloadUrlOf */.n2)(field(answer.data, 'download_url'));
+        if (!downloadUrl) {
+            throw new coreclaw_errors/* CoreClawError */.B({
+                operation,
+                status: answer.status,
+                appCode: 0,
+                requestId: answer.requestId,
+                problem: 'the answer has no usable data.download_url (an http(s) URL)',
+                subject: { runId }
+            });
+        }
+        // A signature that a later answer echoes is shown as *** (server-text.ts), like the key.
+        for (const value of new URL(downloadUrl).searchParams.values())
+            if (value.length >= 16)
+                (0,server_text/* keepSecret */.gz)(value);
+        return { downloadUrl, requestId: answer.requestId };
+    }
+    call(operation, path, subject, options = {}) {
+        const { baseUrl, userAgent, retry } = this.options;
+        const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+        const signal = options.signal === null ? undefined : (options.signal ?? this.options.signal);
+        const prefix = baseUrl.pathname.replace(/\/+$/, '');
+        const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin);
+        if (options.query)
+            url.search = options.query.toString();
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const attempt = async () => {
+            // An answer is small: all of it, redirects included, must arrive within the timeout.
+            const deadline = new AbortController();
+            const timer = setTimeout(() => deadline.abort(http_errors/* TimeoutError */.MU.incomplete(operation, timeoutMs)), timeoutMs);
+            try {
+                const response = await (0,http/* request */.Em)(url, {
+                    operation,
+                    method: options.method,
+                    body,
+                    userAgent,
+                    timeoutMs,
+                    sameOriginOnly: true,
+                    headers: {
+                        accept: 'application/json',
+                        // Small answers need no compression, and an uncompressed one is what a message can quote.
+                        'accept-encoding': 'identity',
+                        ...(body !== undefined && { 'content-type': 'application/json' })
+                    },
+                    sign: hop => this.sign(hop),
+                    signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
+                });
+                const text = await (0,http/* readText */.yR)(response, operation);
+                return parseEnvelope(operation, response.status, response.headers, text, subject);
+            }
+            finally {
+                clearTimeout(timer);
+            }
+        };
+        if (options.rule === 'once')
+            return attempt();
+        return retry.run(operation, attempt, options.rule ?? src_retry/* BY_ERROR */.JQ);
+    }
+    /** Credentials for one request to the API origin; `sameOriginOnly` keeps them there. */
+    sign(url) {
+        const { apiKey, authMethod } = this.options;
+        switch (authMethod) {
+            case 'bearer':
+                return { url, headers: { authorization: `Bearer ${apiKey}` } };
+            case 'header':
+                return { url, headers: { 'api-key': apiKey } };
+            case 'query': {
+                const signed = new URL(url);
+                signed.searchParams.set('token', apiKey);
+                return { url: signed, headers: {} };
+            }
+        }
+    }
+}
+function field(data, name) {
+    return data && typeof data === 'object' ? data[name] : undefined;
+}
+/** Worker ids `owner/name` travel as `owner~name` (a `%2F` fails); a slug travels as it is. */
+function workerPath(workerId) {
+    return encodeURIComponent(workerId.replace('/', '~'));
+}
+/** The run detail's fields we use, each checked by type. */
+function runDetail(data) {
+    const slug = field(data, 'slug');
+    const duration = field(data, 'duration');
+    const usage = field(data, 'usage');
+    return {
+        slug: typeof slug === 'string' ? slug : undefined,
+        status: (0,server_text/* wordOf */.aG)(field(data, 'status')) ?? 'unknown',
+        results: (0,server_text/* countOf */.pq)(field(data, 'results')),
+        errMsg: (0,server_text/* textOf */.b6)(field(data, 'err_msg')),
+        durationSeconds: typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
+        usage: usageOf(usage)
+    };
+}
+/** A cost: a decimal number, as a string ("1.00") or a number; anything else is unknown. */
+function usageOf(value) {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+        return String(value);
+    return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
+}
+/**
+ * A listed run: a string slug, times that are real dates, and the worker it belongs to. The list
+ * was asked for succeeded runs, but that is checked, not trusted: a run without the status
+ * `succeeded` is dropped.
+ */
+function listedRun(item) {
+    const slug = field(item, 'slug');
+    if (typeof slug !== 'string' || (0,server_text/* wordOf */.aG)(field(item, 'status')) !== 'succeeded')
+        return [];
+    const worker = field(item, 'scraper_slug');
+    return [
+        {
+            slug,
+            worker: typeof worker === 'string' && WORKER_NAME.test(worker) ? worker : undefined,
+            finishedAt: (0,server_text/* timeOf */.nR)(field(item, 'finished_at'), 1000),
+            startedAt: (0,server_text/* timeOf */.nR)(field(item, 'started_at'), 1000)
+        }
+    ];
+}
+const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.~-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+/**
+ * Whether a run's worker (`scraper_slug`) is the worker the user named. Either may be owner/name
+ * (owner~name on the wire) or the worker's name alone; a run whose worker is unknown is not a match.
+ */
+function sameWorker(runWorker, workerId) {
+    if (!runWorker)
+        return false;
+    const spellings = (id) => {
+        const full = id.replace('~', '/').toLowerCase();
+        return [full, full.split('/').at(-1) ?? full];
+    };
+    const [runFull, runName] = spellings(runWorker);
+    const [givenFull, givenName] = spellings(workerId);
+    return runFull === givenFull || (runFull.includes('/') !== givenFull.includes('/') && runName === givenName);
+}
+/** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
+function logEntry(item) {
+    if (typeof item === 'string')
+        return [{ content: item }];
+    const content = field(item, 'content');
+    if (typeof content !== 'string')
+        return [];
+    return [{ content, timestampMs: (0,server_text/* timeOf */.nR)(field(item, 'timestamp'), 1) }];
+}
+
 
 /***/ }),
 
@@ -554,11 +1065,13 @@ __webpack_async_result__();
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(807);
+/* harmony import */ var _download_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(95);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(520);
 /**
  * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
  * path module is a parameter (tests pass path.win32).
  */
+
 
 
 
@@ -590,7 +1103,7 @@ function resolveDestination(query, isDirectory = existingDirectory, path = nodeP
 /** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
 function refuseExisting(file, overwrite) {
     if (!overwrite && (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(file))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DestinationExistsError */ .F1(file);
+        throw new _download_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .DestinationExistsError */ .F1(file);
 }
 function existingDirectory(path) {
     try {
@@ -610,7 +1123,7 @@ const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
  */
 function refuseUnusableNames(raw, platform = process.platform) {
     if (/[\u0000-\u001f\u007f]/.test(raw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
     }
     if (platform !== 'win32')
         return;
@@ -619,7 +1132,7 @@ function refuseUnusableNames(raw, platform = process.platform) {
         .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
         .find(part => RESERVED.test(part) || /[. ]$/.test(part));
     if (bad !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
     }
 }
 /**
@@ -636,17 +1149,136 @@ function checkFolder(folder, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
             const code = error.code;
             if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current)
                 continue;
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
+            throw new _download_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
         }
         if (!isFolder)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+            throw new _download_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
         try {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.accessSync)(current, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.W_OK);
         }
         catch (error) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
+            throw new _download_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .FileSystemError */ .ic(current, error);
         }
         return;
+    }
+}
+
+
+/***/ }),
+
+/***/ 95:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F1: () => (/* binding */ DestinationExistsError),
+/* harmony export */   e1: () => (/* binding */ DestinationHeldError),
+/* harmony export */   ic: () => (/* binding */ FileSystemError),
+/* harmony export */   nV: () => (/* binding */ DownloadError),
+/* harmony export */   qP: () => (/* binding */ EmptyExportError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(223);
+/** What the download and the file on disk can fail with: the storage host's answer, the destination, the disk. */
+
+
+class DownloadError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    name = 'DownloadError';
+    retryable;
+    problem;
+    detail;
+    status;
+    retryAfterMs;
+    storageCode;
+    constructor({ problem, detail, status, retryAfterMs, storageCode }) {
+        super(`download failed: ${detail}`);
+        this.problem = problem;
+        this.detail = detail;
+        this.status = status;
+        this.retryAfterMs = retryAfterMs;
+        this.storageCode = storageCode;
+        this.retryable =
+            problem === 'truncated' ||
+                problem === 'length' ||
+                problem === 'checksum' ||
+                (problem === 'http' && status !== undefined && (0,_http_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryableStatus */ .PS)(status));
+    }
+    advice(say) {
+        const retried = `it is retried up to ${say.input('max-attempts')} times`;
+        switch (this.problem) {
+            case 'expired':
+                return this.storageCode && /Signature|AuthenticationFailed/i.test(this.storageCode)
+                    ? "The storage host says the link's signature does not match, even for a fresh link: the runner's clock may be off, or a proxy may rewrite the requests. Check both, then run the job again."
+                    : 'The signed download link expired or was refused even after a fresh export; run the job again.';
+            case 'checksum':
+                return `The file did not arrive as the storage host sent it (a corrupt transfer); ${retried}.`;
+            case 'bomb':
+                return 'The storage host sent a compressed body that expands out of all proportion, as no export does; it was refused. Contact CoreClaw support with the request id.';
+            case 'truncated':
+                return `The connection to the storage host broke during the download; ${retried}.`;
+            case 'length':
+                return `The storage host sent a different number of bytes than it announced; ${retried}.`;
+            case 'encoding':
+                return 'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.';
+            case 'http':
+                return 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.';
+        }
+    }
+}
+/** An empty export with `if-empty: error`: the destination was left as it was. */
+class EmptyExportError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    runId;
+    reason;
+    name = 'EmptyExportError';
+    constructor(runId, reason) {
+        super(`the export of run ${runId} is empty: ${reason}; nothing was written`);
+        this.runId = runId;
+        this.reason = reason;
+    }
+    advice(say) {
+        return `Check the run's input and log in the CoreClaw console. If an empty result is fine, set ${say.set('if-empty', 'warn')} or ${say.set('if-empty', 'ignore')}.`;
+    }
+}
+/** Refusing to replace a file the user asked us to keep. */
+class DestinationExistsError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    path;
+    name = 'DestinationExistsError';
+    constructor(path) {
+        super(`${path} already exists and overwriting is off; it was left untouched`);
+        this.path = path;
+    }
+    advice(say) {
+        return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`;
+    }
+}
+/** Windows would not let the file replace the destination: another program holds it, or it is read-only. */
+class DestinationHeldError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    path;
+    code;
+    name = 'DestinationHeldError';
+    constructor(path, code) {
+        super(`Windows would not replace ${path} (${code}): another program has it open, or it is read-only`);
+        this.path = path;
+        this.code = code;
+    }
+    advice(say) {
+        return `Close what holds it (a spreadsheet, a process left by an earlier step; an antivirus scan usually ends within seconds), clear its read-only attribute, or choose another ${say.input('path')}.`;
+    }
+}
+/** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
+class FileSystemError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    path;
+    name = 'FileSystemError';
+    code;
+    constructor(path, cause, detail) {
+        const code = typeof cause === 'string' ? undefined : cause.code;
+        super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}${detail ? ` (${detail})` : ''}`);
+        this.path = path;
+        this.code = code;
+    }
+    advice(say) {
+        return this.code === 'EFBIG' || this.code === 'ENOSPC' || this.code === 'EDQUOT'
+            ? `The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another ${say.input('path')}.`
+            : `Check ${say.input('path')}, the folder's permissions and the runner's free disk space.`;
     }
 }
 
@@ -677,8 +1309,12 @@ var external_node_path_ = __nccwpck_require__(760);
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(522);
-// EXTERNAL MODULE: ./src/errors.ts + 2 modules
-var errors = __nccwpck_require__(807);
+// EXTERNAL MODULE: ./src/download-errors.ts
+var download_errors = __nccwpck_require__(95);
+// EXTERNAL MODULE: ./src/errors.ts + 21 modules
+var errors = __nccwpck_require__(520);
+// EXTERNAL MODULE: ./src/http-errors.ts
+var http_errors = __nccwpck_require__(223);
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/download-stages.ts
@@ -766,7 +1402,7 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         if (this.checksum && this.md5) {
             const got = this.md5.digest('base64');
             if (got !== this.checksum.md5) {
-                return done(new errors/* DownloadError */.nV({
+                return done(new download_errors/* DownloadError */.nV({
                     problem: 'checksum',
                     detail: `the body from ${this.where} does not match the storage host's ${this.checksum.header} (MD5 ${got}, announced ${this.checksum.md5.slice(0, 32)})`
                 }));
@@ -798,7 +1434,7 @@ class FileGuard extends external_node_stream_namespaceObject.Transform {
         this.bytes += chunk.length;
         const { encoded, watchers, onProgress } = this.options;
         if (encoded && this.bytes > EXPANSION_FLOOR && this.bytes > MAX_EXPANSION * encoded.bytes) {
-            return done(new errors/* DownloadError */.nV({
+            return done(new download_errors/* DownloadError */.nV({
                 problem: 'bomb',
                 detail: `the body from ${this.options.where} expanded to more than ${MAX_EXPANSION} times its ${encoded.bytes} compressed bytes (${this.bytes} bytes so far): a decompression bomb, not an export`
             }));
@@ -823,7 +1459,7 @@ class FileGuard extends external_node_stream_namespaceObject.Transform {
         }
         const reserve = this.options.reserveBytes ?? DISK_RESERVE_BYTES;
         if (free < reserve) {
-            throw new errors/* FileSystemError */.ic(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`);
+            throw new download_errors/* FileSystemError */.ic(this.options.folder, Object.assign(new Error('disk full'), { code: 'ENOSPC' }), `the runner's disk is full: stopped with ${this.bytes} bytes written, before less than ${Math.round(reserve / 1024 / 1024)} MiB would be left`);
         }
     }
 }
@@ -840,8 +1476,8 @@ function storageChecksum(headers) {
     return md5 ? { header: 'x-goog-hash', md5 } : undefined;
 }
 
-// EXTERNAL MODULE: ./src/http.ts + 3 modules
-var http = __nccwpck_require__(810);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(803);
 // EXTERNAL MODULE: ./src/server-text.ts
 var server_text = __nccwpck_require__(86);
 // EXTERNAL MODULE: ./src/retry.ts
@@ -890,7 +1526,7 @@ async function replaceFile(temporary, destination, options) {
     }
     catch (error) {
         if (codeOf(error) === 'EEXIST')
-            throw new errors/* DestinationExistsError */.F1(destination);
+            throw new download_errors/* DestinationExistsError */.F1(destination);
         await claimThenRename(temporary, destination, options);
         return [];
     }
@@ -912,7 +1548,7 @@ async function claimThenRename(temporary, destination, options) {
     }
     catch (error) {
         if (codeOf(error) === 'EEXIST')
-            throw new errors/* DestinationExistsError */.F1(destination);
+            throw new download_errors/* DestinationExistsError */.F1(destination);
         throw error;
     }
     try {
@@ -938,7 +1574,7 @@ async function renameOver(temporary, destination, options) {
             if (!windows || !code || !HELD.has(code))
                 throw error;
             if (options.signal?.aborted || clock.now() + delay > until)
-                throw new errors/* DestinationHeldError */.e1(destination, code);
+                throw new download_errors/* DestinationHeldError */.e1(destination, code);
             await clock.sleep(delay, options.signal);
         }
     }
@@ -959,6 +1595,8 @@ function codeOf(error) {
  * the pipeline. On any failure, or cancellation, the temporary file is removed and the destination
  * is left as it was. No CoreClaw credentials go to the storage host, on any hop.
  */
+
+
 
 
 
@@ -1024,7 +1662,7 @@ async function save(response, destination, options) {
     const checksum = storageChecksum(headers);
     const folder = external_node_path_.dirname(destination);
     const temporary = external_node_path_.join(folder, temporaryName(external_node_path_.basename(destination)));
-    const stalled = () => response.close(errors/* TimeoutError */.MU.stalled('download', options.timeoutMs));
+    const stalled = () => response.close(http_errors/* TimeoutError */.MU.stalled('download', options.timeoutMs));
     const meter = new Meter(options.timeoutMs, stalled, checksum, where);
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     const guard = new FileGuard({
@@ -1039,7 +1677,7 @@ async function save(response, destination, options) {
         const file = (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
         await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file]);
         if (expected !== undefined && meter.bytes !== expected) {
-            throw new errors/* DownloadError */.nV({
+            throw new download_errors/* DownloadError */.nV({
                 problem: 'length',
                 detail: `${where} announced ${expected} bytes and sent ${meter.bytes}`
             });
@@ -1047,7 +1685,7 @@ async function save(response, destination, options) {
         // A short write must never pass for a file: the disk holds exactly what came through, or we fail.
         const onDisk = (await (0,promises_namespaceObject.stat)(temporary)).size;
         if (file.bytesWritten !== guard.bytes || onDisk !== guard.bytes) {
-            throw new errors/* FileSystemError */.ic(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`);
+            throw new download_errors/* FileSystemError */.ic(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`);
         }
         options.beforeCommit?.(guard.bytes);
         const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
@@ -1085,13 +1723,13 @@ async function ensureFolder(folder) {
     }
     catch (error) {
         if (error.code !== 'ENOENT')
-            throw new errors/* FileSystemError */.ic(folder, error);
+            throw new download_errors/* FileSystemError */.ic(folder, error);
     }
     try {
         await (0,promises_namespaceObject.mkdir)(folder, { recursive: true });
     }
     catch (error) {
-        throw new errors/* FileSystemError */.ic(folder, error);
+        throw new download_errors/* FileSystemError */.ic(folder, error);
     }
 }
 /**
@@ -1112,15 +1750,15 @@ function temporaryName(base) {
  */
 async function refusal(response, where, timeoutMs) {
     const { status, headers } = response;
-    const timer = setTimeout(() => response.close(errors/* TimeoutError */.MU.noAnswer('download', timeoutMs)), timeoutMs);
+    const timer = setTimeout(() => response.close(http_errors/* TimeoutError */.MU.noAnswer('download', timeoutMs)), timeoutMs);
     const body = await (0,http/* readText */.yR)(response, 'download', 16 * 1024).catch(() => '');
     clearTimeout(timer);
     const code = /<Code>\s*([A-Za-z0-9._-]{1,64})\s*<\/Code>/.exec(body)?.[1];
     const detail = `the storage host answered HTTP ${status}${code ? ` (${(0,server_text/* forLog */.Ig)(code, 64)})` : ''} for ${where}`;
     if (EXPIRED.has(status))
-        return new errors/* DownloadError */.nV({ problem: 'expired', detail, status, storageCode: code });
+        return new download_errors/* DownloadError */.nV({ problem: 'expired', detail, status, storageCode: code });
     const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now());
-    return new errors/* DownloadError */.nV({ problem: 'http', detail, status, retryAfterMs, storageCode: code });
+    return new download_errors/* DownloadError */.nV({ problem: 'http', detail, status, retryAfterMs, storageCode: code });
 }
 /** undefined for identity; one of ours, or a final error for anything else. */
 function contentEncoding(header) {
@@ -1134,7 +1772,7 @@ function contentEncoding(header) {
     const only = codings.length === 1 ? (codings[0] === 'x-gzip' ? 'gzip' : codings[0]) : undefined;
     if (only === 'gzip' || only === 'deflate' || only === 'br')
         return only;
-    throw new errors/* DownloadError */.nV({
+    throw new download_errors/* DownloadError */.nV({
         problem: 'encoding',
         detail: `the storage host sent the file with Content-Encoding "${(0,server_text/* forLog */.Ig)(codings.join(', '), 64)}", which the action cannot decode (it decodes gzip, deflate and br)`
     });
@@ -1147,24 +1785,24 @@ function classify(error, destination, where, expected, encoding) {
         return error;
     const { syscall, code } = (error ?? {});
     if (syscall && FILE_CALLS.has(syscall))
-        return new errors/* FileSystemError */.ic(destination, error);
+        return new download_errors/* FileSystemError */.ic(destination, error);
     if (code && CUT_SHORT.has(code)) {
         const whole = expected === undefined ? 'the whole file' : `all ${expected} bytes`;
-        return new errors/* DownloadError */.nV({
+        return new download_errors/* DownloadError */.nV({
             problem: 'truncated',
             detail: `the connection to ${where} closed before ${whole} arrived`
         });
     }
     if (encoding && code === 'Z_BUF_ERROR') {
         // zlib's "unexpected end of file": the compressed body stopped early, as a cut download does.
-        return new errors/* DownloadError */.nV({
+        return new download_errors/* DownloadError */.nV({
             problem: 'truncated',
             detail: `the ${encoding} body from ${where} ended before its end (${code})`
         });
     }
     if (encoding && code && (code.startsWith('Z_') || code.startsWith('ERR__'))) {
         // Z_DATA_ERROR, brotli's ERR__ERROR_FORMAT_*: bytes that are not what the encoding says.
-        return new errors/* DownloadError */.nV({
+        return new download_errors/* DownloadError */.nV({
             problem: 'encoding',
             detail: `the ${encoding} body from ${where} is not valid ${encoding} (${code})`
         });
@@ -1179,9 +1817,10 @@ function classify(error, destination, where, expected, encoding) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Y: () => (/* binding */ quietDependencies),
-/* harmony export */   s: () => (/* binding */ proxySpellingWarnings)
+/* harmony export */   Y_: () => (/* binding */ quietDependencies),
+/* harmony export */   sL: () => (/* binding */ proxySpellingWarnings)
 /* harmony export */ });
+/* unused harmony export warningCode */
 /**
  * What the runner's environment can get wrong without a word. On Linux and macOS,
  * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
@@ -1202,17 +1841,28 @@ function proxySpellingWarnings(env, platform) {
 /**
  * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
  * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
- * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
- * `--no-deprecation` would; other warnings still print.
+ * about a bundled dependency's deprecation, so the step drops that one warning. Every other
+ * warning, other deprecations included, still prints.
  */
 function quietDependencies() {
-    process.noDeprecation = true;
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = ((...args) => {
+        if (warningCode(args) === QUIETED)
+            return;
+        emit(...args);
+    });
+}
+/** Node's deprecation of `Buffer()`, which only `tunnel` calls. */
+const QUIETED = 'DEP0005';
+/** A warning's code: `emitWarning(warning, type, code)` or `emitWarning(warning, { code })`. */
+function warningCode([, second, third]) {
+    return second !== null && typeof second === 'object' ? second.code : third;
 }
 
 
 /***/ }),
 
-/***/ 807:
+/***/ 520:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1221,112 +1871,2187 @@ __nccwpck_require__.d(__webpack_exports__, {
   lZ: () => (/* binding */ ActionError),
   M3: () => (/* binding */ AttemptsExhaustedError),
   cc: () => (/* binding */ CancelledError),
-  Be: () => (/* binding */ CoreClawError),
-  F1: () => (/* binding */ DestinationExistsError),
-  e1: () => (/* binding */ DestinationHeldError),
-  nV: () => (/* binding */ DownloadError),
-  qP: () => (/* binding */ EmptyExportError),
-  ic: () => (/* binding */ FileSystemError),
   dz: () => (/* binding */ InputError),
-  zx: () => (/* binding */ InputNotCheckedError),
-  yj: () => (/* binding */ InputSchemaError),
-  Dr: () => (/* binding */ NetworkError),
-  Nt: () => (/* binding */ NoRunError),
-  T6: () => (/* binding */ ProxyError),
-  Lx: () => (/* binding */ RedirectError),
-  D4: () => (/* binding */ RunStateError),
-  w1: () => (/* binding */ StartUncertainError),
-  PQ: () => (/* binding */ StoppedRunError),
-  MU: () => (/* binding */ TimeoutError),
-  WM: () => (/* binding */ TlsError),
-  CE: () => (/* binding */ UnspokenAnswerError),
   z6: () => (/* binding */ asActionError),
   em: () => (/* binding */ sentence)
 });
 
-// UNUSED EXPORTS: UnexpectedError, isRetryableStatus
+// UNUSED EXPORTS: UnexpectedError
 
-;// CONCATENATED MODULE: ./src/coreclaw-codes.ts
-const CODE_NAMES = {
-    10000: 'system error',
-    11000: 'invalid argument',
-    11004: 'not found',
-    12001: 'unauthorized',
-    12002: 'invalid token',
-    13000: 'rate limited',
-    14000: 'database error',
-    16000: 'not implemented',
-    30001: 'insufficient balance',
-    30003: 'plan concurrency limit',
-    50001: 'worker not found',
-    50002: 'worker run failed',
-    50003: 'worker version unavailable',
-    60001: 'task not found',
-    70001: 'run not found',
-    70002: 'run operation failed'
-};
-/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
-const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
-    Number(code),
-    name
-]);
-const runNotFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
- * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
- * worker's input schema that is not found is an unknown worker, not an unknown run.
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
  */
-const notFound = (say, subject) => {
-    const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run');
-    if (about === 'task')
-        return CODE_ADVICE[60001](say, subject);
-    if (about === 'worker')
-        return CODE_ADVICE[50001](say, subject);
-    return runNotFound(say, subject);
-};
-const CODE_ADVICE = {
-    10000: () => 'CoreClaw had an internal error; run the job again later.',
-    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
-    11004: notFound,
-    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
-    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
-    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
-    14000: () => 'CoreClaw had a database error; run the job again later.',
-    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
-    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
-    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
-    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-    70001: runNotFound,
-    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
-};
-function codeName(code) {
-    return CODE_NAMES[code];
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
 }
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
-// EXTERNAL MODULE: ./src/server-text.ts
-var server_text = __nccwpck_require__(86);
-// EXTERNAL MODULE: ./src/start-target.ts
-var start_target = __nccwpck_require__(49);
-;// CONCATENATED MODULE: ./src/vocabulary.ts
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!fs.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
+var lib = __nccwpck_require__(313);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = (/* unused pure expression or super */ null && (_summary));
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
+ * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
+ * a message that names a setting names it in the reader's words (`say`, a `Vocabulary`): a step's
+ * input in a workflow, an option on the command line (cli.ts has that one).
+ */
+
 const STEP_INPUTS = {
     input: name => `'${name}'`,
     set: (name, value) => `'${name}: ${value}'`,
     key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
 };
+const actionLog = {
+    info: message => info(message),
+    warning: (message, title) => warning(message, title ? { title } : {}),
+    notice: (message, title) => notice(message, title ? { title } : {}),
+    debug: message => core_debug(message),
+    group: (title, work) => group(title, work),
+    say: STEP_INPUTS
+};
 
 ;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Every failure the action can report, as values with fields. The message is derived from the
- * fields; `advice` tells the user what to do next, in the words of whoever reads it: a step's
- * inputs in a workflow, options and CORECLAW_API_KEY on the command line. Server text in a message
- * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
- * URL's query string.
- */
-
-
-
 
 /** The message as a sentence: one full stop at the end, never two. */
 function sentence(text) {
@@ -1356,211 +4081,6 @@ class InputError extends ActionError {
         return `Fix ${say.input(this.input)}.`;
     }
 }
-function isRetryableStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/** CoreClaw's API answered with an error: an HTTP status, an app code, or an unreadable body. */
-class CoreClawError extends ActionError {
-    name = 'CoreClawError';
-    operation;
-    status;
-    appCode;
-    serverMessage;
-    details;
-    requestId;
-    bodyStart;
-    problem;
-    notEnvelope;
-    subject;
-    retryable;
-    retryAfterMs;
-    constructor(fields) {
-        super(describeCoreClawError(fields));
-        this.operation = fields.operation;
-        this.status = fields.status;
-        this.appCode = fields.appCode;
-        this.serverMessage = fields.serverMessage;
-        this.details = fields.details;
-        this.requestId = fields.requestId;
-        this.bodyStart = fields.bodyStart;
-        this.problem = fields.problem;
-        this.notEnvelope = fields.notEnvelope ?? false;
-        this.subject = fields.subject ?? {};
-        this.retryAfterMs = fields.retryAfterMs;
-        // A code != 0 on a 2xx is a business error, never transient.
-        this.retryable = fields.status !== undefined && isRetryableStatus(fields.status);
-    }
-    advice(say) {
-        const { appCode, status, subject } = this;
-        if (appCode !== undefined && CODE_ADVICE[appCode])
-            return CODE_ADVICE[appCode](say, subject);
-        if (status === 404) {
-            const elsewhere = this.notEnvelope
-                ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
-                : '';
-            return notFound(say, subject) + elsewhere;
-        }
-        if (this.notEnvelope) {
-            return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`;
-        }
-        if (status === 401 || status === 403)
-            return CODE_ADVICE[12001](say, subject);
-        if (status === 429)
-            return CODE_ADVICE[13000](say, subject);
-        if (status !== undefined && status >= 500)
-            return 'CoreClaw or a gateway in front of it failed; run the job again later.';
-        return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.';
-    }
-}
-function describeCoreClawError(f) {
-    const parts = [`${f.operation} failed`];
-    if (f.status !== undefined)
-        parts.push(`HTTP ${f.status}`);
-    if (f.appCode !== undefined) {
-        const name = codeName(f.appCode);
-        parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
-    }
-    let text = parts.join(': ');
-    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
-    if (f.serverMessage)
-        text += `: ${(0,server_text/* forLog */.Ig)(f.serverMessage, 1024)}`;
-    // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
-    if (f.details !== undefined && f.details !== null)
-        text += ` (details: ${(0,server_text/* forLog */.Ig)((0,server_text/* jsonOf */.o_)(f.details, 1024), 1024)})`;
-    if (f.problem)
-        text += `: ${f.problem}`;
-    if (f.bodyStart !== undefined)
-        text += `; body starts: "${(0,server_text/* forLog */.Ig)(f.bodyStart, 120)}"`;
-    if (f.requestId)
-        text += ` [request_id: ${f.requestId}]`;
-    return text;
-}
-/** A request that never got an HTTP answer: refused, reset, DNS, TLS, proxy, or timed out. */
-class NetworkError extends ActionError {
-    operation;
-    code;
-    name = 'NetworkError';
-    retryable = true;
-    /**
-     * Set by http.ts when the failure came before the connection to the server was made: then no
-     * byte of the request left the machine. Unset means it may have reached the server.
-     */
-    unsent = false;
-    constructor(operation, code, detail) {
-        super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`);
-        this.operation = operation;
-        this.code = code;
-    }
-    advice(say) {
-        return `Check that the runner can reach the host (proxy settings, ${say.input('base-url')}); the request is retried up to ${say.input('max-attempts')} times.`;
-    }
-}
-/** Nothing, or not enough, arrived in time. Which limit it was is in the message. */
-class TimeoutError extends NetworkError {
-    timeoutMs;
-    name = 'TimeoutError';
-    constructor(operation, detail, timeoutMs) {
-        super(operation, 'ETIMEDOUT', detail);
-        this.timeoutMs = timeoutMs;
-    }
-    advice(say) {
-        return `The host did not answer in time: raise ${say.input('timeout')} if it is just slow.`;
-    }
-    /** The head of the answer did not come, from the server or from the proxy in between. */
-    static noAnswer(operation, timeoutMs, proxy) {
-        const time = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`;
-        return new TimeoutError(operation, proxy ? `${time}, through the proxy ${(0,server_text/* forLog */.Ig)(proxy, 256)}` : time, timeoutMs);
-    }
-    /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
-    static incomplete(operation, timeoutMs) {
-        return new TimeoutError(operation, `no complete answer within ${seconds(timeoutMs)}`, timeoutMs);
-    }
-    /** A download that stopped moving. */
-    static stalled(operation, timeoutMs) {
-        return new TimeoutError(operation, `no bytes from the server for ${seconds(timeoutMs)}`, timeoutMs);
-    }
-}
-function seconds(ms) {
-    return `${ms / 1000} s`;
-}
-/** The proxy in between refused the tunnel: 407 wants credentials (final), 502/503 is the proxy's trouble (retried). */
-class ProxyError extends NetworkError {
-    status;
-    proxy;
-    name = 'ProxyError';
-    retryable;
-    constructor(operation, status, proxy) {
-        super(operation, `EPROXY${status}`, `the proxy ${proxy ? `${(0,server_text/* forLog */.Ig)(proxy, 256)} ` : ''}answered HTTP ${status}`);
-        this.status = status;
-        this.proxy = proxy;
-        this.retryable = status !== 407 && isRetryableStatus(status);
-    }
-    advice(say) {
-        if (this.status === 407) {
-            return 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port), from a secret.';
-        }
-        return `The proxy could not reach the host, or is overloaded; the request is retried up to ${say.input('max-attempts')} times. Check the proxy if it persists.`;
-    }
-}
-/** An answer the action does not speak, such as 101 Switching Protocols: final, and never a hang. */
-class UnspokenAnswerError extends ActionError {
-    operation;
-    status;
-    name = 'UnspokenAnswerError';
-    constructor(operation, status, statusText) {
-        super(`${operation} failed: the server answered HTTP ${status}${statusText ? ` ${(0,server_text/* forLog */.Ig)(statusText, 64)}` : ''}, which the action does not speak`);
-        this.operation = operation;
-        this.status = status;
-    }
-    advice(say) {
-        return this.operation === 'download'
-            ? 'The storage host switched protocols instead of sending the file; contact CoreClaw support with the request id if it persists.'
-            : `Something other than CoreClaw's API answered: check ${say.input('base-url')} and the runner's proxy settings.`;
-    }
-}
-/** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
-class TlsError extends NetworkError {
-    name = 'TlsError';
-    retryable = false;
-    advice() {
-        return "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate.";
-    }
-}
-/**
- * A redirect we will not follow. Final: asking again gets the same redirect. Only the origin and
- * path of either URL are ever shown.
- */
-class RedirectError extends ActionError {
-    name = 'RedirectError';
-    operation;
-    kind;
-    to;
-    constructor({ operation, kind, from, to, limit }) {
-        // A URL without an origin (file:, javascript:) has "null" for one: show its scheme instead.
-        const target = to ? (0,server_text/* forLog */.Ig)(`${to.origin === 'null' ? to.protocol : to.origin}${to.pathname}`, 512) : '';
-        const host = from.host;
-        const why = {
-            'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
-            downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
-            scheme: `${host} redirected to ${(0,server_text/* forLog */.Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
-            'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
-            unparseable: `${host} sent a redirect whose Location is not a URL`,
-            post: `${host} redirected a POST request; a POST is never sent again elsewhere`
-        };
-        super(`${operation} refused a redirect: ${why[kind]}`);
-        this.operation = operation;
-        this.kind = kind;
-        this.to = to;
-    }
-    advice(say) {
-        if (this.kind === 'cross-origin') {
-            return `If ${this.to?.origin} is really your CoreClaw API, set ${say.input('base-url')} to it; otherwise check ${say.input('base-url')}.`;
-        }
-        return this.operation === 'download'
-            ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
-            : `The server at ${say.input('base-url')} answered with a redirect the action will not follow: check ${say.input('base-url')}.`;
-    }
-}
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
 class CancelledError extends ActionError {
     signal;
@@ -1586,77 +4106,6 @@ class CancelledError extends ActionError {
             : 'Nothing was written, and any previous file was kept.';
     }
 }
-class DownloadError extends ActionError {
-    name = 'DownloadError';
-    retryable;
-    problem;
-    detail;
-    status;
-    retryAfterMs;
-    storageCode;
-    constructor({ problem, detail, status, retryAfterMs, storageCode }) {
-        super(`download failed: ${detail}`);
-        this.problem = problem;
-        this.detail = detail;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-        this.storageCode = storageCode;
-        this.retryable =
-            problem === 'truncated' ||
-                problem === 'length' ||
-                problem === 'checksum' ||
-                (problem === 'http' && status !== undefined && isRetryableStatus(status));
-    }
-    advice(say) {
-        const retried = `it is retried up to ${say.input('max-attempts')} times`;
-        switch (this.problem) {
-            case 'expired':
-                return this.storageCode && /Signature|AuthenticationFailed/i.test(this.storageCode)
-                    ? "The storage host says the link's signature does not match, even for a fresh link: the runner's clock may be off, or a proxy may rewrite the requests. Check both, then run the job again."
-                    : 'The signed download link expired or was refused even after a fresh export; run the job again.';
-            case 'checksum':
-                return `The file did not arrive as the storage host sent it (a corrupt transfer); ${retried}.`;
-            case 'bomb':
-                return 'The storage host sent a compressed body that expands out of all proportion, as no export does; it was refused. Contact CoreClaw support with the request id.';
-            case 'truncated':
-                return `The connection to the storage host broke during the download; ${retried}.`;
-            case 'length':
-                return `The storage host sent a different number of bytes than it announced; ${retried}.`;
-            case 'encoding':
-                return 'The storage host compressed the file in a way the action cannot decode; contact CoreClaw support with the request id.';
-            case 'http':
-                return 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.';
-        }
-    }
-}
-class RunStateError extends ActionError {
-    name = 'RunStateError';
-    runId;
-    status;
-    problem;
-    errMsg;
-    waitedSeconds;
-    requestId;
-    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
-        super(problem === 'still-running'
-            ? `run ${runId} is still ${status} after ${waitedSeconds} s`
-            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${(0,server_text/* forLog */.Ig)(errMsg, 1024)}` : ''}; nothing was exported`);
-        this.runId = runId;
-        this.status = status;
-        this.problem = problem;
-        this.errMsg = errMsg;
-        this.waitedSeconds = waitedSeconds;
-        this.requestId = requestId;
-    }
-    advice(say) {
-        if (this.problem === 'not-exportable') {
-            return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
-        }
-        return this.waitedSeconds === 0
-            ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
-            : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`;
-    }
-}
 /** A retryable failure that kept happening until the attempts ran out. */
 class AttemptsExhaustedError extends ActionError {
     attempts;
@@ -1673,112 +4122,7 @@ class AttemptsExhaustedError extends ActionError {
         return this.last.advice(say);
     }
 }
-/**
- * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
- * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
- * second run.
- */
-class StartUncertainError extends ActionError {
-    target;
-    sentAt;
-    cause;
-    name = 'StartUncertainError';
-    requestId;
-    constructor(target, sentAt, cause) {
-        super(`the start request for ${(0,start_target/* describeTarget */.f)(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
-        this.target = target;
-        this.sentAt = sentAt;
-        this.cause = cause;
-        this.requestId = cause.requestId;
-    }
-    advice(say) {
-        const last = 'workerId' in this.target
-            ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
-            : say.set('run-id', 'last');
-        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${(0,start_target/* describeTarget */.f)(this.target)} started at that time; to export it, use ${last}.`;
-    }
-}
-function utc(date) {
-    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-/** The input does not match the worker's own input schema: nothing was started. */
-class InputSchemaError extends InputError {
-    workerId;
-    violations;
-    name = 'InputSchemaError';
-    static SHOWN = 20;
-    constructor(input, workerId, violations) {
-        const shown = violations
-            .slice(0, InputSchemaError.SHOWN)
-            .map(({ path, message }) => `${(0,server_text/* forLog */.Ig)(path || '/', 256)} ${(0,server_text/* forLog */.Ig)(message, 256)}`);
-        const more = violations.length - shown.length;
-        super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
-        this.workerId = workerId;
-        this.violations = violations;
-    }
-}
-/**
- * A dry run whose input could not be checked against the worker's schema (the schema call failed
- * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
- * nothing must not pass.
- */
-class InputNotCheckedError extends ActionError {
-    workerId;
-    why;
-    requestId;
-    name = 'InputNotCheckedError';
-    constructor(workerId, 
-    /** Why not, already escaped (input-schema.ts). */
-    why, requestId) {
-        super(`the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`);
-        this.workerId = workerId;
-        this.why = why;
-        this.requestId = requestId;
-    }
-    advice(say) {
-        return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`;
-    }
-}
-/**
- * The step failed (`cause`) after starting a run that had not finished, and says what became of
- * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
- * abort CoreClaw did not accept. The advice fits the run's fate.
- */
-class StoppedRunError extends ActionError {
-    cause;
-    runId;
-    fate;
-    name = 'StoppedRunError';
-    requestId;
-    constructor(cause, runId, fate) {
-        const what = {
-            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
-            'left-running': `run ${runId} is still running: it was not aborted, as asked`,
-            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
-        }[fate];
-        super(`${cause.message}; ${what}`);
-        this.cause = cause;
-        this.runId = runId;
-        this.fate = fate;
-        this.requestId = cause.requestId;
-    }
-    advice(say) {
-        if (this.fate === 'aborted') {
-            const { cause } = this;
-            if (cause instanceof RunStateError && cause.problem === 'still-running') {
-                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
-            }
-            if (cause instanceof CancelledError)
-                return `That run will never finish. ${cause.advice()}`;
-            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
-        }
-        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
-        if (this.fate === 'left-running') {
-            return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`;
-        }
-        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
-    }
-}
+/** Wraps anything unexpected so it can be reported the same way. */
 function asActionError(error) {
     if (error instanceof ActionError)
         return error;
@@ -1791,494 +4135,46 @@ class UnexpectedError extends ActionError {
         return 'This looks like a bug in the action: please report it with the log of this step.';
     }
 }
-/** `last-succeeded` found no run that succeeded. */
-class NoRunError extends ActionError {
-    workerId;
-    name = 'NoRunError';
-    constructor(workerId) {
-        super(`no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`);
-        this.workerId = workerId;
-    }
-    advice(say) {
-        return this.workerId
-            ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
-            : 'Check that a run has succeeded in the account the key belongs to.';
-    }
-}
-/** An empty export with `if-empty: error`: the destination was left as it was. */
-class EmptyExportError extends ActionError {
-    runId;
-    reason;
-    name = 'EmptyExportError';
-    constructor(runId, reason) {
-        super(`the export of run ${runId} is empty: ${reason}; nothing was written`);
-        this.runId = runId;
-        this.reason = reason;
-    }
-    advice(say) {
-        return `Check the run's input and log in the CoreClaw console. If an empty result is fine, set ${say.set('if-empty', 'warn')} or ${say.set('if-empty', 'ignore')}.`;
-    }
-}
-/** Refusing to replace a file the user asked us to keep. */
-class DestinationExistsError extends ActionError {
-    path;
-    name = 'DestinationExistsError';
-    constructor(path) {
-        super(`${path} already exists and overwriting is off; it was left untouched`);
-        this.path = path;
-    }
-    advice(say) {
-        return `Set ${say.set('overwrite', 'true')}, or choose another ${say.input('path')}.`;
-    }
-}
-/** Windows would not let the file replace the destination: another program holds it, or it is read-only. */
-class DestinationHeldError extends ActionError {
-    path;
-    code;
-    name = 'DestinationHeldError';
-    constructor(path, code) {
-        super(`Windows would not replace ${path} (${code}): another program has it open, or it is read-only`);
-        this.path = path;
-        this.code = code;
-    }
-    advice(say) {
-        return `Close what holds it (a spreadsheet, a process left by an earlier step; an antivirus scan usually ends within seconds), clear its read-only attribute, or choose another ${say.input('path')}.`;
-    }
-}
-/** Writing the file failed on the runner's side: permissions, disk space, a bad path. */
-class FileSystemError extends ActionError {
-    path;
-    name = 'FileSystemError';
-    code;
-    constructor(path, cause, detail) {
-        const code = typeof cause === 'string' ? undefined : cause.code;
-        super(`could not write ${path}: ${typeof cause === 'string' ? cause : (code ?? cause.message)}${detail ? ` (${detail})` : ''}`);
-        this.path = path;
-        this.code = code;
-    }
-    advice(say) {
-        return this.code === 'EFBIG' || this.code === 'ENOSPC' || this.code === 'EDQUOT'
-            ? `The runner's disk is full or a file-size limit was reached: free space (or raise the limit), or choose another ${say.input('path')}.`
-            : `Check ${say.input('path')}, the folder's permissions and the runner's free disk space.`;
-    }
-}
 
 
 /***/ }),
 
-/***/ 959:
+/***/ 956:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  qQ: () => (/* binding */ exportRun),
-  gM: () => (/* binding */ namingRun)
+  q: () => (/* binding */ exportRun)
 });
 
 // UNUSED EXPORTS: WAIT_REPORT_EVERY_MS
 
-// EXTERNAL MODULE: ./src/errors.ts + 2 modules
-var errors = __nccwpck_require__(807);
-// EXTERNAL MODULE: ./src/http.ts + 3 modules
-var http = __nccwpck_require__(810);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(422);
-// EXTERNAL MODULE: ./src/retry.ts
-var src_retry = __nccwpck_require__(809);
-// EXTERNAL MODULE: ./src/server-text.ts
-var server_text = __nccwpck_require__(86);
-;// CONCATENATED MODULE: ./src/coreclaw.ts
-
-
-
-
-
-class CoreClawClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    async getRun(runId) {
-        const answer = await this.call('run detail request', `worker-runs/${encodeURIComponent(runId)}`, { runId });
-        return { ...answer, data: runDetail(answer.data) };
-    }
-    /** The account's latest run, or the latest run of `workerId` (owner/name). */
-    async getLastRun(workerId) {
-        const path = workerId ? `workers/${workerPath(workerId)}/runs/last` : 'worker-runs/last';
-        const answer = await this.call('latest run request', path, { workerId, about: 'run' });
-        return { ...answer, data: runDetail(answer.data) };
-    }
-    /** Starts a run; the caller's rule decides what may be retried. Returns the new run's slug. */
-    async startRun(start, rule) {
-        const [operation, path, subject] = start.kind === 'worker'
-            ? ['start request', `workers/${workerPath(start.workerId)}/runs`, { workerId: start.workerId }]
-            : ['start request', `worker-tasks/${encodeURIComponent(start.taskId)}/runs`, { taskId: start.taskId }];
-        const answer = await this.call(operation, path, subject, { method: 'POST', body: start.body, rule });
-        const slug = field(answer.data, 'run_slug');
-        if (typeof slug !== 'string' || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
-            throw new errors/* CoreClawError */.Be({
-                operation,
-                status: answer.status,
-                appCode: 0,
-                requestId: answer.requestId,
-                problem: 'the answer has no valid data.run_slug',
-                subject
-            });
-        }
-        return { ...answer, data: slug };
-    }
-    /** The newest succeeded runs (up to 100), of the account or of `workerId`, in the server's order. */
-    async listSucceededRuns(workerId) {
-        const query = new URLSearchParams({ status: 'succeeded', limit: '100' });
-        if (workerId)
-            query.set('worker_id', workerId.replace('/', '~'));
-        const answer = await this.call('run list request', 'worker-runs', { workerId, about: 'run' }, { query });
-        const list = field(answer.data, 'list');
-        const runs = (Array.isArray(list) ? list : []).flatMap(listedRun);
-        return { ...answer, data: runs };
-    }
-    /** The worker's input schema, or undefined when the answer holds no JSON Schema object. One attempt. */
-    async getInputSchema(workerId) {
-        const answer = await this.call('input schema request', `workers/${workerPath(workerId)}/input-schema`, { workerId }, { rule: 'once' });
-        const schema = field(answer.data, 'input_schema');
-        const usable = schema !== null && typeof schema === 'object' && !Array.isArray(schema);
-        return { ...answer, data: usable ? schema : undefined };
-    }
-    /** A saved task, to see that it exists (a dry run): CoreClaw answers 60001 for one it does not know. */
-    async getTask(taskId) {
-        return this.call('task request', `worker-tasks/${encodeURIComponent(taskId)}`, { taskId });
-    }
-    /**
-     * The run's log entries, in order. One attempt: the log is shown, never needed. `signal` replaces
-     * the step's (the caller's joins it), and `timeoutMs` bounds a read the caller waits for.
-     */
-    async getLog(runId, options = {}) {
-        const answer = await this.call('log request', `worker-runs/${encodeURIComponent(runId)}/log`, { runId }, { rule: 'once', ...options });
-        const list = field(answer.data, 'list');
-        return Array.isArray(list) ? list.flatMap(logEntry) : [];
-    }
-    /**
-     * Asks CoreClaw to abort a run. One attempt with its own short timeout and no step signal: it is
-     * sent while the step is being cancelled. Success means "accepted"; the run then shows `aborting`.
-     */
-    async abortRun(runId, timeoutMs) {
-        return this.call('abort request', `worker-runs/${encodeURIComponent(runId)}/abort`, { runId }, {
-            method: 'POST',
-            rule: 'once',
-            timeoutMs,
-            signal: null
-        });
-    }
-    async requestExport(runId, format, filterKeys) {
-        const query = new URLSearchParams({ format });
-        if (filterKeys.length > 0)
-            query.set('filter_keys', filterKeys.join(','));
-        const operation = 'export request';
-        const answer = await this.call(operation, `worker-runs/${encodeURIComponent(runId)}/result/export`, { runId }, { query });
-        const downloadUrl = (0,server_text/* downloadUrlOf */.n2)(field(answer.data, 'download_url'));
-        if (!downloadUrl) {
-            throw new errors/* CoreClawError */.Be({
-                operation,
-                status: answer.status,
-                appCode: 0,
-                requestId: answer.requestId,
-                problem: 'the answer has no usable data.download_url (an http(s) URL)',
-                subject: { runId }
-            });
-        }
-        // A signature that a later answer echoes is shown as *** (server-text.ts), like the key.
-        for (const value of new URL(downloadUrl).searchParams.values())
-            if (value.length >= 16)
-                (0,server_text/* keepSecret */.gz)(value);
-        return { downloadUrl, requestId: answer.requestId };
-    }
-    call(operation, path, subject, options = {}) {
-        const { baseUrl, userAgent, retry } = this.options;
-        const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-        const signal = options.signal === null ? undefined : (options.signal ?? this.options.signal);
-        const prefix = baseUrl.pathname.replace(/\/+$/, '');
-        const url = new URL(`${prefix}/api/v2/${path}`, baseUrl.origin);
-        if (options.query)
-            url.search = options.query.toString();
-        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-        const attempt = async () => {
-            // An answer is small: all of it, redirects included, must arrive within the timeout.
-            const deadline = new AbortController();
-            const timer = setTimeout(() => deadline.abort(errors/* TimeoutError */.MU.incomplete(operation, timeoutMs)), timeoutMs);
-            try {
-                const response = await (0,http/* request */.Em)(url, {
-                    operation,
-                    method: options.method,
-                    body,
-                    userAgent,
-                    timeoutMs,
-                    sameOriginOnly: true,
-                    headers: {
-                        accept: 'application/json',
-                        // Small answers need no compression, and an uncompressed one is what a message can quote.
-                        'accept-encoding': 'identity',
-                        ...(body !== undefined && { 'content-type': 'application/json' })
-                    },
-                    sign: hop => this.sign(hop),
-                    signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal
-                });
-                const text = await (0,http/* readText */.yR)(response, operation);
-                return parseEnvelope(operation, response.status, response.headers, text, subject);
-            }
-            finally {
-                clearTimeout(timer);
-            }
-        };
-        if (options.rule === 'once')
-            return attempt();
-        return retry.run(operation, attempt, options.rule ?? src_retry/* BY_ERROR */.JQ);
-    }
-    /** Credentials for one request to the API origin; `sameOriginOnly` keeps them there. */
-    sign(url) {
-        const { apiKey, authMethod } = this.options;
-        switch (authMethod) {
-            case 'bearer':
-                return { url, headers: { authorization: `Bearer ${apiKey}` } };
-            case 'header':
-                return { url, headers: { 'api-key': apiKey } };
-            case 'query': {
-                const signed = new URL(url);
-                signed.searchParams.set('token', apiKey);
-                return { url: signed, headers: {} };
-            }
-        }
-    }
-}
-/** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-function parseEnvelope(operation, status, headers, text, subject = {}) {
-    // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
-    const retryAfterMs = (0,src_retry/* parseRetryAfter */.mu)(headers['retry-after'], Date.now());
-    const headerRequestId = (0,server_text/* requestIdOf */.Gb)(firstHeader(headers['x-request-id']));
-    let envelope;
-    try {
-        // A UTF-8 BOM is how some servers and gateways start a body; JSON.parse calls it a syntax error.
-        const parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            envelope = parsed;
-    }
-    catch {
-        envelope = undefined;
-    }
-    if (!envelope) {
-        throw new errors/* CoreClawError */.Be({
-            operation,
-            status,
-            requestId: headerRequestId,
-            problem: 'the answer is not a JSON envelope',
-            notEnvelope: true,
-            bodyStart: bodyStart(text),
-            retryAfterMs,
-            subject
-        });
-    }
-    const requestId = (0,server_text/* requestIdOf */.Gb)(envelope.request_id) ?? headerRequestId;
-    const appCode = Number.isSafeInteger(envelope.code) ? envelope.code : undefined;
-    const ok = status >= 200 && status < 300 && appCode === 0;
-    if (ok)
-        return { data: envelope.data, requestId, status };
-    throw new errors/* CoreClawError */.Be({
-        operation,
-        status,
-        appCode,
-        serverMessage: (0,server_text/* textOf */.b6)(envelope.message),
-        details: envelope.details ?? undefined,
-        requestId,
-        problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
-        notEnvelope: appCode === undefined,
-        retryAfterMs,
-        subject
-    });
-}
-function field(data, name) {
-    return data && typeof data === 'object' ? data[name] : undefined;
-}
-/** Worker ids `owner/name` travel as `owner~name` (a `%2F` fails); a slug travels as it is. */
-function workerPath(workerId) {
-    return encodeURIComponent(workerId.replace('/', '~'));
-}
-/** The run detail's fields we use, each checked by type. */
-function runDetail(data) {
-    const slug = field(data, 'slug');
-    const duration = field(data, 'duration');
-    const usage = field(data, 'usage');
-    return {
-        slug: typeof slug === 'string' ? slug : undefined,
-        status: (0,server_text/* wordOf */.aG)(field(data, 'status')) ?? 'unknown',
-        results: (0,server_text/* countOf */.pq)(field(data, 'results')),
-        errMsg: (0,server_text/* textOf */.b6)(field(data, 'err_msg')),
-        durationSeconds: typeof duration === 'number' && Number.isFinite(duration) && duration >= 0 ? duration : undefined,
-        usage: usageOf(usage)
-    };
-}
-/** A cost: a decimal number, as a string ("1.00") or a number; anything else is unknown. */
-function usageOf(value) {
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
-        return String(value);
-    return typeof value === 'string' && /^\d{1,12}(\.\d{1,8})?$/.test(value) ? value : undefined;
-}
-/**
- * A listed run: a string slug, times that are real dates, and the worker it belongs to. The list
- * was asked for succeeded runs, but that is checked, not trusted: a run without the status
- * `succeeded` is dropped.
- */
-function listedRun(item) {
-    const slug = field(item, 'slug');
-    if (typeof slug !== 'string' || (0,server_text/* wordOf */.aG)(field(item, 'status')) !== 'succeeded')
-        return [];
-    const worker = field(item, 'scraper_slug');
-    return [
-        {
-            slug,
-            worker: typeof worker === 'string' && WORKER_NAME.test(worker) ? worker : undefined,
-            finishedAt: (0,server_text/* timeOf */.nR)(field(item, 'finished_at'), 1000),
-            startedAt: (0,server_text/* timeOf */.nR)(field(item, 'started_at'), 1000)
-        }
-    ];
-}
-const WORKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.~-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
-/**
- * Whether a run's worker (`scraper_slug`) is the worker the user named. Either may be owner/name
- * (owner~name on the wire) or the worker's name alone; a run whose worker is unknown is not a match.
- */
-function sameWorker(runWorker, workerId) {
-    if (!runWorker)
-        return false;
-    const spellings = (id) => {
-        const full = id.replace('~', '/').toLowerCase();
-        return [full, full.split('/').at(-1) ?? full];
-    };
-    const [runFull, runName] = spellings(runWorker);
-    const [givenFull, givenName] = spellings(workerId);
-    return runFull === givenFull || (runFull.includes('/') !== givenFull.includes('/') && runName === givenName);
-}
-/** A log entry as CoreClaw sends it, a string or an object with `content`; anything else is skipped. */
-function logEntry(item) {
-    if (typeof item === 'string')
-        return [{ content: item }];
-    const content = field(item, 'content');
-    if (typeof content !== 'string')
-        return [];
-    return [{ content, timestampMs: (0,server_text/* timeOf */.nR)(field(item, 'timestamp'), 1) }];
-}
-/** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
-function firstHeader(value) {
-    const first = Array.isArray(value) ? value[0] : value;
-    return first?.split(',')[0]?.trim() || undefined;
-}
-/**
- * The first 120 visible characters of a body, tags and control characters removed. Secrets are
- * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
- */
-function bodyStart(text) {
-    const visible = (0,server_text/* redact */.E$)(text)
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
-}
-
+// EXTERNAL MODULE: ./src/coreclaw.ts + 1 modules
+var coreclaw = __nccwpck_require__(479);
 // EXTERNAL MODULE: ./src/destination.ts
 var src_destination = __nccwpck_require__(567);
 // EXTERNAL MODULE: ./src/environment.ts
 var environment = __nccwpck_require__(678);
 // EXTERNAL MODULE: ./src/download.ts + 6 modules
 var download = __nccwpck_require__(421);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: ./src/progress.ts
-/** "1 row", "3 rows": a count with its noun, singular when it is one. */
-function count(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-function progressReporter(say, everyMs, clock) {
-    let next = clock.now() + everyMs;
-    return (bytes, total) => {
-        const now = clock.now();
-        if (now < next)
-            return;
-        next = now + everyMs;
-        const share = total ? ` of ${formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
-        say(`Downloaded ${formatBytes(bytes)}${share}`);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/file-checks.ts
-/**
- * What the action says about the file, beyond "saved": that it is empty, that its name contradicts
- * its format, that its row count differs from CoreClaw's. Wrong or empty data never passes
- * without a word, and only `if-empty: error` turns any of it into a failure.
- */
-
-
-
-
-/** Why an export is empty, or undefined: CoreClaw reports 0 results, or the file has 0 rows or 0 bytes. */
-function emptiness(facts) {
-    if (facts.results === 0)
-        return 'CoreClaw reports 0 results for it';
-    if (facts.size === 0)
-        return 'the file is 0 bytes';
-    if (facts.rows === 0)
-        return 'the file has 0 rows';
-    return undefined;
-}
-/** With `if-empty: error`, an empty export fails before anything replaces the destination. */
-function refuseEmpty(ifEmpty, runId, facts) {
-    const reason = emptiness(facts);
-    if (reason && ifEmpty === 'error')
-        throw new errors/* EmptyExportError */.qP(runId, reason);
-}
-/** After the file was saved: a warning for an empty export (`if-empty: warn`), a line otherwise. */
-function reportEmpty(ifEmpty, runId, destination, facts, log) {
-    const reason = emptiness(facts);
-    if (!reason)
-        return;
-    if (ifEmpty === 'warn') {
-        log.warning(`The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set ${log.say.set('if-empty', 'error')} to fail the step instead.`, 'Empty export');
-    }
-    else
-        log.info(`The export of run ${runId} is empty: ${reason}.`);
-}
-/** `path: results.xlsx` with `format: csv` saves CSV bytes under an Excel name: say so before anything runs. */
-function warnOfExtension(destination, format, log) {
-    const extension = external_node_path_.extname(destination).slice(1).toLowerCase();
-    if (extension === format || !src_inputs/* FORMATS */.hR.includes(extension))
-        return;
-    log.warning(`The file ${external_node_path_.basename(destination)} will hold ${format} data, not ${extension}: set ${log.say.set('format', extension)}, or name the file .${format}.`, 'File name contradicts the format');
-}
-/** The rows in the file against CoreClaw's count, saying which way they differ. */
-function compareRows(rows, results, runId, log) {
-    if (rows === undefined || results === undefined || rows === results)
-        return;
-    const which = rows < results
-        ? `fewer than the ${results} CoreClaw reports for run ${runId}: the export may be incomplete`
-        : `more than the ${results} CoreClaw reports for run ${runId}: CoreClaw's count may lag behind the results it stored`;
-    log.warning(`The file has ${count(rows, 'row')}, ${which}.`, 'Row count differs');
-}
-
+// EXTERNAL MODULE: ./src/download-errors.ts
+var download_errors = __nccwpck_require__(95);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __nccwpck_require__(803);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(422);
+// EXTERNAL MODULE: ./src/file-checks.ts
+var file_checks = __nccwpck_require__(387);
+// EXTERNAL MODULE: ./src/progress.ts
+var progress = __nccwpck_require__(660);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: ./src/run-input.ts
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/errors.ts + 21 modules
+var errors = __nccwpck_require__(520);
+;// CONCATENATED MODULE: ./src/worker-input.ts
 /**
  * The worker's input for `run-id: new`: JSON text from `input`, or a JSON file from `input-file`,
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
@@ -2534,6 +4430,8 @@ function firstJsonError(text) {
     }
 }
 
+// EXTERNAL MODULE: ./src/server-text.ts
+var server_text = __nccwpck_require__(86);
 ;// CONCATENATED MODULE: ./src/run-log.ts
 
 const LOG_CAPS = { lines: 3000, bytes: 1024 * 1024, readLines: 500, readBytes: 128 * 1024 };
@@ -3056,11 +4954,17 @@ function hasContent(s, from, end) {
     return end - from > 1 || (end - from === 1 && s.charCodeAt(from) !== 13);
 }
 
-// EXTERNAL MODULE: ./src/start-target.ts
-var start_target = __nccwpck_require__(49);
+// EXTERNAL MODULE: ./src/retry.ts
+var src_retry = __nccwpck_require__(809);
+// EXTERNAL MODULE: ./src/run-errors.ts
+var run_errors = __nccwpck_require__(172);
+// EXTERNAL MODULE: ./src/outcome.ts
+var outcome = __nccwpck_require__(671);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/input-schema.ts
+// EXTERNAL MODULE: ./src/coreclaw-errors.ts
+var coreclaw_errors = __nccwpck_require__(351);
+;// CONCATENATED MODULE: ./src/worker-schema.ts
 /**
  * Checks the worker's input against the worker's own JSON Schema before a billed run starts.
  *
@@ -3078,6 +4982,8 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  * though: there an input that could not be checked fails the step (start.ts). A worker CoreClaw says
  * does not exist (50001, or a 404 envelope) ends the step here, before any start.
  */
+
+
 
 
 
@@ -3132,7 +5038,7 @@ async function checkInputSchema(client, { workerId, input, inputName, log, signa
         return { checked: true };
     }
     const prefix = whole ? '' : '/parameters/custom';
-    throw new errors/* InputSchemaError */.yj(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
+    throw new run_errors/* InputSchemaError */.yj(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
 }
 /** A start goes on without the check: the notice that says so. */
 function uncheckedNotice(workerId, why, log) {
@@ -3154,7 +5060,7 @@ function nestedDeeperThan(value, limit) {
 }
 /** CoreClaw's own word that the worker does not exist: starting it would fail the same way. */
 function isUnknownWorker(error) {
-    return error instanceof errors/* CoreClawError */.Be && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope));
+    return error instanceof coreclaw_errors/* CoreClawError */.B && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope));
 }
 function inWorkerThread(job, signal) {
     return new Promise((resolve, reject) => {
@@ -3205,6 +5111,7 @@ function isObject(value) {
 
 
 
+
 /** The abort must be out well before the runner's SIGTERM (7.5 s after SIGINT); see cancellation.ts. */
 const ABORT_TIMEOUT_MS = 3000;
 async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, signal }) {
@@ -3228,11 +5135,11 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
             }
         }
         : { kind: 'task', taskId, body: { is_async: true } };
-    log.info(`Starting a run of ${(0,start_target/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
+    log.info(`Starting a run of ${(0,outcome/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}.`);
     const sentAt = new Date(clock.now());
     try {
         const { data: runId, requestId } = await client.startRun(start, (0,src_retry/* startRule */.$v)(waitUntilMs));
-        log.info(`Started run ${runId} of ${(0,start_target/* describeTarget */.f)(target)}.`);
+        log.info(`Started run ${runId} of ${(0,outcome/* describeTarget */.f)(target)}.`);
         return { runId, target, requestId };
     }
     catch (thrown) {
@@ -3240,7 +5147,7 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
         // A cancellation can cut the request after it was sent: like a lost answer, it proves nothing.
         if ((0,src_retry/* provablyNotStarted */.Ww)(error))
             throw error;
-        throw new errors/* StartUncertainError */.w1(target, sentAt, error);
+        throw new run_errors/* StartUncertainError */.w1(target, sentAt, error);
     }
 }
 /**
@@ -3257,7 +5164,7 @@ async function dryRun(client, spec, workerInput, { log, signal }) {
         const inputName = 'text' in input ? 'input' : 'input-file';
         const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
         if (!outcome.checked)
-            throw new errors/* InputNotCheckedError */.zx(workerId, outcome.why, outcome.requestId);
+            throw new run_errors/* InputNotCheckedError */.zx(workerId, outcome.why, outcome.requestId);
         inputChecked = true;
     }
     else if (workerId) {
@@ -3271,7 +5178,7 @@ async function dryRun(client, spec, workerInput, { log, signal }) {
     if (workerVersion) {
         log.notice(`Version ${workerVersion} was not checked: CoreClaw's API has no call that lists a worker's versions. A start of a version that is not available fails with app code 50003.`, 'Version not checked');
     }
-    const what = `${(0,start_target/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
+    const what = `${(0,outcome/* describeTarget */.f)(target)}${workerVersion ? ` (version ${workerVersion})` : ''}`;
     const withInput = input
         ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
         : '';
@@ -3287,20 +5194,20 @@ async function dryRun(client, spec, workerInput, { log, signal }) {
  */
 async function stopUnfinishedRun(client, runId, error, abortOnStop, log) {
     const cause = (0,errors/* asActionError */.z6)(error);
-    if (cause instanceof errors/* RunStateError */.D4 && cause.problem === 'not-exportable')
+    if (cause instanceof run_errors/* RunStateError */.D4 && cause.problem === 'not-exportable')
         return cause;
     if (!abortOnStop) {
         log.info(`Run ${runId} keeps running: ${log.say.set('abort-on-stop', 'false')}.`);
-        return new errors/* StoppedRunError */.PQ(cause, runId, 'left-running');
+        return new run_errors/* StoppedRunError */.PQ(cause, runId, 'left-running');
     }
     try {
         await client.abortRun(runId, ABORT_TIMEOUT_MS);
         log.info(`Asked CoreClaw to abort run ${runId}, which this step started; it shows 'aborting' until it stops.`);
-        return new errors/* StoppedRunError */.PQ(cause, runId, 'aborted');
+        return new run_errors/* StoppedRunError */.PQ(cause, runId, 'aborted');
     }
     catch (failure) {
         log.warning(`Could not abort run ${runId}, which this step started: ${failure.message}. Abort it in the CoreClaw console, or it runs (and bills) to its end.`, 'Run not aborted');
-        return new errors/* StoppedRunError */.PQ(cause, runId, 'abort-failed');
+        return new run_errors/* StoppedRunError */.PQ(cause, runId, 'abort-failed');
     }
 }
 
@@ -3330,63 +5237,27 @@ async function waitForRun(client, runId, options) {
                 await follower?.last();
             if (status === 'succeeded')
                 return { run, requestId, waitedMs: clock.now() - started };
-            throw new errors/* RunStateError */.D4({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId });
+            throw new run_errors/* RunStateError */.D4({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId });
         }
         const now = clock.now();
         if (now >= deadline) {
             const waitedSeconds = Math.round((now - started) / 1000);
-            throw new errors/* RunStateError */.D4({ runId, status, problem: 'still-running', waitedSeconds, requestId });
+            throw new run_errors/* RunStateError */.D4({ runId, status, problem: 'still-running', waitedSeconds, requestId });
         }
         // Never waited for while the run goes on: a slow log must not hold up the status polls.
         if (following)
             void follower?.poll();
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
-            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : count(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
+            log.info(`Run ${runId} is ${status}, ${run.results === undefined ? 'row count unknown' : (0,progress/* count */.U9)(run.results, 'row')} so far; waited ${Math.round((now - started) / 1000)} s of ${waitTimeoutSeconds} s.`);
         }
         const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
         await clock.sleep(Math.min(delay, deadline - now), options.signal);
     }
 }
 
-;// CONCATENATED MODULE: ./src/which-run.ts
-/**
- * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
- * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
- */
-
-
-
-async function resolveRun(client, word, workerId, log) {
-    const of = workerId ? ` of worker ${workerId}` : '';
-    if (word === src_inputs/* LAST */.xo) {
-        const { data, requestId, status } = await client.getLastRun(workerId);
-        const slug = data.slug;
-        if (slug === undefined || !(0,src_inputs/* isRunSlug */.XL)(slug)) {
-            throw new errors/* CoreClawError */.Be({
-                operation: 'latest run request',
-                status,
-                appCode: 0,
-                requestId,
-                problem: 'the answer has no valid run slug'
-            });
-        }
-        log.info(`run-id 'last'${of} is run ${slug}.`);
-        return slug;
-    }
-    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
-    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
-    const { data: runs } = await client.listSucceededRuns(workerId);
-    const newest = runs
-        .filter(run => (0,src_inputs/* isRunSlug */.XL)(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
-        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
-    if (!newest)
-        throw new errors/* NoRunError */.Nt(workerId);
-    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
-    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
-    return newest.slug;
-}
-
+// EXTERNAL MODULE: ./src/which-run.ts
+var which_run = __nccwpck_require__(950);
 ;// CONCATENATED MODULE: ./src/export-run.ts
 /**
  * The story shared by the action and the CLI: validated inputs → (start) → wait → export →
@@ -3410,10 +5281,6 @@ async function resolveRun(client, word, workerId, log) {
 
 
 
-/** "Run X: " before a message that does not name the run already. */
-function namingRun(error, known) {
-    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
-}
 /** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
@@ -3424,7 +5291,7 @@ async function exportRun(inputs, host) {
         signal,
         onRetry: retryReporter(log, clock)
     });
-    const client = new CoreClawClient({
+    const client = new coreclaw/* CoreClawClient */.k({
         baseUrl: inputs.baseUrl,
         apiKey: inputs.apiKey,
         authMethod: inputs.authMethod,
@@ -3441,7 +5308,7 @@ async function exportRun(inputs, host) {
         ? await startRun(client, startSpecOf(inputs), workerInput, { log, clock, waitUntilMs, signal })
         : undefined;
     const runId = startedRun?.runId ??
-        ((0,src_inputs/* isGivenSlug */.nD)(inputs.runId) ? inputs.runId : await resolveRun(client, inputs.runId, inputs.workerId, log));
+        ((0,src_inputs/* isGivenSlug */.nD)(inputs.runId) ? inputs.runId : await (0,which_run/* resolveRun */.Uf)(client, inputs.runId, inputs.workerId, log));
     host.onRun?.({ runId, startedBy: startedRun?.target });
     if (startedRun && inputs.waitTimeoutSeconds === 0)
         return leaveRunning(startedRun, log);
@@ -3458,18 +5325,18 @@ async function exportRun(inputs, host) {
     }
     const { ready, logLines } = watched;
     const results = ready.run.results;
-    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : count(results, 'row')}.`);
+    log.info(`Run ${runId} succeeded with ${results === undefined ? 'an unknown number of rows' : (0,progress/* count */.U9)(results, 'row')}.`);
     // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
-    refuseEmpty(inputs.ifEmpty, runId, { results });
+    (0,file_checks/* refuseEmpty */.Ot)(inputs.ifEmpty, runId, { results });
     const exportStartedMs = clock.now();
     const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, request: exportRequestOf(inputs), host }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
     for (const warning of file.warnings)
         log.warning(warning);
-    log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
-    reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
-    compareRows(rows.rows, results, runId, log);
+    log.info(`Saved ${(0,progress/* count */.U9)(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
+    (0,file_checks/* reportEmpty */.A1)(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
+    (0,file_checks/* compareRows */.fz)(rows.rows, results, runId, log);
     const finished = clock.now();
     const timings = {
         waitMs: exportStartedMs - stepStartedMs,
@@ -3511,7 +5378,7 @@ async function exportRun(inputs, host) {
  * about settings that will not do what they seem to.
  */
 function checkBeforeAnyRequest(inputs, { log, workspace, inputFileRoots }) {
-    for (const warning of (0,environment/* proxySpellingWarnings */.s)(process.env, process.platform)) {
+    for (const warning of (0,environment/* proxySpellingWarnings */.sL)(process.env, process.platform)) {
         log.warning(warning, 'Proxy settings disagree');
     }
     if (inputs.workerId && (0,src_inputs/* isGivenSlug */.nD)(inputs.runId)) {
@@ -3527,7 +5394,7 @@ function checkBeforeAnyRequest(inputs, { log, workspace, inputFileRoots }) {
     // A file the user named is refused before a billed run starts, not after it finished.
     if (inputs.runId === src_inputs/* NEW */.dy && plan.file)
         (0,src_destination/* refuseExisting */.Uj)(plan.file, inputs.overwrite);
-    warnOfExtension(destinationOf(inputs.runId), inputs.format, log);
+    (0,file_checks/* warnOfExtension */.D1)(destinationOf(inputs.runId), inputs.format, log);
     (0,src_destination/* checkFolder */.p$)(plan.folder);
     return { workerInput, destinationOf };
 }
@@ -3576,7 +5443,7 @@ async function exportAndDownload(step) {
     }
     catch (error) {
         // A refused signed link is dead: one fresh export, never a retry of the dead link.
-        if (!(error instanceof errors/* DownloadError */.nV && error.problem === 'expired'))
+        if (!(error instanceof download_errors/* DownloadError */.nV && error.problem === 'expired'))
             throw error;
         host.log.info(`The storage host refused the link (HTTP ${error.status}); asking CoreClaw for a fresh one.`);
         const fresh = await client.requestExport(runId, request.format, request.filterKeys);
@@ -3593,13 +5460,13 @@ function export_run_download(link, { retry, runId, results, destination, request
             timeoutMs: request.timeoutSeconds * 1000,
             userAgent: version/* USER_AGENT */._,
             overwrite: request.overwrite,
-            onProgress: progressReporter(host.log.info, host.progressEveryMs, host.clock),
+            onProgress: (0,progress/* progressReporter */.xZ)(host.log.info, host.progressEveryMs, host.clock),
             watchers: counter ? [counter] : [],
             signal: host.signal,
             // Judged before the file replaces the destination, so that a refusal leaves it as it was.
             beforeCommit: size => {
                 rows = counter?.finish() ?? {};
-                refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size });
+                (0,file_checks/* refuseEmpty */.Ot)(request.ifEmpty, runId, { results, rows: rows.rows, size });
             }
         });
         return { file, rows };
@@ -3629,22 +5496,1662 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
 
 /***/ }),
 
-/***/ 810:
+/***/ 387:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A1: () => (/* binding */ reportEmpty),
+/* harmony export */   D1: () => (/* binding */ warnOfExtension),
+/* harmony export */   Ot: () => (/* binding */ refuseEmpty),
+/* harmony export */   cb: () => (/* binding */ IF_EMPTY),
+/* harmony export */   fz: () => (/* binding */ compareRows)
+/* harmony export */ });
+/* unused harmony export emptiness */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(986);
+/* harmony import */ var _download_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(95);
+/* harmony import */ var _progress_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(660);
+/**
+ * What the action says about the file, beyond "saved": that it is empty, that its name contradicts
+ * its format, that its row count differs from CoreClaw's. Wrong or empty data never passes
+ * without a word, and only `if-empty: error` turns any of it into a failure.
+ */
+
+
+
+
+/** What an empty export does: a warning, a failure, or nothing (`if-empty`). */
+const IF_EMPTY = ['warn', 'error', 'ignore'];
+/** Why an export is empty, or undefined: CoreClaw reports 0 results, or the file has 0 rows or 0 bytes. */
+function emptiness(facts) {
+    if (facts.results === 0)
+        return 'CoreClaw reports 0 results for it';
+    if (facts.size === 0)
+        return 'the file is 0 bytes';
+    if (facts.rows === 0)
+        return 'the file has 0 rows';
+    return undefined;
+}
+/** With `if-empty: error`, an empty export fails before anything replaces the destination. */
+function refuseEmpty(ifEmpty, runId, facts) {
+    const reason = emptiness(facts);
+    if (reason && ifEmpty === 'error')
+        throw new _download_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .EmptyExportError */ .qP(runId, reason);
+}
+/** After the file was saved: a warning for an empty export (`if-empty: warn`), a line otherwise. */
+function reportEmpty(ifEmpty, runId, destination, facts, log) {
+    const reason = emptiness(facts);
+    if (!reason)
+        return;
+    if (ifEmpty === 'warn') {
+        log.warning(`The export of run ${runId} is empty: ${reason}. ${destination} was written anyway; set ${log.say.set('if-empty', 'error')} to fail the step instead.`, 'Empty export');
+    }
+    else
+        log.info(`The export of run ${runId} is empty: ${reason}.`);
+}
+/** `path: results.xlsx` with `format: csv` saves CSV bytes under an Excel name: say so before anything runs. */
+function warnOfExtension(destination, format, log) {
+    const extension = node_path__WEBPACK_IMPORTED_MODULE_0__.extname(destination).slice(1).toLowerCase();
+    if (extension === format || !_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_1__/* .FORMATS */ .hR.includes(extension))
+        return;
+    log.warning(`The file ${node_path__WEBPACK_IMPORTED_MODULE_0__.basename(destination)} will hold ${format} data, not ${extension}: set ${log.say.set('format', extension)}, or name the file .${format}.`, 'File name contradicts the format');
+}
+/** The rows in the file against CoreClaw's count, saying which way they differ. */
+function compareRows(rows, results, runId, log) {
+    if (rows === undefined || results === undefined || rows === results)
+        return;
+    const which = rows < results
+        ? `fewer than the ${results} CoreClaw reports for run ${runId}: the export may be incomplete`
+        : `more than the ${results} CoreClaw reports for run ${runId}: CoreClaw's count may lag behind the results it stored`;
+    log.warning(`The file has ${(0,_progress_js__WEBPACK_IMPORTED_MODULE_3__/* .count */ .U9)(rows, 'row')}, ${which}.`, 'Row count differs');
+}
+
+
+/***/ }),
+
+/***/ 223:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CE: () => (/* binding */ UnspokenAnswerError),
+/* harmony export */   Dr: () => (/* binding */ NetworkError),
+/* harmony export */   Lx: () => (/* binding */ RedirectError),
+/* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   PS: () => (/* binding */ isRetryableStatus),
+/* harmony export */   T6: () => (/* binding */ ProxyError),
+/* harmony export */   WM: () => (/* binding */ TlsError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/** What a request on the wire can fail with (http.ts): no answer, a proxy, TLS, a redirect we refuse. */
+
+
+function isRetryableStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
+/** A request that never got an HTTP answer: refused, reset, DNS, TLS, proxy, or timed out. */
+class NetworkError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    operation;
+    code;
+    name = 'NetworkError';
+    retryable = true;
+    /**
+     * Set by http.ts when the failure came before the connection to the server was made: then no
+     * byte of the request left the machine. Unset means it may have reached the server.
+     */
+    unsent = false;
+    constructor(operation, code, detail) {
+        super(`${operation} failed: ${code}${detail ? ` (${detail})` : ''}`);
+        this.operation = operation;
+        this.code = code;
+    }
+    advice(say) {
+        return `Check that the runner can reach the host (proxy settings, ${say.input('base-url')}); the request is retried up to ${say.input('max-attempts')} times.`;
+    }
+}
+/** Nothing, or not enough, arrived in time. Which limit it was is in the message. */
+class TimeoutError extends NetworkError {
+    timeoutMs;
+    name = 'TimeoutError';
+    constructor(operation, detail, timeoutMs) {
+        super(operation, 'ETIMEDOUT', detail);
+        this.timeoutMs = timeoutMs;
+    }
+    advice(say) {
+        return `The host did not answer in time: raise ${say.input('timeout')} if it is just slow.`;
+    }
+    /** The head of the answer did not come, from the server or from the proxy in between. */
+    static noAnswer(operation, timeoutMs, proxy) {
+        const time = timeoutMs === undefined ? 'no answer' : `no answer for ${seconds(timeoutMs)}`;
+        return new TimeoutError(operation, proxy ? `${time}, through the proxy ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(proxy, 256)}` : time, timeoutMs);
+    }
+    /** An API answer that was still incomplete at its deadline (it may have been trickling in). */
+    static incomplete(operation, timeoutMs) {
+        return new TimeoutError(operation, `no complete answer within ${seconds(timeoutMs)}`, timeoutMs);
+    }
+    /** A download that stopped moving. */
+    static stalled(operation, timeoutMs) {
+        return new TimeoutError(operation, `no bytes from the server for ${seconds(timeoutMs)}`, timeoutMs);
+    }
+}
+function seconds(ms) {
+    return `${ms / 1000} s`;
+}
+/** The proxy in between refused the tunnel: 407 wants credentials (final), 502/503 is the proxy's trouble (retried). */
+class ProxyError extends NetworkError {
+    status;
+    proxy;
+    name = 'ProxyError';
+    retryable;
+    constructor(operation, status, proxy) {
+        super(operation, `EPROXY${status}`, `the proxy ${proxy ? `${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(proxy, 256)} ` : ''}answered HTTP ${status}`);
+        this.status = status;
+        this.proxy = proxy;
+        this.retryable = status !== 407 && isRetryableStatus(status);
+    }
+    advice(say) {
+        if (this.status === 407) {
+            return 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port), from a secret.';
+        }
+        return `The proxy could not reach the host, or is overloaded; the request is retried up to ${say.input('max-attempts')} times. Check the proxy if it persists.`;
+    }
+}
+/** An answer the action does not speak, such as 101 Switching Protocols: final, and never a hang. */
+class UnspokenAnswerError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    operation;
+    status;
+    name = 'UnspokenAnswerError';
+    constructor(operation, status, statusText) {
+        super(`${operation} failed: the server answered HTTP ${status}${statusText ? ` ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(statusText, 64)}` : ''}, which the action does not speak`);
+        this.operation = operation;
+        this.status = status;
+    }
+    advice(say) {
+        return this.operation === 'download'
+            ? 'The storage host switched protocols instead of sending the file; contact CoreClaw support with the request id if it persists.'
+            : `Something other than CoreClaw's API answered: check ${say.input('base-url')} and the runner's proxy settings.`;
+    }
+}
+/** The host's TLS certificate was not accepted: retrying can't help, trusting the right CA can. */
+class TlsError extends NetworkError {
+    name = 'TlsError';
+    retryable = false;
+    advice() {
+        return "The host's TLS certificate was not trusted. If the runner is behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to the path of that proxy's CA certificate.";
+    }
+}
+/**
+ * A redirect we will not follow. Final: asking again gets the same redirect. Only the origin and
+ * path of either URL are ever shown.
+ */
+class RedirectError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    name = 'RedirectError';
+    operation;
+    kind;
+    to;
+    constructor({ operation, kind, from, to, limit }) {
+        // A URL without an origin (file:, javascript:) has "null" for one: show its scheme instead.
+        const target = to ? (0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(`${to.origin === 'null' ? to.protocol : to.origin}${to.pathname}`, 512) : '';
+        const host = from.host;
+        const why = {
+            'cross-origin': `${host} redirected the API call to another origin, ${target}; the API key is only sent to the API's own origin`,
+            downgrade: `${host} redirected from https to plain http (${target}); that is never followed`,
+            scheme: `${host} redirected to ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(to?.protocol ?? '?', 32)} (${target}); only http and https are followed`,
+            'too-many': `more than ${limit} redirects, the last from ${host} to ${target}`,
+            unparseable: `${host} sent a redirect whose Location is not a URL`,
+            post: `${host} redirected a POST request; a POST is never sent again elsewhere`
+        };
+        super(`${operation} refused a redirect: ${why[kind]}`);
+        this.operation = operation;
+        this.kind = kind;
+        this.to = to;
+    }
+    advice(say) {
+        if (this.kind === 'cross-origin') {
+            return `If ${this.to?.origin} is really your CoreClaw API, set ${say.input('base-url')} to it; otherwise check ${say.input('base-url')}.`;
+        }
+        return this.operation === 'download'
+            ? 'The storage host behind the download link answered with a redirect the action will not follow; run the job again, and contact CoreClaw support with the request id if it persists.'
+            : `The server at ${say.input('base-url')} answered with a redirect the action will not follow: check ${say.input('base-url')}.`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 803:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Em: () => (/* binding */ request),
+/* harmony export */   oM: () => (/* binding */ loggable),
+/* harmony export */   x6: () => (/* binding */ networkError),
+/* harmony export */   yR: () => (/* binding */ readText)
+/* harmony export */ });
+/* unused harmony export MAX_REDIRECTS */
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(313);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(520);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(223);
+
+
+
+
+const MAX_REDIRECTS = 10;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The URL as it may be logged: origin and path, never the query or fragment. */
+function loggable(url) {
+    const parsed = typeof url === 'string' ? new URL(url) : url;
+    return `${parsed.origin}${parsed.pathname}`;
+}
+async function request(url, options) {
+    let current = url;
+    for (let hop = 0;; hop++) {
+        const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
+        // url.host leaves out the scheme's default port. Node would add ":80" behind a proxy tunnel,
+        // and object storage may sign the Host header.
+        const headers = { ...options.headers, ...signed.headers, host: signed.url.host };
+        const response = await send(signed.url, headers, options);
+        const location = response.headers.location;
+        if (!REDIRECTS.has(response.status) || !location)
+            return { ...response, url: current };
+        response.close();
+        if (options.method === 'POST')
+            throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation: options.operation, kind: 'post', from: current });
+        current = nextHop(url, current, location, hop, options);
+    }
+}
+/** Where a redirect may go: every refusal is final, since asking again gets the same answer. */
+function nextHop(first, current, location, hop, options) {
+    const { operation } = options;
+    let next;
+    try {
+        next = new URL(location, current);
+    }
+    catch {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation, kind: 'unparseable', from: current });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation, kind: 'scheme', from: current, to: next });
+    }
+    if (current.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation, kind: 'downgrade', from: current, to: next });
+    }
+    if (options.sameOriginOnly && next.origin !== first.origin) {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation, kind: 'cross-origin', from: current, to: next });
+    }
+    if (hop + 1 > MAX_REDIRECTS) {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RedirectError */ .Lx({ operation, kind: 'too-many', from: current, to: next, limit: MAX_REDIRECTS });
+    }
+    return next;
+}
+/** One request, one client: nothing pooled outlives it, and no agent serves two origins. */
+async function send(url, headers, options) {
+    const { operation, timeoutMs } = options;
+    const proxy = proxyOf(url);
+    const deadline = new AbortController();
+    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
+    const phase = { connected: false };
+    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .HttpClient */ .Qq(options.userAgent, [guardedBy(signal, operation, phase)], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false,
+        socketTimeout: timeoutMs
+    });
+    const timer = setTimeout(() => deadline.abort(_http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy)), timeoutMs);
+    const stopped = rejectedWhenAborted(signal);
+    try {
+        const answer = client.request(options.method ?? 'GET', url.href, options.body ?? null, headers);
+        // A request aborted before it has a socket (the proxy tunnel's CONNECT is still waiting)
+        // never settles http-client's promise: the signal settles the wait instead.
+        answer.catch(() => undefined);
+        const { message } = await Promise.race([answer, stopped.promise]);
+        // http-client's socket timeout guards the head only. On a body it would just half-close the
+        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
+        // answers) or stall watchdog (downloads) guards the body instead.
+        message.socket?.setTimeout(0);
+        const close = (reason) => {
+            message.destroy(reason);
+            client.dispose();
+        };
+        // Cancelling the step after the head arrived ends the body too.
+        const onAbort = () => close(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        message.once('close', () => signal.removeEventListener('abort', onAbort));
+        return { status: message.statusCode ?? 0, headers: message.headers, body: message, close };
+    }
+    catch (error) {
+        client.dispose();
+        const reason = signal.aborted ? signal.reason : error;
+        if (reason instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CancelledError */ .cc && !phase.connected)
+            throw reason.beforeSending(operation);
+        // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
+        const failure = proxy && reason instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU
+            ? _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy)
+            : networkError(reason, operation, timeoutMs, proxy);
+        if (failure instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .NetworkError */ .Dr && !phase.connected)
+            failure.unsent = true;
+        throw failure;
+    }
+    finally {
+        clearTimeout(timer);
+        stopped.dispose();
+    }
+}
+/** The proxy a request to `url` goes through, as host:port (never its credentials), or undefined. */
+function proxyOf(url) {
+    const proxy = (0,_actions_http_client__WEBPACK_IMPORTED_MODULE_1__/* .getProxyUrl */ .s_)(url.href);
+    return proxy ? new URL(proxy).host : undefined;
+}
+/** A promise that rejects with the signal's reason once it is aborted; `dispose` stops listening. */
+function rejectedWhenAborted(signal) {
+    let onAbort = () => undefined;
+    const promise = new Promise((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    promise.catch(() => undefined);
+    return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+/**
+ * http-client passes every request's options through its handlers: the one place to add what it
+ * lacks. The signal, for deadlines and cancellation. An IPv6 literal's host without its brackets
+ * (http-client hands Node "[::1]", which Node would look up by name). And the agent, wrapped so
+ * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
+ * nobody listening, drops the socket without ever settling the request.
+ */
+function guardedBy(signal, operation, phase) {
+    return {
+        prepareRequest: (options) => {
+            options.signal = signal;
+            if (options.host?.startsWith('['))
+                options.host = options.host.slice(1, -1);
+            if (options.agent)
+                options.agent = watched(options.agent, operation, phase);
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('not supported'))
+    };
+}
+/**
+ * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
+ * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
+ * a socket that is connected already).
+ */
+function watched(agent, operation, phase) {
+    if (typeof agent !== 'object')
+        return agent;
+    return new Proxy(agent, {
+        get(target, property) {
+            const value = Reflect.get(target, property, target);
+            if (property !== 'addRequest' || typeof value !== 'function')
+                return typeof value === 'function' ? value.bind(target) : value;
+            return (request, ...rest) => {
+                request.once('socket', socket => {
+                    const secure = socket.encrypted === true;
+                    if (!secure && !socket.connecting)
+                        phase.connected = true;
+                    else
+                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
+                });
+                request.on('upgrade', (answer, socket) => {
+                    socket.destroy();
+                    request.destroy();
+                    // After an upgrade the request is detached from its socket, so destroy() alone reports
+                    // nothing: the error is handed to http-client's own 'error' listener.
+                    request.emit('error', new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UnspokenAnswerError */ .CE(operation, answer.statusCode ?? 101, answer.statusMessage));
+                });
+                return value.call(target, request, ...rest);
+            };
+        }
+    });
+}
+/** Node's and http-client's errors as ours, minus anything that could carry a query string. */
+function networkError(error, operation, timeoutMs, proxy) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
+        return error;
+    const code = error?.code ?? 'ENETWORK';
+    const message = error instanceof Error ? error.message : String(error);
+    // http-client's own socket timeout says "Request timeout: <path and query>".
+    if (message.startsWith('Request timeout:'))
+        return _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU.noAnswer(operation, timeoutMs, proxy);
+    // The proxy tunnel's refusal: "tunneling socket could not be established, statusCode=407".
+    const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1];
+    if (proxyStatus)
+        return new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ProxyError */ .T6(operation, Number(proxyStatus), proxy);
+    const detail = message.replace(/\?\S*/g, '?…');
+    if (isCertificateError(code))
+        return new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TlsError */ .WM(operation, code, detail);
+    return new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .NetworkError */ .Dr(operation, code, detail);
+}
+/** OpenSSL's verification failures as Node reports them (X509_V_ERR_* without the prefix). */
+function isCertificateError(code) {
+    return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
+}
+/**
+ * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
+ * compressed bytes must never land in a message as if they were text.
+ */
+function decoded(body, encoding, operation, limitBytes) {
+    const coding = (encoding ?? '').trim().toLowerCase();
+    const decode = { gzip: node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync, 'x-gzip': node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync, deflate: node_zlib__WEBPACK_IMPORTED_MODULE_0__.inflateSync, br: node_zlib__WEBPACK_IMPORTED_MODULE_0__.brotliDecompressSync }[coding];
+    if (!decode)
+        return body;
+    try {
+        return decode(body, { maxOutputLength: limitBytes });
+    }
+    catch {
+        throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .NetworkError */ .Dr(operation, 'EDECODE', `the ${coding} answer could not be decoded`);
+    }
+}
+/**
+ * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
+ * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
+ * signal's reason.
+ */
+async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of response.body) {
+            size += chunk.length;
+            if (size > limitBytes) {
+                throw new _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .NetworkError */ .Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
+            }
+            chunks.push(chunk);
+        }
+        return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8');
+    }
+    catch (error) {
+        throw networkError(error, operation);
+    }
+    finally {
+        response.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
+/* harmony export */   g$: () => (/* binding */ INPUT_TABLE)
+/* harmony export */ });
+/* unused harmony export describeInput */
+const INPUT_TABLE = {
+    'run-id': {
+        required: true,
+        default: '',
+        value: 'slug|last|last-succeeded|new',
+        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
+        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
+    },
+    'api-key': {
+        required: true,
+        default: '',
+        value: 'key',
+        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
+        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
+    },
+    'worker-id': {
+        default: '',
+        value: 'id',
+        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
+    },
+    'worker-version': {
+        default: '',
+        value: 'version',
+        summary: 'With "new" and worker-id: the worker version to start.',
+        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
+    },
+    'task-id': {
+        default: '',
+        value: 'slug',
+        summary: 'With "new": a saved task to start instead of a worker.',
+        details: 'A task carries its own input, so input and input-file are refused with it.'
+    },
+    input: {
+        default: '',
+        value: 'json',
+        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
+    },
+    'input-file': {
+        default: '',
+        value: 'path',
+        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
+    },
+    'abort-on-stop': {
+        default: 'true',
+        value: 'bool',
+        summary: 'Abort a run this step started when the step ends before the run finished.',
+        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
+    },
+    'show-log': {
+        default: 'true',
+        value: 'bool',
+        summary: "Show the run's new log entries while waiting for it.",
+        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+    },
+    'dry-run': {
+        default: 'false',
+        value: 'bool',
+        summary: 'With "new": check what would be started, and start nothing.',
+        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
+    },
+    format: {
+        default: 'csv',
+        value: 'format',
+        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
+        details: 'Any case.'
+    },
+    'filter-keys': {
+        default: '',
+        value: 'keys',
+        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
+        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
+    },
+    path: {
+        default: '',
+        value: 'path',
+        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
+        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
+    },
+    overwrite: {
+        default: 'true',
+        value: 'bool',
+        summary: 'Replace a file that already exists at the destination.',
+        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
+    },
+    'if-empty': {
+        default: 'warn',
+        value: 'warn|error|ignore',
+        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+    },
+    'base-url': {
+        default: 'https://openapi.coreclaw.com',
+        value: 'url',
+        summary: 'The CoreClaw API base URL, for private deployments.',
+        details: 'A trailing slash, or /api/v2, is fine.'
+    },
+    'auth-method': {
+        default: 'bearer',
+        value: 'method',
+        summary: 'How the key is sent: bearer, header or query.',
+        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
+    },
+    'max-attempts': {
+        default: '5',
+        value: 'n',
+        summary: 'Attempts per request, the first included (1 to 100).',
+        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
+    },
+    timeout: {
+        default: '60',
+        value: 's',
+        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
+        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
+    },
+    'wait-timeout': {
+        default: '600',
+        value: 's',
+        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
+        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
+    }
+};
+/** The names, in the order action.yml lists them. */
+const INPUT_NAMES = Object.keys(INPUT_TABLE);
+/** The description action.yml gives each input: summary, details, and the default. */
+function describeInput(name) {
+    const spec = INPUT_TABLE[name];
+    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
+    if (!spec.required)
+        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
+    return parts.filter(Boolean).join(' ');
+}
+
+
+/***/ }),
+
+/***/ 422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   dy: () => (/* binding */ NEW),
+/* harmony export */   nD: () => (/* binding */ isGivenSlug)
+/* harmony export */ });
+/* unused harmony exports DEFAULTS, parseFilterKeys */
+/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(520);
+/* harmony import */ var _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(986);
+/* harmony import */ var _file_checks_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(387);
+/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(914);
+/* harmony import */ var _which_run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(950);
+/**
+ * The step's inputs, parsed into a typed and validated object before any request is made.
+ * The same parser serves the action (INPUT_* variables) and the CLI (flags).
+ */
+
+
+
+
+
+
+/** `new` starts a run: a billed action the user asks for in so many words. */
+const NEW = 'new';
+/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
+const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_TABLE */ .g$[name].default]));
+/** owner/name, or a worker's slug. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+/** A task slug has a run slug's shape. */
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
+/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
+function isGivenSlug(runId) {
+    return runId !== _which_run_js__WEBPACK_IMPORTED_MODULE_5__/* .LAST */ .xo && runId !== _which_run_js__WEBPACK_IMPORTED_MODULE_5__/* .LAST_SUCCEEDED */ .lB && runId !== NEW;
+}
+/** `read` returns the trimmed value of an input, or '' when it was not given. */
+function parseInputs(read) {
+    const value = (name) => read(name).trim() || DEFAULTS[name];
+    // What to export first: a usage mistake is told before a missing secret.
+    const runId = value('run-id');
+    if (!runId)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
+    const special = [_which_run_js__WEBPACK_IMPORTED_MODULE_5__/* .LAST */ .xo, _which_run_js__WEBPACK_IMPORTED_MODULE_5__/* .LAST_SUCCEEDED */ .lB, NEW].find(word => word === runId.toLowerCase());
+    if (!special && !(0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__/* .isRunSlug */ .XL)(runId)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
+    }
+    const apiKey = read('api-key').trim();
+    if (!apiKey) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+    }
+    if (/[\r\n]/.test(apiKey))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
+    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
+    const taskId = optional(read, 'task-id', TASK_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
+    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
+    const input = runInput(read);
+    if (special === NEW)
+        checkStart({ workerId, taskId, workerVersion, input });
+    else {
+        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
+        // workflow never believes it configured a run that nothing starts.
+        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+        }
+        if (onlyForNew) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+        }
+    }
+    return {
+        runId: special ?? runId,
+        apiKey,
+        format: oneOf('format', value('format').toLowerCase(), _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__/* .FORMATS */ .hR),
+        filterKeys: parseFilterKeys(read('filter-keys')),
+        path: usablePath(read('path').trim()),
+        overwrite: parseBoolean('overwrite', value('overwrite')),
+        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), _file_checks_js__WEBPACK_IMPORTED_MODULE_3__/* .IF_EMPTY */ .cb),
+        baseUrl: parseBaseUrl(value('base-url')),
+        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__/* .AUTH_METHODS */ .MA),
+        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
+        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
+        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
+        workerId,
+        taskId,
+        workerVersion,
+        input,
+        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
+        showLog: parseBoolean('show-log', value('show-log')),
+        dryRun: parseBoolean('dry-run', value('dry-run'))
+    };
+}
+function usablePath(raw) {
+    (0,_destination_js__WEBPACK_IMPORTED_MODULE_0__/* .refuseUnusableNames */ .KF)(raw);
+    return raw;
+}
+function optional(read, name, shape, accepted) {
+    const given = read(name).trim();
+    if (!given)
+        return undefined;
+    if (!shape.test(given))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
+    return given;
+}
+/** The worker's input as given: JSON text, or a file; whether it is valid is worker-input.ts's question. */
+function runInput(read) {
+    const text = read('input').trim();
+    const file = read('input-file').trim();
+    if (text && file) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+    }
+    if (text)
+        return { text };
+    if (file)
+        return { file };
+    return undefined;
+}
+/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
+function checkStart(given) {
+    const { workerId, taskId, workerVersion, input } = given;
+    if (!workerId === !taskId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+    }
+    if (taskId && input) {
+        const name = 'text' in input ? 'input' : 'input-file';
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+    }
+    if (taskId && workerVersion) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+    }
+}
+/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
+function parseFilterKeys(raw) {
+    const keys = raw
+        .split(/[,\r\n]/)
+        .map(key => key.trim())
+        .filter(key => key.length > 0);
+    return [...new Set(keys)];
+}
+function oneOf(name, raw, accepted) {
+    if (accepted.includes(raw))
+        return raw;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
+}
+/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
+function parseBoolean(name, raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
+}
+function parseNumber(name, raw, rule) {
+    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
+    if (ok)
+        return number;
+    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
+}
+function parseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.search || url.hash || url.username || url.password) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
+    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
+    return url;
+}
+
+
+/***/ }),
+
+/***/ 671:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ describeTarget),
+/* harmony export */   g: () => (/* binding */ namingRun)
+/* harmony export */ });
+function describeTarget(target) {
+    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
+}
+/** "Run X: " before a message that does not name the run already. */
+function namingRun(error, known) {
+    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
+}
+
+
+/***/ }),
+
+/***/ 729:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kh: () => (/* binding */ outputsOfFailure),
+/* harmony export */   P0: () => (/* binding */ OUTPUT_NAMES),
+/* harmony export */   Yz: () => (/* binding */ outputsOf)
+/* harmony export */ });
+/* unused harmony exports OUTPUT_TABLE, asStrings */
+const OUTPUT_TABLE = {
+    path: 'Absolute path of the exported file.',
+    url: 'The signed download_url CoreClaw returned. It is temporary and grants access to the file; treat it as a secret.',
+    'run-id': 'The run that was exported; with "last", the slug it resolved to; with "new", the started run\'s slug. Set as soon as the run is known, so an if: failure() or if: cancelled() step can name it.',
+    'run-started': '"true" when this step started the run (run-id "new"), otherwise "false".',
+    format: 'The format of the file, lowercase.',
+    size: 'Size of the file in bytes.',
+    sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
+    'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
+    rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+    'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
+};
+/** The names, in the order action.yml lists them. */
+const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE);
+/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
+function outputsOf(outcome) {
+    const none = noOutputs();
+    if (outcome.kind === 'dry-run')
+        return { ...none, 'run-started': false };
+    if (outcome.kind === 'started') {
+        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
+    }
+    return {
+        path: outcome.path,
+        url: outcome.url,
+        'run-id': outcome.runId,
+        'run-started': outcome.run.startedBy !== undefined,
+        format: outcome.format,
+        size: outcome.size,
+        sha256: outcome.sha256,
+        'result-count': outcome.resultCount ?? null,
+        rows: outcome.rows ?? null,
+        'request-id': outcome.requestId ?? null
+    };
+}
+/**
+ * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
+ * the step started), and CoreClaw's request id of the failing call.
+ */
+function outputsOfFailure(known, requestId) {
+    return {
+        ...noOutputs(),
+        'run-id': known?.runId ?? null,
+        'run-started': known?.startedBy !== undefined,
+        'request-id': requestId ?? null
+    };
+}
+/** Every output, with no value yet. */
+function noOutputs() {
+    return Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
+}
+/** As the runner takes them: strings, '' for none. */
+function asStrings(outputs) {
+    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
+}
+
+
+/***/ }),
+
+/***/ 660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U9: () => (/* binding */ count),
+/* harmony export */   xZ: () => (/* binding */ progressReporter)
+/* harmony export */ });
+/* unused harmony export formatBytes */
+/** "1 row", "3 rows": a count with its noun, singular when it is one. */
+function count(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+function progressReporter(say, everyMs, clock) {
+    let next = clock.now() + everyMs;
+    return (bytes, total) => {
+        const now = clock.now();
+        if (now < next)
+            return;
+        next = now + everyMs;
+        const share = total ? ` of ${formatBytes(total)} (${Math.floor((bytes / total) * 100)}%)` : '';
+        say(`Downloaded ${formatBytes(bytes)}${share}`);
+    };
+}
+
+
+/***/ }),
+
+/***/ 809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ startRule),
+/* harmony export */   JQ: () => (/* binding */ BY_ERROR),
+/* harmony export */   Ww: () => (/* binding */ provablyNotStarted),
+/* harmony export */   dQ: () => (/* binding */ realClock),
+/* harmony export */   fU: () => (/* binding */ RetryPolicy),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+/* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
+/* harmony import */ var _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(351);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(520);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(223);
+/**
+ * The one retry policy for every request the action makes. For reads and the download, what is
+ * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
+ * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
+ */
+
+
+
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+/** Reads and downloads: the error says whether another attempt can help. */
+const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
+/**
+ * Whether a failed start request provably started no run. Only then may it be retried, or reported
+ * as a plain failure. Proof is one of two things. The request never left: it failed before its
+ * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake, a
+ * cancellation while a proxy's CONNECT waited), judged by
+ * phase in http.ts, never by error code, since a TLS error can also come after the request was
+ * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
+ * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
+ * the run may exist.
+ */
+function provablyNotStarted(error) {
+    const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
+    if (last instanceof _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .B) {
+        if (last.status === 429)
+            return true;
+        return (!last.notEnvelope &&
+            last.appCode !== undefined &&
+            last.appCode !== 0 &&
+            last.status !== undefined &&
+            last.status >= 400 &&
+            last.status < 500);
+    }
+    return ((last instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr && last.unsent) ||
+        (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc && last.unsentOperation !== undefined));
+}
+/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
+function startRule(waitUntilMs) {
+    return {
+        waitUntilMs,
+        verdict(error) {
+            if (!provablyNotStarted(error))
+                return 'final';
+            if (error instanceof _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .B && error.appCode === 30003)
+                return 'wait';
+            const rateLimited = error instanceof _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .B && (error.status === 429 || error.appCode === 13000);
+            const neverSent = error instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr && error.unsent && error.retryable;
+            return rateLimited || neverSent ? 'retry' : 'final';
+        }
+    };
+}
+/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
+const MAX_RETRY_AFTER_MS = 120_000;
+class RetryPolicy {
+    options;
+    /** Requests made per operation (status polls included), for debug lines. */
+    attempts = new Map();
+    /** Retries after failures per operation, for the summary: polls are not retries. */
+    retries = new Map();
+    random;
+    constructor(options) {
+        this.options = options;
+        this.random = options.random ?? Math.random;
+    }
+    async run(operation, attempt, rule = BY_ERROR) {
+        const { maxAttempts, clock, onRetry, signal } = this.options;
+        let waits = 0;
+        for (let n = 1;;) {
+            signal?.throwIfAborted();
+            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
+            try {
+                return await attempt();
+            }
+            catch (thrown) {
+                const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .asActionError */ .z6)(thrown);
+                const verdict = rule.verdict(error);
+                if (verdict === 'final')
+                    throw error;
+                let delayMs;
+                if (verdict === 'wait') {
+                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
+                    // Retry-After says (a 0 would mean a start request in a tight loop).
+                    waits++;
+                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
+                    const untilMs = rule.waitUntilMs ?? 0;
+                    if (clock.now() + delayMs > untilMs)
+                        throw error;
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
+                }
+                else {
+                    if (n >= maxAttempts)
+                        throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .AttemptsExhaustedError */ .M3(n, error) : error;
+                    delayMs = this.delayBefore(n, error);
+                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
+                    n++;
+                }
+                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
+                await clock.sleep(delayMs, signal);
+            }
+        }
+    }
+    /** How long to wait after failed attempt `n` (1-based). */
+    delayBefore(n, error) {
+        if (error.retryAfterMs !== undefined) {
+            // The server said when; add at most 250 ms so that many clients don't come back at once.
+            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
+        }
+        return this.backOff(n);
+    }
+    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
+    backOff(n) {
+        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
+        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    }
+}
+/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - nowMs);
+}
+
+
+/***/ }),
+
+/***/ 172:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D4: () => (/* binding */ RunStateError),
+/* harmony export */   Nt: () => (/* binding */ NoRunError),
+/* harmony export */   PQ: () => (/* binding */ StoppedRunError),
+/* harmony export */   w1: () => (/* binding */ StartUncertainError),
+/* harmony export */   yj: () => (/* binding */ InputSchemaError),
+/* harmony export */   zx: () => (/* binding */ InputNotCheckedError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(520);
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(671);
+/* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86);
+/** What a run can fail with: its state, a start whose answer was lost, its input, what became of it. */
+
+
+
+class RunStateError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    name = 'RunStateError';
+    runId;
+    status;
+    problem;
+    errMsg;
+    waitedSeconds;
+    requestId;
+    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
+        super(problem === 'still-running'
+            ? `run ${runId} is still ${status} after ${waitedSeconds} s`
+            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(errMsg, 1024)}` : ''}; nothing was exported`);
+        this.runId = runId;
+        this.status = status;
+        this.problem = problem;
+        this.errMsg = errMsg;
+        this.waitedSeconds = waitedSeconds;
+        this.requestId = requestId;
+    }
+    advice(say) {
+        if (this.problem === 'not-exportable') {
+            return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
+        }
+        return this.waitedSeconds === 0
+            ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
+            : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`;
+    }
+}
+/**
+ * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
+ * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
+ * second run.
+ */
+class StartUncertainError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    target;
+    sentAt;
+    cause;
+    name = 'StartUncertainError';
+    requestId;
+    constructor(target, sentAt, cause) {
+        super(`the start request for ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeTarget */ .f)(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
+        this.target = target;
+        this.sentAt = sentAt;
+        this.cause = cause;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        const last = 'workerId' in this.target
+            ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
+            : say.set('run-id', 'last');
+        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .describeTarget */ .f)(this.target)} started at that time; to export it, use ${last}.`;
+    }
+}
+function utc(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** The input does not match the worker's own input schema: nothing was started. */
+class InputSchemaError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz {
+    workerId;
+    violations;
+    name = 'InputSchemaError';
+    static SHOWN = 20;
+    constructor(input, workerId, violations) {
+        const shown = violations
+            .slice(0, InputSchemaError.SHOWN)
+            .map(({ path, message }) => `${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(path || '/', 256)} ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_1__/* .forLog */ .Ig)(message, 256)}`);
+        const more = violations.length - shown.length;
+        super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
+        this.workerId = workerId;
+        this.violations = violations;
+    }
+}
+/**
+ * A dry run whose input could not be checked against the worker's schema (the schema call failed
+ * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
+ * nothing must not pass.
+ */
+class InputNotCheckedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    workerId;
+    why;
+    requestId;
+    name = 'InputNotCheckedError';
+    constructor(workerId, 
+    /** Why not, already escaped (worker-schema.ts). */
+    why, requestId) {
+        super(`the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`);
+        this.workerId = workerId;
+        this.why = why;
+        this.requestId = requestId;
+    }
+    advice(say) {
+        return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`;
+    }
+}
+/**
+ * The step failed (`cause`) after starting a run that had not finished, and says what became of
+ * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
+ * abort CoreClaw did not accept. The advice fits the run's fate.
+ */
+class StoppedRunError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    cause;
+    runId;
+    fate;
+    name = 'StoppedRunError';
+    requestId;
+    constructor(cause, runId, fate) {
+        const what = {
+            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
+            'left-running': `run ${runId} is still running: it was not aborted, as asked`,
+            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
+        }[fate];
+        super(`${cause.message}; ${what}`);
+        this.cause = cause;
+        this.runId = runId;
+        this.fate = fate;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        if (this.fate === 'aborted') {
+            const { cause } = this;
+            if (cause instanceof RunStateError && cause.problem === 'still-running') {
+                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
+            }
+            if (cause instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc)
+                return `That run will never finish. ${cause.advice()}`;
+            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
+        }
+        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
+        if (this.fate === 'left-running') {
+            return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`;
+        }
+        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
+    }
+}
+/** `last-succeeded` found no run that succeeded. */
+class NoRunError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    workerId;
+    name = 'NoRunError';
+    constructor(workerId) {
+        super(`no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`);
+        this.workerId = workerId;
+    }
+    advice(say) {
+        return this.workerId
+            ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
+            : 'Check that a run has succeeded in the account the key belongs to.';
+    }
+}
+
+
+/***/ }),
+
+/***/ 86:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Gb: () => (/* binding */ requestIdOf),
+/* harmony export */   Ig: () => (/* binding */ forLog),
+/* harmony export */   aG: () => (/* binding */ wordOf),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   gz: () => (/* binding */ keepSecret),
+/* harmony export */   n2: () => (/* binding */ downloadUrlOf),
+/* harmony export */   nR: () => (/* binding */ timeOf),
+/* harmony export */   o_: () => (/* binding */ jsonOf),
+/* harmony export */   pq: () => (/* binding */ countOf)
+/* harmony export */ });
+/* unused harmony exports SECRET_PREFIX_CHARS, LOG_CAP, forCell */
+/**
+ * Text that came from a server (CoreClaw's API, a gateway, the storage host, a scraped page in a
+ * run's log) is data, never markup or commands. It reaches people through exactly these functions:
+ * - `forLog`: one line, no control characters, at most 4 KiB with the length said when cut, and
+ *   never a workflow command under either of the runner's syntaxes (see `inert`);
+ * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
+ *   HTML, mentions or references, and no cell breaks;
+ * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
+ * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
+ * Every one of them first replaces every secret (`keepSecret`: the API key, a download link's
+ * signature) with `***`, in the whole text, and only then cuts and escapes: the runner masks only
+ * the literal, whole text, so a key cut in two (`sk-SECRET…`) or escaped (`sk&#45;…` in the
+ * summary) would show. Both escape the invisible characters that can disguise text (bidirectional
+ * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
+ * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
+ */
+const secrets = new Set();
+/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
+function keepSecret(value) {
+    // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
+    if (value.length >= 6)
+        secrets.add(value);
+}
+/**
+ * A secret's start that a server echoes cut short (a message capped at some length) still gives
+ * most of it away, and the runner's mask matches only the whole value: a run of this many of a
+ * secret's leading characters, or more, is replaced too.
+ */
+const SECRET_PREFIX_CHARS = 8;
+/**
+ * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
+ * contain another), also where line breaks split it (a log entry is printed line by line, and each
+ * piece alone is not what the runner masks); then each run of a secret's first
+ * SECRET_PREFIX_CHARS characters or more.
+ */
+function redact(text) {
+    if (secrets.size === 0)
+        return text;
+    let out = text;
+    const known = [...secrets].sort((a, b) => b.length - a.length);
+    for (const secret of known) {
+        out = out.split(secret).join('***');
+        if (/[\r\n]/.test(out))
+            out = out.replace(acrossLineBreaks(secret), '***');
+    }
+    for (const secret of known) {
+        if (secret.length <= SECRET_PREFIX_CHARS)
+            continue;
+        const head = secret.slice(0, SECRET_PREFIX_CHARS);
+        let from = 0;
+        for (let at = out.indexOf(head, from); at >= 0; at = out.indexOf(head, from)) {
+            let end = at + SECRET_PREFIX_CHARS;
+            while (end < out.length && end - at < secret.length && out[end] === secret[end - at])
+                end++;
+            out = `${out.slice(0, at)}***${out.slice(end)}`;
+            from = at + 3;
+        }
+    }
+    return out;
+}
+/** The secret, with line breaks allowed between its characters. */
+function acrossLineBreaks(secret) {
+    const chars = [...secret].map(char => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    return new RegExp(chars.join('(?:\\r\\n|\\r|\\n)*'), 'g');
+}
+/** No server time is shown or used from before this: CoreClaw did not exist, and 1.5 is no date. */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+/** Clocks disagree, but not by more than this: a later time is not believed. */
+const LATEST_AHEAD_MS = 24 * 60 * 60 * 1000;
+/**
+ * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
+ * unix seconds), or undefined unless it is a plausible time: no earlier than 2000 and no later
+ * than a day past `nowMs`. A real Date alone is not enough: 8.64e15 ms is one (the year 275760)
+ * and shows as "13T00:00", and 1.5 ms is one (1970) and shows as "00:00:00".
+ */
+function timeOf(value, unitMs, nowMs = Date.now()) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+        return undefined;
+    const ms = value * unitMs;
+    return ms >= EARLIEST_MS && ms <= nowMs + LATEST_AHEAD_MS ? ms : undefined;
+}
+/** No log line carries more server text than this. */
+const LOG_CAP = 4096;
+/** One line of log text, inert to the runner. `cap` counts characters of the server's text. */
+function forLog(raw, cap = LOG_CAP) {
+    const text = redact(raw);
+    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
+    const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
+    return inert(escaped);
+}
+/**
+ * The runner reads every line a step prints for commands, in two syntaxes (actions/runner,
+ * src/Runner.Common/ActionCommand.cs, called from src/Runner.Worker/Handlers/OutputManager.cs):
+ * - `::name args::data`, once the line's leading white space is trimmed (`TryParseV2`);
+ * - `##[name args]data` *anywhere* in the line (`TryParse`, by IndexOf).
+ * Escaped like this, a line has no line break left; a backslash goes before a `::` that starts it
+ * (after any white space .NET's TrimStart removes), before every `[` that follows a `#`, and
+ * before a `#` that ends the text, so no `##[` remains, not even where this text meets the next.
+ * A command needs the exact `::` or `##[`, so the line shows what the server sent, and commands nothing.
+ */
+function inert(line) {
+    return line
+        .replace(/^([\s\u0085]*)::/, '$1\\::')
+        .replace(/#\[/g, '#\\[')
+        .replace(/#$/, '\\#');
+}
+function visible(char) {
+    if (char === '\n')
+        return '\\n';
+    if (char === '\r')
+        return '\\r';
+    if (char === '\t')
+        return '\\t';
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/**
+ * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
+ * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
+ * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
+ */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
+ * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
+ * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
+ * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
+ * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
+ * for a line break) after every `@`, and after `#` before a word, defeats both.
+ */
+function forCell(raw, cap = 200) {
+    const text = redact(raw);
+    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
+    return cut
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        .replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .replace(INVISIBLE, visible)
+        .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
+        .replace(/&#64;/g, '&#64;\u2060')
+        .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
+}
+/**
+ * A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it
+ * never throws. Secrets are replaced before the cut, so none is shown in part.
+ */
+function jsonOf(value, cap = 1024, depth = 8) {
+    const limited = (item, level) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        if (level >= depth)
+            return Array.isArray(item) ? '[…]' : '{…}';
+        if (Array.isArray(item))
+            return item.slice(0, 50).map(entry => limited(entry, level + 1));
+        return Object.fromEntries(Object.entries(item)
+            .slice(0, 50)
+            .map(([key, entry]) => [redact(key), limited(entry, level + 1)]));
+    };
+    let text;
+    try {
+        text = redact(JSON.stringify(limited(value, 0)) ?? String(value));
+    }
+    catch {
+        text = '(not representable)';
+    }
+    return text.length > cap ? `${text.slice(0, cap)}…` : text;
+}
+/**
+ * A request id we can show and output: short, and made of characters ids are made of. One that
+ * holds a secret (a server that echoes the key as its request id) has it replaced: the id goes to
+ * an output, which a later step may send anywhere.
+ */
+function requestIdOf(value) {
+    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? redact(value) : undefined;
+}
+/** A count: a non-negative whole number, or unknown. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+/** A short word such as a run status: lowercase letters and '_' only. */
+function wordOf(value) {
+    return typeof value === 'string' && /^[A-Za-z_]{1,32}$/.test(value) ? value.toLowerCase() : undefined;
+}
+/** A free-text field (a message, err_msg): a string, or nothing. Escaping is forLog's job. */
+function textOf(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+/** A signed download link: an http(s) URL of sane length with no spaces or control characters. */
+function downloadUrlOf(value) {
+    if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
+        return undefined;
+    }
+    return URL.canParse(value) ? value : undefined;
+}
+
+
+/***/ }),
+
+/***/ 13:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  oM: () => (/* binding */ loggable),
-  x6: () => (/* binding */ networkError),
-  yR: () => (/* binding */ readText),
-  Em: () => (/* binding */ request)
+  _: () => (/* binding */ USER_AGENT),
+  x: () => (/* binding */ VERSION)
 });
 
-// UNUSED EXPORTS: MAX_REDIRECTS
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.4.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/**
+ * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
+ * only `version` of it is used).
+ */
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(522);
+const VERSION = package_namespaceObject.rE;
+const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
+
+
+/***/ }),
+
+/***/ 950:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uf: () => (/* binding */ resolveRun),
+/* harmony export */   lB: () => (/* binding */ LAST_SUCCEEDED),
+/* harmony export */   xo: () => (/* binding */ LAST)
+/* harmony export */ });
+/* harmony import */ var _coreclaw_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(479);
+/* harmony import */ var _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(986);
+/* harmony import */ var _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(351);
+/* harmony import */ var _run_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(172);
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+
+
+
+
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
+const LAST = 'last';
+const LAST_SUCCEEDED = 'last-succeeded';
+async function resolveRun(client, word, workerId, log) {
+    const of = workerId ? ` of worker ${workerId}` : '';
+    if (word === LAST) {
+        const { data, requestId, status } = await client.getLastRun(workerId);
+        const slug = data.slug;
+        if (slug === undefined || !(0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_1__/* .isRunSlug */ .XL)(slug)) {
+            throw new _coreclaw_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CoreClawError */ .B({
+                operation: 'latest run request',
+                status,
+                appCode: 0,
+                requestId,
+                problem: 'the answer has no valid run slug'
+            });
+        }
+        log.info(`run-id 'last'${of} is run ${slug}.`);
+        return slug;
+    }
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
+    const { data: runs } = await client.listSucceededRuns(workerId);
+    const newest = runs
+        .filter(run => (0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_1__/* .isRunSlug */ .XL)(run.slug) && (!workerId || (0,_coreclaw_js__WEBPACK_IMPORTED_MODULE_0__/* .sameWorker */ .l)(run.worker, workerId)))
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
+    if (!newest)
+        throw new _run_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .NoRunError */ .Nt(workerId);
+    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
+    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
+    return newest.slug;
+}
+
+
+/***/ }),
+
+/***/ 613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 23:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 313:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  s_: () => (/* binding */ lib_getProxyUrl)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, isHttps
+
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -4454,1141 +7961,6 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./src/errors.ts + 2 modules
-var errors = __nccwpck_require__(807);
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-const MAX_REDIRECTS = 10;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** The URL as it may be logged: origin and path, never the query or fragment. */
-function loggable(url) {
-    const parsed = typeof url === 'string' ? new URL(url) : url;
-    return `${parsed.origin}${parsed.pathname}`;
-}
-async function request(url, options) {
-    let current = url;
-    for (let hop = 0;; hop++) {
-        const signed = options.sign ? options.sign(current) : { url: current, headers: {} };
-        // url.host leaves out the scheme's default port. Node would add ":80" behind a proxy tunnel,
-        // and object storage may sign the Host header.
-        const headers = { ...options.headers, ...signed.headers, host: signed.url.host };
-        const response = await send(signed.url, headers, options);
-        const location = response.headers.location;
-        if (!REDIRECTS.has(response.status) || !location)
-            return { ...response, url: current };
-        response.close();
-        if (options.method === 'POST')
-            throw new errors/* RedirectError */.Lx({ operation: options.operation, kind: 'post', from: current });
-        current = nextHop(url, current, location, hop, options);
-    }
-}
-/** Where a redirect may go: every refusal is final, since asking again gets the same answer. */
-function nextHop(first, current, location, hop, options) {
-    const { operation } = options;
-    let next;
-    try {
-        next = new URL(location, current);
-    }
-    catch {
-        throw new errors/* RedirectError */.Lx({ operation, kind: 'unparseable', from: current });
-    }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw new errors/* RedirectError */.Lx({ operation, kind: 'scheme', from: current, to: next });
-    }
-    if (current.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new errors/* RedirectError */.Lx({ operation, kind: 'downgrade', from: current, to: next });
-    }
-    if (options.sameOriginOnly && next.origin !== first.origin) {
-        throw new errors/* RedirectError */.Lx({ operation, kind: 'cross-origin', from: current, to: next });
-    }
-    if (hop + 1 > MAX_REDIRECTS) {
-        throw new errors/* RedirectError */.Lx({ operation, kind: 'too-many', from: current, to: next, limit: MAX_REDIRECTS });
-    }
-    return next;
-}
-/** One request, one client: nothing pooled outlives it, and no agent serves two origins. */
-async function send(url, headers, options) {
-    const { operation, timeoutMs } = options;
-    const proxy = proxyOf(url);
-    const deadline = new AbortController();
-    const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
-    const phase = { connected: false };
-    const client = new HttpClient(options.userAgent, [guardedBy(signal, operation, phase)], {
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: false,
-        socketTimeout: timeoutMs
-    });
-    const timer = setTimeout(() => deadline.abort(errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy)), timeoutMs);
-    const stopped = rejectedWhenAborted(signal);
-    try {
-        const answer = client.request(options.method ?? 'GET', url.href, options.body ?? null, headers);
-        // A request aborted before it has a socket (the proxy tunnel's CONNECT is still waiting)
-        // never settles http-client's promise: the signal settles the wait instead.
-        answer.catch(() => undefined);
-        const { message } = await Promise.race([answer, stopped.promise]);
-        // http-client's socket timeout guards the head only. On a body it would just half-close the
-        // socket (socket.end()), turning a stall into a cut or a hang; the caller's deadline (API
-        // answers) or stall watchdog (downloads) guards the body instead.
-        message.socket?.setTimeout(0);
-        const close = (reason) => {
-            message.destroy(reason);
-            client.dispose();
-        };
-        // Cancelling the step after the head arrived ends the body too.
-        const onAbort = () => close(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        message.once('close', () => signal.removeEventListener('abort', onAbort));
-        return { status: message.statusCode ?? 0, headers: message.headers, body: message, close };
-    }
-    catch (error) {
-        client.dispose();
-        const reason = signal.aborted ? signal.reason : error;
-        if (reason instanceof errors/* CancelledError */.cc && !phase.connected)
-            throw reason.beforeSending(operation);
-        // No head yet, through a proxy: the message says so, since the proxy may be what never answered.
-        const failure = proxy && reason instanceof errors/* TimeoutError */.MU
-            ? errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy)
-            : networkError(reason, operation, timeoutMs, proxy);
-        if (failure instanceof errors/* NetworkError */.Dr && !phase.connected)
-            failure.unsent = true;
-        throw failure;
-    }
-    finally {
-        clearTimeout(timer);
-        stopped.dispose();
-    }
-}
-/** The proxy a request to `url` goes through, as host:port (never its credentials), or undefined. */
-function proxyOf(url) {
-    const proxy = lib_getProxyUrl(url.href);
-    return proxy ? new URL(proxy).host : undefined;
-}
-/** A promise that rejects with the signal's reason once it is aborted; `dispose` stops listening. */
-function rejectedWhenAborted(signal) {
-    let onAbort = () => undefined;
-    const promise = new Promise((_, reject) => {
-        onAbort = () => reject(signal.reason);
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    promise.catch(() => undefined);
-    return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-/**
- * http-client passes every request's options through its handlers: the one place to add what it
- * lacks. The signal, for deadlines and cancellation. An IPv6 literal's host without its brackets
- * (http-client hands Node "[::1]", which Node would look up by name). And the agent, wrapped so
- * that each request it takes listens for `upgrade`: Node emits that for a 101 answer and, with
- * nobody listening, drops the socket without ever settling the request.
- */
-function guardedBy(signal, operation, phase) {
-    return {
-        prepareRequest: (options) => {
-            options.signal = signal;
-            if (options.host?.startsWith('['))
-                options.host = options.host.slice(1, -1);
-            if (options.agent)
-                options.agent = watched(options.agent, operation, phase);
-        },
-        canHandleAuthentication: () => false,
-        handleAuthentication: () => Promise.reject(new Error('not supported'))
-    };
-}
-/**
- * The agent, wrapped so that each request it takes is watched: for a 101 answer, and for the moment
- * its connection is made (`connect`, or `secureConnect` once TLS is up; a proxy tunnel hands over
- * a socket that is connected already).
- */
-function watched(agent, operation, phase) {
-    if (typeof agent !== 'object')
-        return agent;
-    return new Proxy(agent, {
-        get(target, property) {
-            const value = Reflect.get(target, property, target);
-            if (property !== 'addRequest' || typeof value !== 'function')
-                return typeof value === 'function' ? value.bind(target) : value;
-            return (request, ...rest) => {
-                request.once('socket', socket => {
-                    const secure = socket.encrypted === true;
-                    if (!secure && !socket.connecting)
-                        phase.connected = true;
-                    else
-                        socket.once(secure ? 'secureConnect' : 'connect', () => (phase.connected = true));
-                });
-                request.on('upgrade', (answer, socket) => {
-                    socket.destroy();
-                    request.destroy();
-                    // After an upgrade the request is detached from its socket, so destroy() alone reports
-                    // nothing: the error is handed to http-client's own 'error' listener.
-                    request.emit('error', new errors/* UnspokenAnswerError */.CE(operation, answer.statusCode ?? 101, answer.statusMessage));
-                });
-                return value.call(target, request, ...rest);
-            };
-        }
-    });
-}
-/** Node's and http-client's errors as ours, minus anything that could carry a query string. */
-function networkError(error, operation, timeoutMs, proxy) {
-    if (error instanceof errors/* ActionError */.lZ)
-        return error;
-    const code = error?.code ?? 'ENETWORK';
-    const message = error instanceof Error ? error.message : String(error);
-    // http-client's own socket timeout says "Request timeout: <path and query>".
-    if (message.startsWith('Request timeout:'))
-        return errors/* TimeoutError */.MU.noAnswer(operation, timeoutMs, proxy);
-    // The proxy tunnel's refusal: "tunneling socket could not be established, statusCode=407".
-    const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1];
-    if (proxyStatus)
-        return new errors/* ProxyError */.T6(operation, Number(proxyStatus), proxy);
-    const detail = message.replace(/\?\S*/g, '?…');
-    if (isCertificateError(code))
-        return new errors/* TlsError */.WM(operation, code, detail);
-    return new errors/* NetworkError */.Dr(operation, code, detail);
-}
-/** OpenSSL's verification failures as Node reports them (X509_V_ERR_* without the prefix). */
-function isCertificateError(code) {
-    return (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_)/.test(code));
-}
-/**
- * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
- * compressed bytes must never land in a message as if they were text.
- */
-function decoded(body, encoding, operation, limitBytes) {
-    const coding = (encoding ?? '').trim().toLowerCase();
-    const decode = { gzip: external_node_zlib_.gunzipSync, 'x-gzip': external_node_zlib_.gunzipSync, deflate: external_node_zlib_.inflateSync, br: external_node_zlib_.brotliDecompressSync }[coding];
-    if (!decode)
-        return body;
-    try {
-        return decode(body, { maxOutputLength: limitBytes });
-    }
-    catch {
-        throw new errors/* NetworkError */.Dr(operation, 'EDECODE', `the ${coding} answer could not be decoded`);
-    }
-}
-/**
- * Reads a small body (an API answer) into a string, with a size cap, and ends the exchange. Its
- * deadline is the caller's signal: aborting it destroys the body, and the read rejects with the
- * signal's reason.
- */
-async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > limitBytes) {
-                throw new errors/* NetworkError */.Dr(operation, 'ETOOLARGE', `the answer is larger than ${limitBytes} bytes`);
-            }
-            chunks.push(chunk);
-        }
-        return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8');
-    }
-    catch (error) {
-        throw networkError(error, operation);
-    }
-    finally {
-        response.close();
-    }
-}
-
-
-/***/ }),
-
-/***/ 914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
-/* harmony export */   g$: () => (/* binding */ INPUT_TABLE)
-/* harmony export */ });
-/* unused harmony export describeInput */
-const INPUT_TABLE = {
-    'run-id': {
-        required: true,
-        default: '',
-        value: 'slug|last|last-succeeded|new',
-        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
-        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
-    },
-    'api-key': {
-        required: true,
-        default: '',
-        value: 'key',
-        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
-        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
-    },
-    'worker-id': {
-        default: '',
-        value: 'id',
-        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
-        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
-    },
-    'worker-version': {
-        default: '',
-        value: 'version',
-        summary: 'With "new" and worker-id: the worker version to start.',
-        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
-    },
-    'task-id': {
-        default: '',
-        value: 'slug',
-        summary: 'With "new": a saved task to start instead of a worker.',
-        details: 'A task carries its own input, so input and input-file are refused with it.'
-    },
-    input: {
-        default: '',
-        value: 'json',
-        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
-        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
-    },
-    'input-file': {
-        default: '',
-        value: 'path',
-        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
-        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
-    },
-    'abort-on-stop': {
-        default: 'true',
-        value: 'bool',
-        summary: 'Abort a run this step started when the step ends before the run finished.',
-        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
-    },
-    'show-log': {
-        default: 'true',
-        value: 'bool',
-        summary: "Show the run's new log entries while waiting for it.",
-        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
-    },
-    'dry-run': {
-        default: 'false',
-        value: 'bool',
-        summary: 'With "new": check what would be started, and start nothing.',
-        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
-    },
-    format: {
-        default: 'csv',
-        value: 'format',
-        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
-        details: 'Any case.'
-    },
-    'filter-keys': {
-        default: '',
-        value: 'keys',
-        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
-        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
-    },
-    path: {
-        default: '',
-        value: 'path',
-        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
-        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
-    },
-    overwrite: {
-        default: 'true',
-        value: 'bool',
-        summary: 'Replace a file that already exists at the destination.',
-        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
-    },
-    'if-empty': {
-        default: 'warn',
-        value: 'warn|error|ignore',
-        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
-        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
-    },
-    'base-url': {
-        default: 'https://openapi.coreclaw.com',
-        value: 'url',
-        summary: 'The CoreClaw API base URL, for private deployments.',
-        details: 'A trailing slash, or /api/v2, is fine.'
-    },
-    'auth-method': {
-        default: 'bearer',
-        value: 'method',
-        summary: 'How the key is sent: bearer, header or query.',
-        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
-    },
-    'max-attempts': {
-        default: '5',
-        value: 'n',
-        summary: 'Attempts per request, the first included (1 to 100).',
-        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
-    },
-    timeout: {
-        default: '60',
-        value: 's',
-        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
-        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
-    },
-    'wait-timeout': {
-        default: '600',
-        value: 's',
-        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
-        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
-    }
-};
-/** The names, in the order action.yml lists them. */
-const INPUT_NAMES = Object.keys(INPUT_TABLE);
-/** The description action.yml gives each input: summary, details, and the default. */
-function describeInput(name) {
-    const spec = INPUT_TABLE[name];
-    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
-    if (!spec.required)
-        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
-    return parts.filter(Boolean).join(' ');
-}
-
-
-/***/ }),
-
-/***/ 422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   XL: () => (/* binding */ isRunSlug),
-/* harmony export */   dy: () => (/* binding */ NEW),
-/* harmony export */   hR: () => (/* binding */ FORMATS),
-/* harmony export */   nD: () => (/* binding */ isGivenSlug),
-/* harmony export */   xo: () => (/* binding */ LAST)
-/* harmony export */ });
-/* unused harmony exports AUTH_METHODS, IF_EMPTY, LAST_SUCCEEDED, DEFAULTS, parseFilterKeys */
-/* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(807);
-/* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(914);
-/**
- * The step's inputs, parsed into a typed and validated object before any request is made.
- * The same parser serves the action (INPUT_* variables) and the CLI (flags).
- */
-
-
-
-const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
-const AUTH_METHODS = ['bearer', 'header', 'query'];
-const IF_EMPTY = ['warn', 'error', 'ignore'];
-/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
-const LAST = 'last';
-const LAST_SUCCEEDED = 'last-succeeded';
-/** `new` starts a run: a billed action the user asks for in so many words. */
-const NEW = 'new';
-/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
-const DEFAULTS = Object.fromEntries(_input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.map(name => [name, _input_table_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_TABLE */ .g$[name].default]));
-/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-/** owner/name, or a worker's slug. */
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
-const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
-/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
-function isGivenSlug(runId) {
-    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
-}
-function isRunSlug(text) {
-    return RUN_ID.test(text);
-}
-/** `read` returns the trimmed value of an input, or '' when it was not given. */
-function parseInputs(read) {
-    const value = (name) => read(name).trim() || DEFAULTS[name];
-    // What to export first: a usage mistake is told before a missing secret.
-    const runId = value('run-id');
-    if (!runId)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', 'is missing', RUN_ID_ACCEPTED);
-    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
-    if (!special && !isRunSlug(runId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
-    }
-    const apiKey = read('api-key').trim();
-    if (!apiKey) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
-    }
-    if (/[\r\n]/.test(apiKey))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
-    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
-    const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
-    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
-    const input = runInput(read);
-    if (special === NEW)
-        checkStart({ workerId, taskId, workerVersion, input });
-    else {
-        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
-        // workflow never believes it configured a run that nothing starts.
-        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
-        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
-        }
-        if (onlyForNew) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
-        }
-    }
-    return {
-        runId: special ?? runId,
-        apiKey,
-        format: oneOf('format', value('format').toLowerCase(), FORMATS),
-        filterKeys: parseFilterKeys(read('filter-keys')),
-        path: usablePath(read('path').trim()),
-        overwrite: parseBoolean('overwrite', value('overwrite')),
-        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
-        baseUrl: parseBaseUrl(value('base-url')),
-        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
-        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
-        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
-        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
-        workerId,
-        taskId,
-        workerVersion,
-        input,
-        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-        showLog: parseBoolean('show-log', value('show-log')),
-        dryRun: parseBoolean('dry-run', value('dry-run'))
-    };
-}
-function usablePath(raw) {
-    (0,_destination_js__WEBPACK_IMPORTED_MODULE_0__/* .refuseUnusableNames */ .KF)(raw);
-    return raw;
-}
-function optional(read, name, shape, accepted) {
-    const given = read(name).trim();
-    if (!given)
-        return undefined;
-    if (!shape.test(given))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is not valid: '${given}'`, accepted);
-    return given;
-}
-/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
-function runInput(read) {
-    const text = read('input').trim();
-    const file = read('input-file').trim();
-    if (text && file) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
-    }
-    if (text)
-        return { text };
-    if (file)
-        return { file };
-    return undefined;
-}
-/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
-function checkStart(given) {
-    const { workerId, taskId, workerVersion, input } = given;
-    if (!workerId === !taskId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
-    }
-    if (taskId && input) {
-        const name = 'text' in input ? 'input' : 'input-file';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
-    }
-    if (taskId && workerVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
-    }
-}
-/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
-function parseFilterKeys(raw) {
-    const keys = raw
-        .split(/[,\r\n]/)
-        .map(key => key.trim())
-        .filter(key => key.length > 0);
-    return [...new Set(keys)];
-}
-function oneOf(name, raw, accepted) {
-    if (accepted.includes(raw))
-        return raw;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
-}
-/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
-function parseBoolean(name, raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, 'true or false');
-}
-function parseNumber(name, raw, rule) {
-    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
-    if (ok)
-        return number;
-    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
-}
-function parseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.search || url.hash || url.username || url.password) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
-    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
-    return url;
-}
-
-
-/***/ }),
-
-/***/ 729:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Kh: () => (/* binding */ outputsOfFailure),
-/* harmony export */   Yz: () => (/* binding */ outputsOf)
-/* harmony export */ });
-/* unused harmony exports OUTPUT_TABLE, OUTPUT_NAMES, asStrings */
-const OUTPUT_TABLE = {
-    path: 'Absolute path of the exported file.',
-    url: 'The signed download_url CoreClaw returned. It is temporary and grants access to the file; treat it as a secret.',
-    'run-id': 'The run that was exported; with "last", the slug it resolved to; with "new", the started run\'s slug. Set as soon as the run is known, so an if: failure() or if: cancelled() step can name it.',
-    'run-started': '"true" when this step started the run (run-id "new"), otherwise "false".',
-    format: 'The format of the file, lowercase.',
-    size: 'Size of the file in bytes.',
-    sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
-    'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
-    rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
-    'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
-};
-/** The names, in the order action.yml lists them. */
-const OUTPUT_NAMES = Object.keys(OUTPUT_TABLE);
-/** Every output for an outcome. A run that was only started, or a dry run, has no file: those are null. */
-function outputsOf(outcome) {
-    const none = noOutputs();
-    if (outcome.kind === 'dry-run')
-        return { ...none, 'run-started': false };
-    if (outcome.kind === 'started') {
-        return { ...none, 'run-id': outcome.runId, 'run-started': true, 'request-id': outcome.requestId ?? null };
-    }
-    return {
-        path: outcome.path,
-        url: outcome.url,
-        'run-id': outcome.runId,
-        'run-started': outcome.run.startedBy !== undefined,
-        format: outcome.format,
-        size: outcome.size,
-        sha256: outcome.sha256,
-        'result-count': outcome.resultCount ?? null,
-        rows: outcome.rows ?? null,
-        'request-id': outcome.requestId ?? null
-    };
-}
-/**
- * After a failure: the run, as soon as it was known (a script must be able to find, or abort, a run
- * the step started), and CoreClaw's request id of the failing call.
- */
-function outputsOfFailure(known, requestId) {
-    return {
-        ...noOutputs(),
-        'run-id': known?.runId ?? null,
-        'run-started': known?.startedBy !== undefined,
-        'request-id': requestId ?? null
-    };
-}
-/** Every output, with no value yet. */
-function noOutputs() {
-    return Object.fromEntries(OUTPUT_NAMES.map(name => [name, null]));
-}
-/** As the runner takes them: strings, '' for none. */
-function asStrings(outputs) {
-    return OUTPUT_NAMES.map(name => [name, outputs[name] === null ? '' : String(outputs[name])]);
-}
-
-
-/***/ }),
-
-/***/ 809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $v: () => (/* binding */ startRule),
-/* harmony export */   JQ: () => (/* binding */ BY_ERROR),
-/* harmony export */   Ww: () => (/* binding */ provablyNotStarted),
-/* harmony export */   dQ: () => (/* binding */ realClock),
-/* harmony export */   fU: () => (/* binding */ RetryPolicy),
-/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
-/* harmony export */ });
-/* unused harmony exports BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(807);
-/**
- * The one retry policy for every request the action makes. For reads and the download, what is
- * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
- * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
- */
-
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-/** Reads and downloads: the error says whether another attempt can help. */
-const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
-/**
- * Whether a failed start request provably started no run. Only then may it be retried, or reported
- * as a plain failure. Proof is one of two things. The request never left: it failed before its
- * connection was made (DNS, a refused connection, a proxy's refusal, the TLS handshake, a
- * cancellation while a proxy's CONNECT waited), judged by
- * phase in http.ts, never by error code, since a TLS error can also come after the request was
- * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
- * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
- * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
- * the run may exist.
- */
-function provablyNotStarted(error) {
-    const last = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3 ? error.last : error;
-    if (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be) {
-        if (last.status === 429)
-            return true;
-        return (!last.notEnvelope &&
-            last.appCode !== undefined &&
-            last.appCode !== 0 &&
-            last.status !== undefined &&
-            last.status >= 400 &&
-            last.status < 500);
-    }
-    return ((last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && last.unsent) ||
-        (last instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc && last.unsentOperation !== undefined));
-}
-/** Starting a run: retried only when CoreClaw provably started nothing; a full plan is waited for. */
-function startRule(waitUntilMs) {
-    return {
-        waitUntilMs,
-        verdict(error) {
-            if (!provablyNotStarted(error))
-                return 'final';
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && error.appCode === 30003)
-                return 'wait';
-            const rateLimited = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CoreClawError */ .Be && (error.status === 429 || error.appCode === 13000);
-            const neverSent = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr && error.unsent && error.retryable;
-            return rateLimited || neverSent ? 'retry' : 'final';
-        }
-    };
-}
-/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
-const BASE_DELAY_MS = 1000;
-const MAX_DELAY_MS = 30_000;
-/** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
-const MAX_RETRY_AFTER_MS = 120_000;
-class RetryPolicy {
-    options;
-    /** Requests made per operation (status polls included), for debug lines. */
-    attempts = new Map();
-    /** Retries after failures per operation, for the summary: polls are not retries. */
-    retries = new Map();
-    random;
-    constructor(options) {
-        this.options = options;
-        this.random = options.random ?? Math.random;
-    }
-    async run(operation, attempt, rule = BY_ERROR) {
-        const { maxAttempts, clock, onRetry, signal } = this.options;
-        let waits = 0;
-        for (let n = 1;;) {
-            signal?.throwIfAborted();
-            this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
-            try {
-                return await attempt();
-            }
-            catch (thrown) {
-                const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .asActionError */ .z6)(thrown);
-                const verdict = rule.verdict(error);
-                if (verdict === 'final')
-                    throw error;
-                let delayMs;
-                if (verdict === 'wait') {
-                    // A wait for a full plan can last hours: at least the back-off between tries, whatever
-                    // Retry-After says (a 0 would mean a start request in a tight loop).
-                    waits++;
-                    delayMs = Math.max(this.delayBefore(waits, error), this.backOff(waits));
-                    const untilMs = rule.waitUntilMs ?? 0;
-                    if (clock.now() + delayMs > untilMs)
-                        throw error;
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error, waiting: { untilMs } });
-                }
-                else {
-                    if (n >= maxAttempts)
-                        throw maxAttempts > 1 ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AttemptsExhaustedError */ .M3(n, error) : error;
-                    delayMs = this.delayBefore(n, error);
-                    onRetry?.({ operation, attempt: n, maxAttempts, delayMs, error });
-                    n++;
-                }
-                this.retries.set(operation, (this.retries.get(operation) ?? 0) + 1);
-                await clock.sleep(delayMs, signal);
-            }
-        }
-    }
-    /** How long to wait after failed attempt `n` (1-based). */
-    delayBefore(n, error) {
-        if (error.retryAfterMs !== undefined) {
-            // The server said when; add at most 250 ms so that many clients don't come back at once.
-            return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS) + Math.round(this.random() * 250);
-        }
-        return this.backOff(n);
-    }
-    /** "Equal jitter": half fixed, half random, so waits grow but never collapse to zero. */
-    backOff(n) {
-        const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (n - 1));
-        return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-    }
-}
-/** Retry-After is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
-function parseRetryAfter(value, nowMs) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - nowMs);
-}
-
-
-/***/ }),
-
-/***/ 86:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   Gb: () => (/* binding */ requestIdOf),
-/* harmony export */   Ig: () => (/* binding */ forLog),
-/* harmony export */   aG: () => (/* binding */ wordOf),
-/* harmony export */   b6: () => (/* binding */ textOf),
-/* harmony export */   gz: () => (/* binding */ keepSecret),
-/* harmony export */   n2: () => (/* binding */ downloadUrlOf),
-/* harmony export */   nR: () => (/* binding */ timeOf),
-/* harmony export */   o_: () => (/* binding */ jsonOf),
-/* harmony export */   pq: () => (/* binding */ countOf)
-/* harmony export */ });
-/* unused harmony exports SECRET_PREFIX_CHARS, LOG_CAP, forCell */
-/**
- * Text that came from a server (CoreClaw's API, a gateway, the storage host, a scraped page in a
- * run's log) is data, never markup or commands. It reaches people through exactly these functions:
- * - `forLog`: one line, no control characters, at most 4 KiB with the length said when cut, and
- *   never a workflow command under either of the runner's syntaxes (see `inert`);
- * - `forCell`: a Markdown table cell that shows exactly its text: no formatting, links, images,
- *   HTML, mentions or references, and no cell breaks;
- * - `jsonOf`: a value as JSON text, however deep or large, never throwing;
- * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
- * Every one of them first replaces every secret (`keepSecret`: the API key, a download link's
- * signature) with `***`, in the whole text, and only then cuts and escapes: the runner masks only
- * the literal, whole text, so a key cut in two (`sk-SECRET…`) or escaped (`sk&#45;…` in the
- * summary) would show. Both escape the invisible characters that can disguise text (bidirectional
- * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
- * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
- */
-const secrets = new Set();
-/** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
-function keepSecret(value) {
-    // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
-    if (value.length >= 6)
-        secrets.add(value);
-}
-/**
- * A secret's start that a server echoes cut short (a message capped at some length) still gives
- * most of it away, and the runner's mask matches only the whole value: a run of this many of a
- * secret's leading characters, or more, is replaced too.
- */
-const SECRET_PREFIX_CHARS = 8;
-/**
- * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
- * contain another), also where line breaks split it (a log entry is printed line by line, and each
- * piece alone is not what the runner masks); then each run of a secret's first
- * SECRET_PREFIX_CHARS characters or more.
- */
-function redact(text) {
-    if (secrets.size === 0)
-        return text;
-    let out = text;
-    const known = [...secrets].sort((a, b) => b.length - a.length);
-    for (const secret of known) {
-        out = out.split(secret).join('***');
-        if (/[\r\n]/.test(out))
-            out = out.replace(acrossLineBreaks(secret), '***');
-    }
-    for (const secret of known) {
-        if (secret.length <= SECRET_PREFIX_CHARS)
-            continue;
-        const head = secret.slice(0, SECRET_PREFIX_CHARS);
-        let from = 0;
-        for (let at = out.indexOf(head, from); at >= 0; at = out.indexOf(head, from)) {
-            let end = at + SECRET_PREFIX_CHARS;
-            while (end < out.length && end - at < secret.length && out[end] === secret[end - at])
-                end++;
-            out = `${out.slice(0, at)}***${out.slice(end)}`;
-            from = at + 3;
-        }
-    }
-    return out;
-}
-/** The secret, with line breaks allowed between its characters. */
-function acrossLineBreaks(secret) {
-    const chars = [...secret].map(char => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-    return new RegExp(chars.join('(?:\\r\\n|\\r|\\n)*'), 'g');
-}
-/** No server time is shown or used from before this: CoreClaw did not exist, and 1.5 is no date. */
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
-/** Clocks disagree, but not by more than this: a later time is not believed. */
-const LATEST_AHEAD_MS = 24 * 60 * 60 * 1000;
-/**
- * A server's time as milliseconds since the epoch, `value` counted in units of `unitMs` (1000 for
- * unix seconds), or undefined unless it is a plausible time: no earlier than 2000 and no later
- * than a day past `nowMs`. A real Date alone is not enough: 8.64e15 ms is one (the year 275760)
- * and shows as "13T00:00", and 1.5 ms is one (1970) and shows as "00:00:00".
- */
-function timeOf(value, unitMs, nowMs = Date.now()) {
-    if (typeof value !== 'number' || !Number.isFinite(value))
-        return undefined;
-    const ms = value * unitMs;
-    return ms >= EARLIEST_MS && ms <= nowMs + LATEST_AHEAD_MS ? ms : undefined;
-}
-/** No log line carries more server text than this. */
-const LOG_CAP = 4096;
-/** One line of log text, inert to the runner. `cap` counts characters of the server's text. */
-function forLog(raw, cap = LOG_CAP) {
-    const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
-    const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
-    return inert(escaped);
-}
-/**
- * The runner reads every line a step prints for commands, in two syntaxes (actions/runner,
- * src/Runner.Common/ActionCommand.cs, called from src/Runner.Worker/Handlers/OutputManager.cs):
- * - `::name args::data`, once the line's leading white space is trimmed (`TryParseV2`);
- * - `##[name args]data` *anywhere* in the line (`TryParse`, by IndexOf).
- * Escaped like this, a line has no line break left; a backslash goes before a `::` that starts it
- * (after any white space .NET's TrimStart removes), before every `[` that follows a `#`, and
- * before a `#` that ends the text, so no `##[` remains, not even where this text meets the next.
- * A command needs the exact `::` or `##[`, so the line shows what the server sent, and commands nothing.
- */
-function inert(line) {
-    return line
-        .replace(/^([\s\u0085]*)::/, '$1\\::')
-        .replace(/#\[/g, '#\\[')
-        .replace(/#$/, '\\#');
-}
-function visible(char) {
-    if (char === '\n')
-        return '\\n';
-    if (char === '\r')
-        return '\\r';
-    if (char === '\t')
-        return '\\t';
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-/**
- * Invisible, and able to disguise text: bidirectional marks, overrides and isolates (and Arabic's
- * letter mark), the zero-width space, the word joiner and invisible operators, and the BOM.
- * Not ZWNJ and ZWJ (U+200C, U+200D): emoji sequences and several scripts are written with them.
- */
-const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-/**
- * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
- * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
- * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
- * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
- * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
- * for a line break) after every `@`, and after `#` before a word, defeats both.
- */
-function forCell(raw, cap = 200) {
-    const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
-    return cut
-        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-        .replace(/[\u0000-\u001f\u007f]/g, ' ')
-        .replace(INVISIBLE, visible)
-        .replace(/[!-/:-@[-`{-~]/g, char => `&#${char.charCodeAt(0)};`)
-        .replace(/&#64;/g, '&#64;\u2060')
-        .replace(/&#35;(?=[\p{L}\p{N}_])/gu, '&#35;\u2060');
-}
-/**
- * A value as JSON text for a message: nesting past `depth` and text past `cap` are cut, and it
- * never throws. Secrets are replaced before the cut, so none is shown in part.
- */
-function jsonOf(value, cap = 1024, depth = 8) {
-    const limited = (item, level) => {
-        if (typeof item === 'string')
-            return redact(item);
-        if (item === null || typeof item !== 'object')
-            return item;
-        if (level >= depth)
-            return Array.isArray(item) ? '[…]' : '{…}';
-        if (Array.isArray(item))
-            return item.slice(0, 50).map(entry => limited(entry, level + 1));
-        return Object.fromEntries(Object.entries(item)
-            .slice(0, 50)
-            .map(([key, entry]) => [redact(key), limited(entry, level + 1)]));
-    };
-    let text;
-    try {
-        text = redact(JSON.stringify(limited(value, 0)) ?? String(value));
-    }
-    catch {
-        text = '(not representable)';
-    }
-    return text.length > cap ? `${text.slice(0, cap)}…` : text;
-}
-/**
- * A request id we can show and output: short, and made of characters ids are made of. One that
- * holds a secret (a server that echoes the key as its request id) has it replaced: the id goes to
- * an output, which a later step may send anywhere.
- */
-function requestIdOf(value) {
-    return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/.test(value) ? redact(value) : undefined;
-}
-/** A count: a non-negative whole number, or unknown. */
-function countOf(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-/** A short word such as a run status: lowercase letters and '_' only. */
-function wordOf(value) {
-    return typeof value === 'string' && /^[A-Za-z_]{1,32}$/.test(value) ? value.toLowerCase() : undefined;
-}
-/** A free-text field (a message, err_msg): a string, or nothing. Escaping is forLog's job. */
-function textOf(value) {
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-/** A signed download link: an http(s) URL of sane length with no spaces or control characters. */
-function downloadUrlOf(value) {
-    if (typeof value !== 'string' || value.length > 16_384 || !/^https?:\/\/[^\s\u0000-\u001f\u007f]+$/.test(value)) {
-        return undefined;
-    }
-    return URL.canParse(value) ? value : undefined;
-}
-
-
-/***/ }),
-
-/***/ 49:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ describeTarget)
-/* harmony export */ });
-function describeTarget(target) {
-    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
-}
-
-
-/***/ }),
-
-/***/ 13:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  _: () => (/* binding */ USER_AGENT),
-  x: () => (/* binding */ VERSION)
-});
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.4.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-/**
- * The version lives in package.json alone; the bundle inlines it (ncc bundles the JSON import, and
- * only `version` of it is used).
- */
-
-const VERSION = package_namespaceObject.rE;
-const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.node}`;
-
-
-/***/ }),
-
-/***/ 613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 24:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 23:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(370);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(150);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 370:
+/***/ 150:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3261,65 +3261,234 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/coreclaw-codes.ts
-const CODE_NAMES = {
-    10000: 'system error',
-    11000: 'invalid argument',
-    11004: 'not found',
-    12001: 'unauthorized',
-    12002: 'invalid token',
-    13000: 'rate limited',
-    14000: 'database error',
-    16000: 'not implemented',
-    30001: 'insufficient balance',
-    30003: 'plan concurrency limit',
-    50001: 'worker not found',
-    50002: 'worker run failed',
-    50003: 'worker version unavailable',
-    60001: 'task not found',
-    70001: 'run not found',
-    70002: 'run operation failed'
-};
-/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
-const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
-    Number(code),
-    name
-]);
-const runNotFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+;// CONCATENATED MODULE: ./src/log.ts
 /**
- * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
- * worker's input schema that is not found is an unknown worker, not an unknown run.
+ * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
+ * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
+ * a message that names a setting names it in the reader's words (`say`, a `Vocabulary`): a step's
+ * input in a workflow, an option on the command line (cli.ts has that one).
  */
-const notFound = (say, subject) => {
-    const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run');
-    if (about === 'task')
-        return CODE_ADVICE[60001](say, subject);
-    if (about === 'worker')
-        return CODE_ADVICE[50001](say, subject);
-    return runNotFound(say, subject);
+
+const STEP_INPUTS = {
+    input: name => `'${name}'`,
+    set: (name, value) => `'${name}: ${value}'`,
+    key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
 };
-const CODE_ADVICE = {
-    10000: () => 'CoreClaw had an internal error; run the job again later.',
-    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
-    11004: notFound,
-    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
-    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
-    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
-    14000: () => 'CoreClaw had a database error; run the job again later.',
-    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
-    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
-    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
-    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
-    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
-    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
-    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
-    70001: runNotFound,
-    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+const actionLog = {
+    info: message => info(message),
+    warning: (message, title) => warning(message, title ? { title } : {}),
+    notice: (message, title) => notice(message, title ? { title } : {}),
+    debug: message => core_debug(message),
+    group: (title, work) => group(title, work),
+    say: STEP_INPUTS
 };
-function codeName(code) {
-    return CODE_NAMES[code];
+
+;// CONCATENATED MODULE: ./src/errors.ts
+
+/** The message as a sentence: one full stop at the end, never two. */
+function sentence(text) {
+    return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+class ActionError extends Error {
+    retryable = false;
+    retryAfterMs;
+    requestId;
+    /** What to do next, as a workflow's author reads it. */
+    get hint() {
+        return this.advice(STEP_INPUTS);
+    }
+}
+class InputError extends ActionError {
+    input;
+    problem;
+    accepted;
+    name = 'InputError';
+    constructor(input, problem, accepted) {
+        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
+        this.input = input;
+        this.problem = problem;
+        this.accepted = accepted;
+    }
+    advice(say) {
+        return `Fix ${say.input(this.input)}.`;
+    }
+}
+/** The step was cancelled (SIGINT or SIGTERM from the runner). */
+class CancelledError extends ActionError {
+    signal;
+    unsentOperation;
+    name = 'CancelledError';
+    constructor(signal, 
+    /**
+     * The request the cancellation cut before its connection was made (a proxy's CONNECT still
+     * waiting): none of its bytes left, so the server did nothing. The phase rule, as for NetworkError.
+     */
+    unsentOperation) {
+        super(`cancelled${signal ? ` by ${signal}` : ''}${unsentOperation ? ` before the ${unsentOperation} was sent` : ''}`);
+        this.signal = signal;
+        this.unsentOperation = unsentOperation;
+    }
+    /** The same cancellation, for a request it cut before any of it was sent. */
+    beforeSending(operation) {
+        return new CancelledError(this.signal, operation);
+    }
+    advice() {
+        return this.unsentOperation
+            ? `The ${this.unsentOperation} never reached CoreClaw, so nothing was started; nothing was written, and any previous file was kept.`
+            : 'Nothing was written, and any previous file was kept.';
+    }
+}
+/** A retryable failure that kept happening until the attempts ran out. */
+class AttemptsExhaustedError extends ActionError {
+    attempts;
+    last;
+    name = 'AttemptsExhaustedError';
+    requestId;
+    constructor(attempts, last) {
+        super(`gave up after ${attempts} attempts; the last one: ${last.message}`);
+        this.attempts = attempts;
+        this.last = last;
+        this.requestId = last.requestId;
+    }
+    advice(say) {
+        return this.last.advice(say);
+    }
+}
+/** Wraps anything unexpected so it can be reported the same way. */
+function asActionError(error) {
+    if (error instanceof ActionError)
+        return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new UnexpectedError(message);
+}
+class UnexpectedError extends ActionError {
+    name = 'UnexpectedError';
+    advice() {
+        return 'This looks like a bug in the action: please report it with the log of this step.';
+    }
 }
 
+;// CONCATENATED MODULE: ./src/cancellation.ts
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
+ * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
+ * A self-hosted runner being stopped, or a closed terminal for the CLI, sends SIGHUP. Node's
+ * default is to die at once, which would leave a temporary file behind and a started run going.
+ * Here the first signal aborts the step's AbortSignal: requests stop, the download removes its
+ * temporary file, a run the step started is aborted, and the action reports. Then the process ends
+ * by the same signal, so the runner sees what happened. A second signal, or a step that is still
+ * busy after a grace period, cuts the cleanup short.
+ */
+
+/**
+ * Long enough for a step that started a run to send the abort (3 s at most, start.ts), short enough
+ * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
+ */
+const GRACE_MS = 5000;
+/** The signals that stop a step on this platform. */
+function stopSignals(platform) {
+    return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+}
+/** `cleanup` must be synchronous: it may be the last thing that runs. It must not throw, or its error is swallowed. */
+function cancelOnSignals(cleanup, host = process) {
+    const controller = new AbortController();
+    const signals = stopSignals(host.platform);
+    let received;
+    const stop = () => signals.forEach(name => host.removeListener(name, onSignal));
+    const die = (signal) => {
+        try {
+            cleanup();
+        }
+        catch {
+            // Nothing may keep the process from ending: the runner kills it a few seconds later anyway.
+        }
+        stop();
+        endBy(signal, host);
+    };
+    function onSignal(signal) {
+        if (received)
+            return die(signal);
+        received = signal;
+        controller.abort(new CancelledError(signal));
+        setTimeout(() => die(signal), GRACE_MS).unref();
+    }
+    signals.forEach(name => host.on(name, onSignal));
+    return {
+        signal: controller.signal,
+        end() {
+            if (received)
+                return die(received);
+            stop();
+        }
+    };
+}
+/**
+ * Ends the process the way the signal would have. On POSIX that is the signal itself, re-raised
+ * with our handlers gone. On Windows `process.kill(self, 'SIGINT')` is TerminateProcess with exit
+ * code 1, and SIGBREAK can't be sent to oneself at all (libuv: ENOSYS), so the process exits with
+ * the shell's code for the signal instead: 128 + its number (130 for SIGINT).
+ */
+function endBy(signal, host) {
+    if (host.platform !== 'win32') {
+        host.kill(host.pid, signal);
+        return;
+    }
+    host.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+}
+/** Windows' numbers for the signals Node emulates there (os.constants.signals elsewhere lacks SIGBREAK). */
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
+
+;// CONCATENATED MODULE: ./src/environment.ts
+/**
+ * What the runner's environment can get wrong without a word. On Linux and macOS,
+ * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
+ * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
+ * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
+ */
+const PAIRS = [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+    ['no_proxy', 'NO_PROXY']
+];
+/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
+function proxySpellingWarnings(env, platform) {
+    if (platform === 'win32')
+        return [];
+    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
+}
+/**
+ * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
+ * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
+ * about a bundled dependency's deprecation, so the step drops that one warning. Every other
+ * warning, other deprecations included, still prints.
+ */
+function quietDependencies() {
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = ((...args) => {
+        if (warningCode(args) === QUIETED)
+            return;
+        emit(...args);
+    });
+}
+/** Node's deprecation of `Buffer()`, which only `tunnel` calls. */
+const QUIETED = 'DEP0005';
+/** A warning's code: `emitWarning(warning, type, code)` or `emitWarning(warning, { code })`. */
+function warningCode([, second, third]) {
+    return second !== null && typeof second === 'object' ? second.code : third;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./src/server-text.ts
 /**
  * Text that came from a server (CoreClaw's API, a gateway, the storage host, a scraped page in a
@@ -3516,136 +3685,12 @@ function downloadUrlOf(value) {
     return URL.canParse(value) ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/start-target.ts
-function describeTarget(target) {
-    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
-}
-
-;// CONCATENATED MODULE: ./src/vocabulary.ts
-const STEP_INPUTS = {
-    input: name => `'${name}'`,
-    set: (name, value) => `'${name}: ${value}'`,
-    key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
-};
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Every failure the action can report, as values with fields. The message is derived from the
- * fields; `advice` tells the user what to do next, in the words of whoever reads it: a step's
- * inputs in a workflow, options and CORECLAW_API_KEY on the command line. Server text in a message
- * has passed through `forLog` (server-text.ts). Nothing here ever holds the API key or a signed
- * URL's query string.
- */
+;// CONCATENATED MODULE: ./src/http-errors.ts
+/** What a request on the wire can fail with (http.ts): no answer, a proxy, TLS, a redirect we refuse. */
 
 
-
-
-/** The message as a sentence: one full stop at the end, never two. */
-function sentence(text) {
-    return /[.!?…]$/.test(text) ? text : `${text}.`;
-}
-class ActionError extends Error {
-    retryable = false;
-    retryAfterMs;
-    requestId;
-    /** What to do next, as a workflow's author reads it. */
-    get hint() {
-        return this.advice(STEP_INPUTS);
-    }
-}
-class InputError extends ActionError {
-    input;
-    problem;
-    accepted;
-    name = 'InputError';
-    constructor(input, problem, accepted) {
-        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
-        this.input = input;
-        this.problem = problem;
-        this.accepted = accepted;
-    }
-    advice(say) {
-        return `Fix ${say.input(this.input)}.`;
-    }
-}
 function isRetryableStatus(status) {
     return status === 408 || status === 429 || status >= 500;
-}
-/** CoreClaw's API answered with an error: an HTTP status, an app code, or an unreadable body. */
-class CoreClawError extends ActionError {
-    name = 'CoreClawError';
-    operation;
-    status;
-    appCode;
-    serverMessage;
-    details;
-    requestId;
-    bodyStart;
-    problem;
-    notEnvelope;
-    subject;
-    retryable;
-    retryAfterMs;
-    constructor(fields) {
-        super(describeCoreClawError(fields));
-        this.operation = fields.operation;
-        this.status = fields.status;
-        this.appCode = fields.appCode;
-        this.serverMessage = fields.serverMessage;
-        this.details = fields.details;
-        this.requestId = fields.requestId;
-        this.bodyStart = fields.bodyStart;
-        this.problem = fields.problem;
-        this.notEnvelope = fields.notEnvelope ?? false;
-        this.subject = fields.subject ?? {};
-        this.retryAfterMs = fields.retryAfterMs;
-        // A code != 0 on a 2xx is a business error, never transient.
-        this.retryable = fields.status !== undefined && isRetryableStatus(fields.status);
-    }
-    advice(say) {
-        const { appCode, status, subject } = this;
-        if (appCode !== undefined && CODE_ADVICE[appCode])
-            return CODE_ADVICE[appCode](say, subject);
-        if (status === 404) {
-            const elsewhere = this.notEnvelope
-                ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
-                : '';
-            return notFound(say, subject) + elsewhere;
-        }
-        if (this.notEnvelope) {
-            return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`;
-        }
-        if (status === 401 || status === 403)
-            return CODE_ADVICE[12001](say, subject);
-        if (status === 429)
-            return CODE_ADVICE[13000](say, subject);
-        if (status !== undefined && status >= 500)
-            return 'CoreClaw or a gateway in front of it failed; run the job again later.';
-        return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.';
-    }
-}
-function describeCoreClawError(f) {
-    const parts = [`${f.operation} failed`];
-    if (f.status !== undefined)
-        parts.push(`HTTP ${f.status}`);
-    if (f.appCode !== undefined) {
-        const name = codeName(f.appCode);
-        parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
-    }
-    let text = parts.join(': ');
-    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
-    if (f.serverMessage)
-        text += `: ${forLog(f.serverMessage, 1024)}`;
-    // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
-    if (f.details !== undefined && f.details !== null)
-        text += ` (details: ${forLog(jsonOf(f.details, 1024), 1024)})`;
-    if (f.problem)
-        text += `: ${f.problem}`;
-    if (f.bodyStart !== undefined)
-        text += `; body starts: "${forLog(f.bodyStart, 120)}"`;
-    if (f.requestId)
-        text += ` [request_id: ${f.requestId}]`;
-    return text;
 }
 /** A request that never got an HTTP answer: refused, reset, DNS, TLS, proxy, or timed out. */
 class NetworkError extends ActionError {
@@ -3773,31 +3818,11 @@ class RedirectError extends ActionError {
             : `The server at ${say.input('base-url')} answered with a redirect the action will not follow: check ${say.input('base-url')}.`;
     }
 }
-/** The step was cancelled (SIGINT or SIGTERM from the runner). */
-class CancelledError extends ActionError {
-    signal;
-    unsentOperation;
-    name = 'CancelledError';
-    constructor(signal, 
-    /**
-     * The request the cancellation cut before its connection was made (a proxy's CONNECT still
-     * waiting): none of its bytes left, so the server did nothing. The phase rule, as for NetworkError.
-     */
-    unsentOperation) {
-        super(`cancelled${signal ? ` by ${signal}` : ''}${unsentOperation ? ` before the ${unsentOperation} was sent` : ''}`);
-        this.signal = signal;
-        this.unsentOperation = unsentOperation;
-    }
-    /** The same cancellation, for a request it cut before any of it was sent. */
-    beforeSending(operation) {
-        return new CancelledError(this.signal, operation);
-    }
-    advice() {
-        return this.unsentOperation
-            ? `The ${this.unsentOperation} never reached CoreClaw, so nothing was started; nothing was written, and any previous file was kept.`
-            : 'Nothing was written, and any previous file was kept.';
-    }
-}
+
+;// CONCATENATED MODULE: ./src/download-errors.ts
+/** What the download and the file on disk can fail with: the storage host's answer, the destination, the disk. */
+
+
 class DownloadError extends ActionError {
     name = 'DownloadError';
     retryable;
@@ -3839,182 +3864,6 @@ class DownloadError extends ActionError {
             case 'http':
                 return 'The storage host refused the download; run the job again, and contact CoreClaw support if it persists.';
         }
-    }
-}
-class RunStateError extends ActionError {
-    name = 'RunStateError';
-    runId;
-    status;
-    problem;
-    errMsg;
-    waitedSeconds;
-    requestId;
-    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
-        super(problem === 'still-running'
-            ? `run ${runId} is still ${status} after ${waitedSeconds} s`
-            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${forLog(errMsg, 1024)}` : ''}; nothing was exported`);
-        this.runId = runId;
-        this.status = status;
-        this.problem = problem;
-        this.errMsg = errMsg;
-        this.waitedSeconds = waitedSeconds;
-        this.requestId = requestId;
-    }
-    advice(say) {
-        if (this.problem === 'not-exportable') {
-            return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
-        }
-        return this.waitedSeconds === 0
-            ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
-            : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`;
-    }
-}
-/** A retryable failure that kept happening until the attempts ran out. */
-class AttemptsExhaustedError extends ActionError {
-    attempts;
-    last;
-    name = 'AttemptsExhaustedError';
-    requestId;
-    constructor(attempts, last) {
-        super(`gave up after ${attempts} attempts; the last one: ${last.message}`);
-        this.attempts = attempts;
-        this.last = last;
-        this.requestId = last.requestId;
-    }
-    advice(say) {
-        return this.last.advice(say);
-    }
-}
-/**
- * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
- * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
- * second run.
- */
-class StartUncertainError extends ActionError {
-    target;
-    sentAt;
-    cause;
-    name = 'StartUncertainError';
-    requestId;
-    constructor(target, sentAt, cause) {
-        super(`the start request for ${describeTarget(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
-        this.target = target;
-        this.sentAt = sentAt;
-        this.cause = cause;
-        this.requestId = cause.requestId;
-    }
-    advice(say) {
-        const last = 'workerId' in this.target
-            ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
-            : say.set('run-id', 'last');
-        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${describeTarget(this.target)} started at that time; to export it, use ${last}.`;
-    }
-}
-function utc(date) {
-    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-/** The input does not match the worker's own input schema: nothing was started. */
-class InputSchemaError extends InputError {
-    workerId;
-    violations;
-    name = 'InputSchemaError';
-    static SHOWN = 20;
-    constructor(input, workerId, violations) {
-        const shown = violations
-            .slice(0, InputSchemaError.SHOWN)
-            .map(({ path, message }) => `${forLog(path || '/', 256)} ${forLog(message, 256)}`);
-        const more = violations.length - shown.length;
-        super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
-        this.workerId = workerId;
-        this.violations = violations;
-    }
-}
-/**
- * A dry run whose input could not be checked against the worker's schema (the schema call failed
- * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
- * nothing must not pass.
- */
-class InputNotCheckedError extends ActionError {
-    workerId;
-    why;
-    requestId;
-    name = 'InputNotCheckedError';
-    constructor(workerId, 
-    /** Why not, already escaped (input-schema.ts). */
-    why, requestId) {
-        super(`the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`);
-        this.workerId = workerId;
-        this.why = why;
-        this.requestId = requestId;
-    }
-    advice(say) {
-        return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`;
-    }
-}
-/**
- * The step failed (`cause`) after starting a run that had not finished, and says what became of
- * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
- * abort CoreClaw did not accept. The advice fits the run's fate.
- */
-class StoppedRunError extends ActionError {
-    cause;
-    runId;
-    fate;
-    name = 'StoppedRunError';
-    requestId;
-    constructor(cause, runId, fate) {
-        const what = {
-            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
-            'left-running': `run ${runId} is still running: it was not aborted, as asked`,
-            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
-        }[fate];
-        super(`${cause.message}; ${what}`);
-        this.cause = cause;
-        this.runId = runId;
-        this.fate = fate;
-        this.requestId = cause.requestId;
-    }
-    advice(say) {
-        if (this.fate === 'aborted') {
-            const { cause } = this;
-            if (cause instanceof RunStateError && cause.problem === 'still-running') {
-                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
-            }
-            if (cause instanceof CancelledError)
-                return `That run will never finish. ${cause.advice()}`;
-            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
-        }
-        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
-        if (this.fate === 'left-running') {
-            return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`;
-        }
-        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
-    }
-}
-function asActionError(error) {
-    if (error instanceof ActionError)
-        return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new UnexpectedError(message);
-}
-class UnexpectedError extends ActionError {
-    name = 'UnexpectedError';
-    advice() {
-        return 'This looks like a bug in the action: please report it with the log of this step.';
-    }
-}
-/** `last-succeeded` found no run that succeeded. */
-class NoRunError extends ActionError {
-    workerId;
-    name = 'NoRunError';
-    constructor(workerId) {
-        super(`no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`);
-        this.workerId = workerId;
-    }
-    advice(say) {
-        return this.workerId
-            ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
-            : 'Check that a run has succeeded in the account the key belongs to.';
     }
 }
 /** An empty export with `if-empty: error`: the destination was left as it was. */
@@ -4075,116 +3924,6 @@ class FileSystemError extends ActionError {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
-/**
- * The runner cancels a step with SIGINT, then SIGTERM about 7.5 s later (on Windows: Ctrl-C, seen
- * by Node as SIGINT, then Ctrl-Break, SIGBREAK, and the process tree is killed 2.5 s after that).
- * A self-hosted runner being stopped, or a closed terminal for the CLI, sends SIGHUP. Node's
- * default is to die at once, which would leave a temporary file behind and a started run going.
- * Here the first signal aborts the step's AbortSignal: requests stop, the download removes its
- * temporary file, a run the step started is aborted, and the action reports. Then the process ends
- * by the same signal, so the runner sees what happened. A second signal, or a step that is still
- * busy after a grace period, cuts the cleanup short.
- */
-
-/**
- * Long enough for a step that started a run to send the abort (3 s at most, start.ts), short enough
- * to end well before the runner's SIGTERM, 7.5 s after its SIGINT.
- */
-const GRACE_MS = 5000;
-/** The signals that stop a step on this platform. */
-function stopSignals(platform) {
-    return platform === 'win32' ? ['SIGINT', 'SIGTERM', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
-}
-/** `cleanup` must be synchronous: it may be the last thing that runs. It must not throw, or its error is swallowed. */
-function cancelOnSignals(cleanup, host = process) {
-    const controller = new AbortController();
-    const signals = stopSignals(host.platform);
-    let received;
-    const stop = () => signals.forEach(name => host.removeListener(name, onSignal));
-    const die = (signal) => {
-        try {
-            cleanup();
-        }
-        catch {
-            // Nothing may keep the process from ending: the runner kills it a few seconds later anyway.
-        }
-        stop();
-        endBy(signal, host);
-    };
-    function onSignal(signal) {
-        if (received)
-            return die(signal);
-        received = signal;
-        controller.abort(new CancelledError(signal));
-        setTimeout(() => die(signal), GRACE_MS).unref();
-    }
-    signals.forEach(name => host.on(name, onSignal));
-    return {
-        signal: controller.signal,
-        end() {
-            if (received)
-                return die(received);
-            stop();
-        }
-    };
-}
-/**
- * Ends the process the way the signal would have. On POSIX that is the signal itself, re-raised
- * with our handlers gone. On Windows `process.kill(self, 'SIGINT')` is TerminateProcess with exit
- * code 1, and SIGBREAK can't be sent to oneself at all (libuv: ENOSYS), so the process exits with
- * the shell's code for the signal instead: 128 + its number (130 for SIGINT).
- */
-function endBy(signal, host) {
-    if (host.platform !== 'win32') {
-        host.kill(host.pid, signal);
-        return;
-    }
-    host.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
-}
-/** Windows' numbers for the signals Node emulates there (os.constants.signals elsewhere lacks SIGBREAK). */
-const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
-
-;// CONCATENATED MODULE: ./src/environment.ts
-/**
- * What the runner's environment can get wrong without a word. On Linux and macOS,
- * @actions/http-client reads `https_proxy` before `HTTPS_PROXY` (and `no_proxy` before `NO_PROXY`),
- * and self-hosted runners set the lowercase spellings from their own configuration. So a step-level
- * `HTTPS_PROXY` can be silently overridden. (Windows' environment ignores case: one variable.)
- */
-const PAIRS = [
-    ['https_proxy', 'HTTPS_PROXY'],
-    ['http_proxy', 'HTTP_PROXY'],
-    ['no_proxy', 'NO_PROXY']
-];
-/** A warning for each pair whose spellings are both set and differ. Values are never shown: they can hold credentials. */
-function proxySpellingWarnings(env, platform) {
-    if (platform === 'win32')
-        return [];
-    return PAIRS.filter(([lower, upper]) => env[lower] && env[upper] && env[lower] !== env[upper]).map(([lower, upper]) => `${lower} and ${upper} are both set, to different values; ${lower} is the one used. Set both spellings to the same value (in the step's env) to be sure which applies.`);
-}
-/**
- * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
- * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
- * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
- * `--no-deprecation` would; other warnings still print.
- */
-function quietDependencies() {
-    process.noDeprecation = true;
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: ./src/download-stages.ts
@@ -4347,6 +4086,7 @@ function storageChecksum(headers) {
 }
 
 ;// CONCATENATED MODULE: ./src/http.ts
+
 
 
 
@@ -4586,12 +4326,163 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/coreclaw-contract.ts
+const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
+const AUTH_METHODS = ['bearer', 'header', 'query'];
+/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
+const RUN_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+function isRunSlug(text) {
+    return RUN_SLUG.test(text);
+}
+const CODE_NAMES = {
+    10000: 'system error',
+    11000: 'invalid argument',
+    11004: 'not found',
+    12001: 'unauthorized',
+    12002: 'invalid token',
+    13000: 'rate limited',
+    14000: 'database error',
+    16000: 'not implemented',
+    30001: 'insufficient balance',
+    30003: 'plan concurrency limit',
+    50001: 'worker not found',
+    50002: 'worker run failed',
+    50003: 'worker version unavailable',
+    60001: 'task not found',
+    70001: 'run not found',
+    70002: 'run operation failed'
+};
+/** The app codes CoreClaw documents, for the README's table (a test keeps them in step). */
+const APP_CODES = Object.entries(CODE_NAMES).map(([code, name]) => [
+    Number(code),
+    name
+]);
+const runNotFound = (say, { runId }) => `${runId ? `Run ${runId} was not found` : 'The run was not found'}: check ${say.input('run-id')}, and that the API key belongs to the account that owns the run.`;
+/**
+ * "Not found" (11004, or a 404 without a code of its own) is about what the call asked for: a
+ * worker's input schema that is not found is an unknown worker, not an unknown run.
+ */
+const notFound = (say, subject) => {
+    const about = subject.about ?? (subject.runId ? 'run' : subject.taskId ? 'task' : subject.workerId ? 'worker' : 'run');
+    if (about === 'task')
+        return CODE_ADVICE[60001](say, subject);
+    if (about === 'worker')
+        return CODE_ADVICE[50001](say, subject);
+    return runNotFound(say, subject);
+};
+const CODE_ADVICE = {
+    10000: () => 'CoreClaw had an internal error; run the job again later.',
+    11000: say => `CoreClaw rejected an argument: check ${say.input('format')} and ${say.input('filter-keys')} (keys must be field keys of the run's results).`,
+    11004: notFound,
+    12001: say => `CoreClaw did not accept the credentials: check that ${say.key} holds your key.`,
+    12002: say => `The API key is invalid or revoked: create a new key in CoreClaw and update ${say.key}.`,
+    13000: say => `CoreClaw is rate limiting this account: raise ${say.input('max-attempts')}, or run fewer exports at once.`,
+    14000: () => 'CoreClaw had a database error; run the job again later.',
+    16000: say => `This CoreClaw deployment does not implement the call: check ${say.input('base-url')}.`,
+    30001: () => 'The CoreClaw account balance is too low: top it up, then re-run.',
+    30003: say => `The plan's concurrency limit is reached: raise ${say.input('wait-timeout')} to wait longer for a free slot, wait for other runs, or upgrade the plan.`,
+    50001: (say, { workerId }) => `${workerId ? `Worker ${workerId} was not found` : 'The worker was not found'}: check ${say.input('worker-id')} (owner/name).`,
+    50002: () => 'The worker run failed in CoreClaw: look at the run in the CoreClaw console.',
+    50003: () => 'The worker version is unavailable: check the worker in the CoreClaw console.',
+    60001: (say, { taskId }) => `${taskId ? `Task ${taskId} was not found` : 'The task was not found'}: check ${say.input('task-id')} against the tasks in the CoreClaw console.`,
+    70001: runNotFound,
+    70002: () => 'CoreClaw could not perform the operation on this run: check its status in the CoreClaw console.'
+};
+function codeName(code) {
+    return CODE_NAMES[code];
+}
+
+;// CONCATENATED MODULE: ./src/coreclaw-errors.ts
+/** CoreClaw's API answered with an error: an HTTP status, an app code, or a body that is not its envelope. */
+
+
+
+
+/** CoreClaw's API answered with an error: an HTTP status, an app code, or an unreadable body. */
+class CoreClawError extends ActionError {
+    name = 'CoreClawError';
+    operation;
+    status;
+    appCode;
+    serverMessage;
+    details;
+    requestId;
+    bodyStart;
+    problem;
+    notEnvelope;
+    subject;
+    retryable;
+    retryAfterMs;
+    constructor(fields) {
+        super(describeCoreClawError(fields));
+        this.operation = fields.operation;
+        this.status = fields.status;
+        this.appCode = fields.appCode;
+        this.serverMessage = fields.serverMessage;
+        this.details = fields.details;
+        this.requestId = fields.requestId;
+        this.bodyStart = fields.bodyStart;
+        this.problem = fields.problem;
+        this.notEnvelope = fields.notEnvelope ?? false;
+        this.subject = fields.subject ?? {};
+        this.retryAfterMs = fields.retryAfterMs;
+        // A code != 0 on a 2xx is a business error, never transient.
+        this.retryable = fields.status !== undefined && isRetryableStatus(fields.status);
+    }
+    advice(say) {
+        const { appCode, status, subject } = this;
+        if (appCode !== undefined && CODE_ADVICE[appCode])
+            return CODE_ADVICE[appCode](say, subject);
+        if (status === 404) {
+            const elsewhere = this.notEnvelope
+                ? ` The answer was not CoreClaw's own: check ${say.input('base-url')} too.`
+                : '';
+            return notFound(say, subject) + elsewhere;
+        }
+        if (this.notEnvelope) {
+            return `The answer did not come from CoreClaw's API (a gateway, a proxy or another server answered): check ${say.input('base-url')} and the runner's proxy settings.`;
+        }
+        if (status === 401 || status === 403)
+            return CODE_ADVICE[12001](say, subject);
+        if (status === 429)
+            return CODE_ADVICE[13000](say, subject);
+        if (status !== undefined && status >= 500)
+            return 'CoreClaw or a gateway in front of it failed; run the job again later.';
+        return 'CoreClaw answered in a way the action does not understand: contact CoreClaw support with the request id.';
+    }
+}
+function describeCoreClawError(f) {
+    const parts = [`${f.operation} failed`];
+    if (f.status !== undefined)
+        parts.push(`HTTP ${f.status}`);
+    if (f.appCode !== undefined) {
+        const name = codeName(f.appCode);
+        parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
+    }
+    let text = parts.join(': ');
+    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
+    if (f.serverMessage)
+        text += `: ${forLog(f.serverMessage, 1024)}`;
+    // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
+    if (f.details !== undefined && f.details !== null)
+        text += ` (details: ${forLog(jsonOf(f.details, 1024), 1024)})`;
+    if (f.problem)
+        text += `: ${f.problem}`;
+    if (f.bodyStart !== undefined)
+        text += `; body starts: "${forLog(f.bodyStart, 120)}"`;
+    if (f.requestId)
+        text += ` [request_id: ${f.requestId}]`;
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * The one retry policy for every request the action makes. For reads and the download, what is
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
  * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
+
+
 
 const realClock = {
     now: () => Date.now(),
@@ -4857,6 +4748,8 @@ function codeOf(error) {
 
 
 
+
+
 /** Signed links that are dead: ask for a fresh one instead of retrying. */
 const EXPIRED = new Set([403, 404, 410]);
 /** 64 KiB, the size of a socket read: larger buffers (256 KiB to 4 MiB) measured no faster here (BENCHMARKS.md). */
@@ -5058,413 +4951,82 @@ function classify(error, destination, where, expected, encoding) {
     return networkError(error, 'download');
 }
 
-;// CONCATENATED MODULE: ./src/destination.ts
-/**
- * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
- * path module is a parameter (tests pass path.win32).
- */
+;// CONCATENATED MODULE: ./src/coreclaw-envelope.ts
 
 
 
-/**
- * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
- * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
- */
-function planDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
-    if (!query.path)
-        return { folder: path.resolve(query.workspace) };
-    if (/[\\/]$/.test(query.path)) {
-        // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
-        // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
-        const trimmed = query.path.replace(/[\\/]+$/, '');
-        const root = path.parse(query.path).root;
-        const folder = trimmed.length < root.length ? root : trimmed;
-        return { folder: path.resolve(query.workspace, folder) };
-    }
-    const target = path.resolve(query.workspace, query.path);
-    return isDirectory(target) ? { folder: target } : { folder: path.dirname(target), file: target };
-}
-/** The file for a run, by the plan. */
-function fileFor(plan, runId, format, path = external_node_path_namespaceObject) {
-    return plan.file ?? path.join(plan.folder, `${runId}.${format}`);
-}
-function resolveDestination(query, isDirectory = existingDirectory, path = nodePath) {
-    return fileFor(planDestination(query, isDirectory, path), query.runId, query.format, path);
-}
-/** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
-function refuseExisting(file, overwrite) {
-    if (!overwrite && (0,external_node_fs_namespaceObject.existsSync)(file))
-        throw new DestinationExistsError(file);
-}
-function existingDirectory(path) {
+/** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
+function parseEnvelope(operation, status, headers, text, subject = {}) {
+    // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
+    const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+    const headerRequestId = requestIdOf(firstHeader(headers['x-request-id']));
+    let envelope;
     try {
-        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        // A UTF-8 BOM is how some servers and gateways start a body; JSON.parse calls it a syntax error.
+        const parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            envelope = parsed;
     }
     catch {
-        return false;
+        envelope = undefined;
     }
-}
-/** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
-const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
-/**
- * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
- * would also break the log line that names it), and on Windows a reserved device name or a name
- * ending in a dot or a space. Node writes those through the \\?\ prefix, and Explorer, cmd and
- * PowerShell then can't open or delete the file by its name.
- */
-function refuseUnusableNames(raw, platform = process.platform) {
-    if (/[\u0000-\u001f\u007f]/.test(raw)) {
-        throw new InputError('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+    if (!envelope) {
+        throw new CoreClawError({
+            operation,
+            status,
+            requestId: headerRequestId,
+            problem: 'the answer is not a JSON envelope',
+            notEnvelope: true,
+            bodyStart: bodyStart(text),
+            retryAfterMs,
+            subject
+        });
     }
-    if (platform !== 'win32')
-        return;
-    const bad = raw
-        .split(/[\\/]/)
-        .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
-        .find(part => RESERVED.test(part) || /[. ]$/.test(part));
-    if (bad !== undefined) {
-        throw new InputError('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
-    }
-}
-/**
- * Whether files can be written into `folder`, checked before anything is started or waited for:
- * the folder, or its nearest existing parent (the rest is made later), is a folder we may write to.
- */
-function checkFolder(folder, path = external_node_path_namespaceObject) {
-    for (let current = folder;; current = path.dirname(current)) {
-        let isFolder;
-        try {
-            isFolder = (0,external_node_fs_namespaceObject.statSync)(current).isDirectory();
-        }
-        catch (error) {
-            const code = error.code;
-            if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current)
-                continue;
-            throw new FileSystemError(current, error);
-        }
-        if (!isFolder)
-            throw new FileSystemError(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
-        try {
-            (0,external_node_fs_namespaceObject.accessSync)(current, external_node_fs_namespaceObject.constants.W_OK);
-        }
-        catch (error) {
-            throw new FileSystemError(current, error);
-        }
-        return;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/input-table.ts
-const INPUT_TABLE = {
-    'run-id': {
-        required: true,
-        default: '',
-        value: 'slug|last|last-succeeded|new',
-        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
-        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
-    },
-    'api-key': {
-        required: true,
-        default: '',
-        value: 'key',
-        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
-        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
-    },
-    'worker-id': {
-        default: '',
-        value: 'id',
-        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
-        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
-    },
-    'worker-version': {
-        default: '',
-        value: 'version',
-        summary: 'With "new" and worker-id: the worker version to start.',
-        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
-    },
-    'task-id': {
-        default: '',
-        value: 'slug',
-        summary: 'With "new": a saved task to start instead of a worker.',
-        details: 'A task carries its own input, so input and input-file are refused with it.'
-    },
-    input: {
-        default: '',
-        value: 'json',
-        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
-        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
-    },
-    'input-file': {
-        default: '',
-        value: 'path',
-        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
-        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
-    },
-    'abort-on-stop': {
-        default: 'true',
-        value: 'bool',
-        summary: 'Abort a run this step started when the step ends before the run finished.',
-        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
-    },
-    'show-log': {
-        default: 'true',
-        value: 'bool',
-        summary: "Show the run's new log entries while waiting for it.",
-        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
-    },
-    'dry-run': {
-        default: 'false',
-        value: 'bool',
-        summary: 'With "new": check what would be started, and start nothing.',
-        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
-    },
-    format: {
-        default: 'csv',
-        value: 'format',
-        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
-        details: 'Any case.'
-    },
-    'filter-keys': {
-        default: '',
-        value: 'keys',
-        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
-        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
-    },
-    path: {
-        default: '',
-        value: 'path',
-        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
-        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
-    },
-    overwrite: {
-        default: 'true',
-        value: 'bool',
-        summary: 'Replace a file that already exists at the destination.',
-        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
-    },
-    'if-empty': {
-        default: 'warn',
-        value: 'warn|error|ignore',
-        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
-        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
-    },
-    'base-url': {
-        default: 'https://openapi.coreclaw.com',
-        value: 'url',
-        summary: 'The CoreClaw API base URL, for private deployments.',
-        details: 'A trailing slash, or /api/v2, is fine.'
-    },
-    'auth-method': {
-        default: 'bearer',
-        value: 'method',
-        summary: 'How the key is sent: bearer, header or query.',
-        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
-    },
-    'max-attempts': {
-        default: '5',
-        value: 'n',
-        summary: 'Attempts per request, the first included (1 to 100).',
-        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
-    },
-    timeout: {
-        default: '60',
-        value: 's',
-        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
-        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
-    },
-    'wait-timeout': {
-        default: '600',
-        value: 's',
-        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
-        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
-    }
-};
-/** The names, in the order action.yml lists them. */
-const INPUT_NAMES = Object.keys(INPUT_TABLE);
-/** The description action.yml gives each input: summary, details, and the default. */
-function describeInput(name) {
-    const spec = INPUT_TABLE[name];
-    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
-    if (!spec.required)
-        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
-    return parts.filter(Boolean).join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The step's inputs, parsed into a typed and validated object before any request is made.
- * The same parser serves the action (INPUT_* variables) and the CLI (flags).
- */
-
-
-
-const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'];
-const AUTH_METHODS = ['bearer', 'header', 'query'];
-const IF_EMPTY = ['warn', 'error', 'ignore'];
-/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
-const LAST = 'last';
-const LAST_SUCCEEDED = 'last-succeeded';
-/** `new` starts a run: a billed action the user asks for in so many words. */
-const NEW = 'new';
-/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
-const DEFAULTS = Object.fromEntries(INPUT_NAMES.map(name => [name, INPUT_TABLE[name].default]));
-/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-/** owner/name, or a worker's slug. */
-const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
-const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
-/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
-function isGivenSlug(runId) {
-    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
-}
-function isRunSlug(text) {
-    return RUN_ID.test(text);
-}
-/** `read` returns the trimmed value of an input, or '' when it was not given. */
-function parseInputs(read) {
-    const value = (name) => read(name).trim() || DEFAULTS[name];
-    // What to export first: a usage mistake is told before a missing secret.
-    const runId = value('run-id');
-    if (!runId)
-        throw new InputError('run-id', 'is missing', RUN_ID_ACCEPTED);
-    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
-    if (!special && !isRunSlug(runId)) {
-        throw new InputError('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
-    }
-    const apiKey = read('api-key').trim();
-    if (!apiKey) {
-        throw new InputError('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
-    }
-    if (/[\r\n]/.test(apiKey))
-        throw new InputError('api-key', 'spans several lines', 'a single-line CoreClaw API key');
-    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
-    const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
-    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
-    const input = runInput(read);
-    if (special === NEW)
-        checkStart({ workerId, taskId, workerVersion, input });
-    else {
-        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
-        // workflow never believes it configured a run that nothing starts.
-        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
-        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
-            throw new InputError('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
-        }
-        if (onlyForNew) {
-            throw new InputError(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
-        }
-    }
-    return {
-        runId: special ?? runId,
-        apiKey,
-        format: oneOf('format', value('format').toLowerCase(), FORMATS),
-        filterKeys: parseFilterKeys(read('filter-keys')),
-        path: usablePath(read('path').trim()),
-        overwrite: parseBoolean('overwrite', value('overwrite')),
-        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
-        baseUrl: parseBaseUrl(value('base-url')),
-        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
-        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
-        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
-        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
-        workerId,
-        taskId,
-        workerVersion,
-        input,
-        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
-        showLog: parseBoolean('show-log', value('show-log')),
-        dryRun: parseBoolean('dry-run', value('dry-run'))
-    };
-}
-function usablePath(raw) {
-    refuseUnusableNames(raw);
-    return raw;
-}
-function optional(read, name, shape, accepted) {
-    const given = read(name).trim();
-    if (!given)
-        return undefined;
-    if (!shape.test(given))
-        throw new InputError(name, `is not valid: '${given}'`, accepted);
-    return given;
-}
-/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
-function runInput(read) {
-    const text = read('input').trim();
-    const file = read('input-file').trim();
-    if (text && file) {
-        throw new InputError('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
-    }
-    if (text)
-        return { text };
-    if (file)
-        return { file };
-    return undefined;
-}
-/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
-function checkStart(given) {
-    const { workerId, taskId, workerVersion, input } = given;
-    if (!workerId === !taskId) {
-        throw new InputError(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
-    }
-    if (taskId && input) {
-        const name = 'text' in input ? 'input' : 'input-file';
-        throw new InputError(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
-    }
-    if (taskId && workerVersion) {
-        throw new InputError('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
-    }
-}
-/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
-function parseFilterKeys(raw) {
-    const keys = raw
-        .split(/[,\r\n]/)
-        .map(key => key.trim())
-        .filter(key => key.length > 0);
-    return [...new Set(keys)];
-}
-function oneOf(name, raw, accepted) {
-    if (accepted.includes(raw))
-        return raw;
-    throw new InputError(name, `is '${raw}'`, accepted.join(', '));
-}
-/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
-function parseBoolean(name, raw) {
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(name, `is '${raw}'`, 'true or false');
-}
-function parseNumber(name, raw, rule) {
-    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
+    const requestId = requestIdOf(envelope.request_id) ?? headerRequestId;
+    const appCode = Number.isSafeInteger(envelope.code) ? envelope.code : undefined;
+    const ok = status >= 200 && status < 300 && appCode === 0;
     if (ok)
-        return number;
-    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
-    throw new InputError(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
+        return { data: envelope.data, requestId, status };
+    throw new CoreClawError({
+        operation,
+        status,
+        appCode,
+        serverMessage: textOf(envelope.message),
+        details: envelope.details ?? undefined,
+        requestId,
+        problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
+        notEnvelope: appCode === undefined,
+        retryAfterMs,
+        subject
+    });
 }
-function parseBaseUrl(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    if (url.search || url.hash || url.username || url.password) {
-        throw new InputError('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
-    }
-    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
-    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
-    return url;
+/** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
+function firstHeader(value) {
+    const first = Array.isArray(value) ? value[0] : value;
+    return first?.split(',')[0]?.trim() || undefined;
+}
+/**
+ * The first 120 visible characters of a body, tags and control characters removed. Secrets are
+ * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
+ */
+function bodyStart(text) {
+    const visible = redact(text)
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
 }
 
 ;// CONCATENATED MODULE: ./src/coreclaw.ts
+/**
+ * CoreClaw API v2: credentials, and the calls the action makes (their envelope is
+ * coreclaw-envelope.ts): read, start, watch and abort a run, and export it. Every call goes through the
+ * shared retry policy, under the rule that fits it.
+ */
+
+
 
 
 
@@ -5626,51 +5188,6 @@ class CoreClawClient {
         }
     }
 }
-/** Both layers must agree: HTTP 2xx *and* code 0. Anything else is a CoreClawError. */
-function parseEnvelope(operation, status, headers, text, subject = {}) {
-    // Node keeps one Retry-After (duplicates are dropped); an HTTP date has a comma of its own.
-    const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
-    const headerRequestId = requestIdOf(firstHeader(headers['x-request-id']));
-    let envelope;
-    try {
-        // A UTF-8 BOM is how some servers and gateways start a body; JSON.parse calls it a syntax error.
-        const parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            envelope = parsed;
-    }
-    catch {
-        envelope = undefined;
-    }
-    if (!envelope) {
-        throw new CoreClawError({
-            operation,
-            status,
-            requestId: headerRequestId,
-            problem: 'the answer is not a JSON envelope',
-            notEnvelope: true,
-            bodyStart: bodyStart(text),
-            retryAfterMs,
-            subject
-        });
-    }
-    const requestId = requestIdOf(envelope.request_id) ?? headerRequestId;
-    const appCode = Number.isSafeInteger(envelope.code) ? envelope.code : undefined;
-    const ok = status >= 200 && status < 300 && appCode === 0;
-    if (ok)
-        return { data: envelope.data, requestId, status };
-    throw new CoreClawError({
-        operation,
-        status,
-        appCode,
-        serverMessage: textOf(envelope.message),
-        details: envelope.details ?? undefined,
-        requestId,
-        problem: appCode === undefined ? 'the answer has no numeric code' : undefined,
-        notEnvelope: appCode === undefined,
-        retryAfterMs,
-        subject
-    });
-}
 function field(data, name) {
     return data && typeof data === 'object' ? data[name] : undefined;
 }
@@ -5742,23 +5259,102 @@ function logEntry(item) {
         return [];
     return [{ content, timestampMs: timeOf(field(item, 'timestamp'), 1) }];
 }
-/** A list header's first value: Node joins repeated fields such as X-Request-Id with ", ". */
-function firstHeader(value) {
-    const first = Array.isArray(value) ? value[0] : value;
-    return first?.split(',')[0]?.trim() || undefined;
+
+;// CONCATENATED MODULE: ./src/destination.ts
+/**
+ * Where the exported file goes. Path rules work for both POSIX and Windows paths, so the
+ * path module is a parameter (tests pass path.win32).
+ */
+
+
+
+
+/**
+ * Empty: `<workspace>/<run-id>.<format>`. Ends with a separator or names an existing directory:
+ * `<that dir>/<run-id>.<format>`. Anything else is the file path. Relative to the workspace.
+ */
+function planDestination(query, isDirectory = existingDirectory, path = external_node_path_namespaceObject) {
+    if (!query.path)
+        return { folder: path.resolve(query.workspace) };
+    if (/[\\/]$/.test(query.path)) {
+        // Either separator means "a folder", on every platform. A root stays a root: "/" alone, and
+        // on Windows "C:\\" (not the drive-relative "C:") and "\\\\server\\share\\".
+        const trimmed = query.path.replace(/[\\/]+$/, '');
+        const root = path.parse(query.path).root;
+        const folder = trimmed.length < root.length ? root : trimmed;
+        return { folder: path.resolve(query.workspace, folder) };
+    }
+    const target = path.resolve(query.workspace, query.path);
+    return isDirectory(target) ? { folder: target } : { folder: path.dirname(target), file: target };
+}
+/** The file for a run, by the plan. */
+function fileFor(plan, runId, format, path = external_node_path_namespaceObject) {
+    return plan.file ?? path.join(plan.folder, `${runId}.${format}`);
+}
+function resolveDestination(query, isDirectory = existingDirectory, path = nodePath) {
+    return fileFor(planDestination(query, isDirectory, path), query.runId, query.format, path);
+}
+/** `overwrite: false`, the one place: a file that exists is kept, and the step fails before it writes anything. */
+function refuseExisting(file, overwrite) {
+    if (!overwrite && (0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new DestinationExistsError(file);
+}
+function existingDirectory(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
+const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+/**
+ * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
+ * would also break the log line that names it), and on Windows a reserved device name or a name
+ * ending in a dot or a space. Node writes those through the \\?\ prefix, and Explorer, cmd and
+ * PowerShell then can't open or delete the file by its name.
+ */
+function refuseUnusableNames(raw, platform = process.platform) {
+    if (/[\u0000-\u001f\u007f]/.test(raw)) {
+        throw new InputError('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+    }
+    if (platform !== 'win32')
+        return;
+    const bad = raw
+        .split(/[\\/]/)
+        .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
+        .find(part => RESERVED.test(part) || /[. ]$/.test(part));
+    if (bad !== undefined) {
+        throw new InputError('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
+    }
 }
 /**
- * The first 120 visible characters of a body, tags and control characters removed. Secrets are
- * replaced in the whole body first: a key that straddled the cut would otherwise show in part.
+ * Whether files can be written into `folder`, checked before anything is started or waited for:
+ * the folder, or its nearest existing parent (the rest is made later), is a folder we may write to.
  */
-function bodyStart(text) {
-    const visible = redact(text)
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
+function checkFolder(folder, path = external_node_path_namespaceObject) {
+    for (let current = folder;; current = path.dirname(current)) {
+        let isFolder;
+        try {
+            isFolder = (0,external_node_fs_namespaceObject.statSync)(current).isDirectory();
+        }
+        catch (error) {
+            const code = error.code;
+            if ((code === 'ENOENT' || code === 'ENOTDIR') && path.dirname(current) !== current)
+                continue;
+            throw new FileSystemError(current, error);
+        }
+        if (!isFolder)
+            throw new FileSystemError(current, Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }));
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(current, external_node_fs_namespaceObject.constants.W_OK);
+        }
+        catch (error) {
+            throw new FileSystemError(current, error);
+        }
+        return;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/progress.ts
@@ -5800,6 +5396,8 @@ function progressReporter(say, everyMs, clock) {
 
 
 
+/** What an empty export does: a warning, a failure, or nothing (`if-empty`). */
+const IF_EMPTY = ['warn', 'error', 'ignore'];
 /** Why an export is empty, or undefined: CoreClaw reports 0 results, or the file has 0 rows or 0 bytes. */
 function emptiness(facts) {
     if (facts.results === 0)
@@ -5844,7 +5442,516 @@ function compareRows(rows, results, runId, log) {
     log.warning(`The file has ${count(rows, 'row')}, ${which}.`, 'Row count differs');
 }
 
-;// CONCATENATED MODULE: ./src/run-input.ts
+;// CONCATENATED MODULE: ./src/input-table.ts
+const INPUT_TABLE = {
+    'run-id': {
+        required: true,
+        default: '',
+        value: 'slug|last|last-succeeded|new',
+        summary: 'The run to export: its slug, "last", "last-succeeded", or "new" to start one.',
+        details: 'A slug is data.run_slug from a start or rerun (e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ; letters, digits, "-" and "_"). "last" is the account\'s latest run, or worker-id\'s; "last-succeeded" the newest run that succeeded. "new" starts a run of worker-id (with input or input-file) or of task-id, and exports that; a started run is billed.'
+    },
+    'api-key': {
+        required: true,
+        default: '',
+        value: 'key',
+        summary: 'Your CoreClaw API key, normally secrets.CORECLAW_API_KEY.',
+        details: 'It is masked in the log and sent only to base-url, never to the storage host.'
+    },
+    'worker-id': {
+        default: '',
+        value: 'id',
+        summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+        details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
+    },
+    'worker-version': {
+        default: '',
+        value: 'version',
+        summary: 'With "new" and worker-id: the worker version to start.',
+        details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
+    },
+    'task-id': {
+        default: '',
+        value: 'slug',
+        summary: 'With "new": a saved task to start instead of a worker.',
+        details: 'A task carries its own input, so input and input-file are refused with it.'
+    },
+    input: {
+        default: '',
+        value: 'json',
+        summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+        details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
+    },
+    'input-file': {
+        default: '',
+        value: 'path',
+        summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+        details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
+    },
+    'abort-on-stop': {
+        default: 'true',
+        value: 'bool',
+        summary: 'Abort a run this step started when the step ends before the run finished.',
+        details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
+    },
+    'show-log': {
+        default: 'true',
+        value: 'bool',
+        summary: "Show the run's new log entries while waiting for it.",
+        details: 'At most 3000 lines and 1 MiB, 500 lines per read. true or false.'
+    },
+    'dry-run': {
+        default: 'false',
+        value: 'bool',
+        summary: 'With "new": check what would be started, and start nothing.',
+        details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
+    },
+    format: {
+        default: 'csv',
+        value: 'format',
+        summary: 'File format: csv, json, jsonl, xlsx, xls, xml, html or rss.',
+        details: 'Any case.'
+    },
+    'filter-keys': {
+        default: '',
+        value: 'keys',
+        summary: 'Field keys to keep, in this order, separated by commas and/or newlines.',
+        details: 'E.g. "title,address". Duplicates and empty entries are dropped. Empty means all fields.'
+    },
+    path: {
+        default: '',
+        value: 'path',
+        summary: 'Where to write the file: a file, or a folder for <run-id>.<format>.',
+        details: 'Empty means <workspace>/<run-id>.<format>. A path ending with "/" or "\\" or naming an existing folder gets <run-id>.<format> inside it; anything else is the file path. Relative paths are relative to the workspace; missing folders are created.'
+    },
+    overwrite: {
+        default: 'true',
+        value: 'bool',
+        summary: 'Replace a file that already exists at the destination.',
+        details: 'With false the step fails before any download (and before a run is started, when the file name does not depend on it) and leaves the file untouched. true or false.'
+    },
+    'if-empty': {
+        default: 'warn',
+        value: 'warn|error|ignore',
+        summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+        details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+    },
+    'base-url': {
+        default: 'https://openapi.coreclaw.com',
+        value: 'url',
+        summary: 'The CoreClaw API base URL, for private deployments.',
+        details: 'A trailing slash, or /api/v2, is fine.'
+    },
+    'auth-method': {
+        default: 'bearer',
+        value: 'method',
+        summary: 'How the key is sent: bearer, header or query.',
+        details: 'bearer is the Authorization: Bearer header, header the api-key header, query ?token= (a last resort for gateways that drop headers).'
+    },
+    'max-attempts': {
+        default: '5',
+        value: 'n',
+        summary: 'Attempts per request, the first included (1 to 100).',
+        details: 'For network errors, timeouts, HTTP 408, 429 and 5xx and cut downloads. Other 4xx errors are never retried, and a request that starts a run is retried only when CoreClaw provably started nothing.'
+    },
+    timeout: {
+        default: '60',
+        value: 's',
+        summary: 'Seconds an API answer may take to arrive whole, and the longest pause of a download.',
+        details: 'From 0.1 to 3600. An API answer must arrive whole within it, redirects included, however it trickles. The download must start answering within it and may then pause for at most this long: a slow but moving download is never cut off. Each failed attempt is retried.'
+    },
+    'wait-timeout': {
+        default: '600',
+        value: 's',
+        summary: 'Seconds to wait for a free slot of your plan and for the run to finish; 0 means do not wait.',
+        details: 'Counted from the step\'s start. A run that is still ready or running then fails the step (and is aborted, if this step started it). With "new", 0 means start only: the run is started and left running, nothing is exported, and a later workflow exports it with last-succeeded.'
+    }
+};
+/** The names, in the order action.yml lists them. */
+const INPUT_NAMES = Object.keys(INPUT_TABLE);
+/** The description action.yml gives each input: summary, details, and the default. */
+function describeInput(name) {
+    const spec = INPUT_TABLE[name];
+    const parts = [spec.required ? 'Required.' : '', spec.summary, spec.details];
+    if (!spec.required)
+        parts.push(`Default: ${spec.default === '' ? 'empty' : spec.default}.`);
+    return parts.filter(Boolean).join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+function describeTarget(target) {
+    return 'workerId' in target ? `worker ${target.workerId}` : `task ${target.taskId}`;
+}
+/** "Run X: " before a message that does not name the run already. */
+function namingRun(error, known) {
+    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
+}
+
+;// CONCATENATED MODULE: ./src/run-errors.ts
+/** What a run can fail with: its state, a start whose answer was lost, its input, what became of it. */
+
+
+
+class RunStateError extends ActionError {
+    name = 'RunStateError';
+    runId;
+    status;
+    problem;
+    errMsg;
+    waitedSeconds;
+    requestId;
+    constructor({ runId, status, problem, errMsg, waitedSeconds, requestId }) {
+        super(problem === 'still-running'
+            ? `run ${runId} is still ${status} after ${waitedSeconds} s`
+            : `run ${runId} is ${status}, not succeeded${errMsg ? `: ${forLog(errMsg, 1024)}` : ''}; nothing was exported`);
+        this.runId = runId;
+        this.status = status;
+        this.problem = problem;
+        this.errMsg = errMsg;
+        this.waitedSeconds = waitedSeconds;
+        this.requestId = requestId;
+    }
+    advice(say) {
+        if (this.problem === 'not-exportable') {
+            return 'Only succeeded runs can be exported: check the run in the CoreClaw console, then re-run it.';
+        }
+        return this.waitedSeconds === 0
+            ? `Set ${say.input('wait-timeout')} (seconds) to wait for the run to finish.`
+            : `Raise ${say.input('wait-timeout')} above ${this.waitedSeconds} to wait longer, or export once the run has finished.`;
+    }
+}
+/**
+ * A start request whose fate is unknown: it was sent, and the answer was lost, cut, a timeout, a
+ * 5xx or a gateway's page. A run may exist and be billed. Never retried: a retry could start a
+ * second run.
+ */
+class StartUncertainError extends ActionError {
+    target;
+    sentAt;
+    cause;
+    name = 'StartUncertainError';
+    requestId;
+    constructor(target, sentAt, cause) {
+        super(`the start request for ${describeTarget(target)}, sent at ${utc(sentAt)}, got no clear answer (${cause.message}); a run may have started`);
+        this.target = target;
+        this.sentAt = sentAt;
+        this.cause = cause;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        const last = 'workerId' in this.target
+            ? `${say.set('run-id', 'last')} with ${say.set('worker-id', this.target.workerId)}`
+            : say.set('run-id', 'last');
+        return `It was not retried, so that no second run starts. Look in the CoreClaw console for a run of ${describeTarget(this.target)} started at that time; to export it, use ${last}.`;
+    }
+}
+function utc(date) {
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+/** The input does not match the worker's own input schema: nothing was started. */
+class InputSchemaError extends InputError {
+    workerId;
+    violations;
+    name = 'InputSchemaError';
+    static SHOWN = 20;
+    constructor(input, workerId, violations) {
+        const shown = violations
+            .slice(0, InputSchemaError.SHOWN)
+            .map(({ path, message }) => `${forLog(path || '/', 256)} ${forLog(message, 256)}`);
+        const more = violations.length - shown.length;
+        super(input, `does not match the input schema of worker ${workerId} (${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, `input that the worker's schema allows (GET /api/v2/workers/${workerId}/input-schema); no run was started`);
+        this.workerId = workerId;
+        this.violations = violations;
+    }
+}
+/**
+ * A dry run whose input could not be checked against the worker's schema (the schema call failed
+ * or never answered, or the schema can't be used): a dry run is a gate, and a gate that checked
+ * nothing must not pass.
+ */
+class InputNotCheckedError extends ActionError {
+    workerId;
+    why;
+    requestId;
+    name = 'InputNotCheckedError';
+    constructor(workerId, 
+    /** Why not, already escaped (worker-schema.ts). */
+    why, requestId) {
+        super(`the dry run could not check the input against worker ${workerId}'s input schema: ${why}; nothing was started`);
+        this.workerId = workerId;
+        this.why = why;
+        this.requestId = requestId;
+    }
+    advice(say) {
+        return `A dry run passes only when the input was checked: run the job again. A schema the action can't check (too large, too deep, asynchronous) never passes a dry run; a real run, without ${say.set('dry-run', 'true')}, starts unchecked, with a notice.`;
+    }
+}
+/**
+ * The step failed (`cause`) after starting a run that had not finished, and says what became of
+ * that run: asked to abort (it will never finish), left running by `abort-on-stop: false`, or an
+ * abort CoreClaw did not accept. The advice fits the run's fate.
+ */
+class StoppedRunError extends ActionError {
+    cause;
+    runId;
+    fate;
+    name = 'StoppedRunError';
+    requestId;
+    constructor(cause, runId, fate) {
+        const what = {
+            aborted: `asked CoreClaw to abort run ${runId}, which this step started`,
+            'left-running': `run ${runId} is still running: it was not aborted, as asked`,
+            'abort-failed': `run ${runId}, which this step started, could not be aborted and may still be running`
+        }[fate];
+        super(`${cause.message}; ${what}`);
+        this.cause = cause;
+        this.runId = runId;
+        this.fate = fate;
+        this.requestId = cause.requestId;
+    }
+    advice(say) {
+        if (this.fate === 'aborted') {
+            const { cause } = this;
+            if (cause instanceof RunStateError && cause.problem === 'still-running') {
+                return `That run will never finish: to let a run take longer, raise ${say.input('wait-timeout')} above ${cause.waitedSeconds} and start a new one.`;
+            }
+            if (cause instanceof CancelledError)
+                return `That run will never finish. ${cause.advice()}`;
+            return `That run will never finish: fix the cause, then start a new run. ${cause.advice(say)}`;
+        }
+        const later = `export it once it has finished, with ${say.set('run-id', this.runId)}`;
+        if (this.fate === 'left-running') {
+            return `It runs (and bills) to its end, since ${say.set('abort-on-stop', 'false')}: ${later}.`;
+        }
+        return `Abort it in the CoreClaw console, or it runs (and bills) to its end; or ${later}.`;
+    }
+}
+/** `last-succeeded` found no run that succeeded. */
+class NoRunError extends ActionError {
+    workerId;
+    name = 'NoRunError';
+    constructor(workerId) {
+        super(`no succeeded run${workerId ? ` of worker ${workerId}` : ''} among the latest 100 succeeded runs CoreClaw listed`);
+        this.workerId = workerId;
+    }
+    advice(say) {
+        return this.workerId
+            ? `Check ${say.input('worker-id')}, and that a run of it has succeeded in the account the key belongs to.`
+            : 'Check that a run has succeeded in the account the key belongs to.';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/which-run.ts
+/**
+ * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
+ * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
+ */
+
+
+
+
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
+const LAST = 'last';
+const LAST_SUCCEEDED = 'last-succeeded';
+async function resolveRun(client, word, workerId, log) {
+    const of = workerId ? ` of worker ${workerId}` : '';
+    if (word === LAST) {
+        const { data, requestId, status } = await client.getLastRun(workerId);
+        const slug = data.slug;
+        if (slug === undefined || !isRunSlug(slug)) {
+            throw new CoreClawError({
+                operation: 'latest run request',
+                status,
+                appCode: 0,
+                requestId,
+                problem: 'the answer has no valid run slug'
+            });
+        }
+        log.info(`run-id 'last'${of} is run ${slug}.`);
+        return slug;
+    }
+    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
+    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
+    const { data: runs } = await client.listSucceededRuns(workerId);
+    const newest = runs
+        .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
+    if (!newest)
+        throw new NoRunError(workerId);
+    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
+    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
+    return newest.slug;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The step's inputs, parsed into a typed and validated object before any request is made.
+ * The same parser serves the action (INPUT_* variables) and the CLI (flags).
+ */
+
+
+
+
+
+
+/** `new` starts a run: a billed action the user asks for in so many words. */
+const NEW = 'new';
+/** Each input's default, as action.yml gives it (input-table.ts is the one source). */
+const DEFAULTS = Object.fromEntries(INPUT_NAMES.map(name => [name, INPUT_TABLE[name].default]));
+/** owner/name, or a worker's slug. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+/** A task slug has a run slug's shape. */
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const RUN_ID_ACCEPTED = "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run";
+/** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
+function isGivenSlug(runId) {
+    return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW;
+}
+/** `read` returns the trimmed value of an input, or '' when it was not given. */
+function parseInputs(read) {
+    const value = (name) => read(name).trim() || DEFAULTS[name];
+    // What to export first: a usage mistake is told before a missing secret.
+    const runId = value('run-id');
+    if (!runId)
+        throw new InputError('run-id', 'is missing', RUN_ID_ACCEPTED);
+    const special = [LAST, LAST_SUCCEEDED, NEW].find(word => word === runId.toLowerCase());
+    if (!special && !isRunSlug(runId)) {
+        throw new InputError('run-id', `is not a run slug: '${runId}'`, RUN_ID_ACCEPTED);
+    }
+    const apiKey = read('api-key').trim();
+    if (!apiKey) {
+        throw new InputError('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+    }
+    if (/[\r\n]/.test(apiKey))
+        throw new InputError('api-key', 'spans several lines', 'a single-line CoreClaw API key');
+    const workerId = optional(read, 'worker-id', WORKER_ID, 'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug');
+    const taskId = optional(read, 'task-id', TASK_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks");
+    const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0');
+    const input = runInput(read);
+    if (special === NEW)
+        checkStart({ workerId, taskId, workerVersion, input });
+    else {
+        // Everything that only makes sense for a run this step starts is refused elsewhere, so a
+        // workflow never believes it configured a run that nothing starts.
+        const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
+        if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
+            throw new InputError('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+        }
+        if (onlyForNew) {
+            throw new InputError(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+        }
+    }
+    return {
+        runId: special ?? runId,
+        apiKey,
+        format: oneOf('format', value('format').toLowerCase(), FORMATS),
+        filterKeys: parseFilterKeys(read('filter-keys')),
+        path: usablePath(read('path').trim()),
+        overwrite: parseBoolean('overwrite', value('overwrite')),
+        ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
+        baseUrl: parseBaseUrl(value('base-url')),
+        authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
+        maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
+        timeoutSeconds: parseNumber('timeout', value('timeout'), { min: 0.1, max: 3600 }),
+        waitTimeoutSeconds: parseNumber('wait-timeout', value('wait-timeout'), { min: 0, max: 6 * 3600 }),
+        workerId,
+        taskId,
+        workerVersion,
+        input,
+        abortOnStop: parseBoolean('abort-on-stop', value('abort-on-stop')),
+        showLog: parseBoolean('show-log', value('show-log')),
+        dryRun: parseBoolean('dry-run', value('dry-run'))
+    };
+}
+function usablePath(raw) {
+    refuseUnusableNames(raw);
+    return raw;
+}
+function optional(read, name, shape, accepted) {
+    const given = read(name).trim();
+    if (!given)
+        return undefined;
+    if (!shape.test(given))
+        throw new InputError(name, `is not valid: '${given}'`, accepted);
+    return given;
+}
+/** The worker's input as given: JSON text, or a file; whether it is valid is worker-input.ts's question. */
+function runInput(read) {
+    const text = read('input').trim();
+    const file = read('input-file').trim();
+    if (text && file) {
+        throw new InputError('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+    }
+    if (text)
+        return { text };
+    if (file)
+        return { file };
+    return undefined;
+}
+/** What `run-id: new` needs: exactly one of a worker and a task, and input only for a worker. */
+function checkStart(given) {
+    const { workerId, taskId, workerVersion, input } = given;
+    if (!workerId === !taskId) {
+        throw new InputError(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+    }
+    if (taskId && input) {
+        const name = 'text' in input ? 'input' : 'input-file';
+        throw new InputError(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+    }
+    if (taskId && workerVersion) {
+        throw new InputError('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+    }
+}
+/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
+function parseFilterKeys(raw) {
+    const keys = raw
+        .split(/[,\r\n]/)
+        .map(key => key.trim())
+        .filter(key => key.length > 0);
+    return [...new Set(keys)];
+}
+function oneOf(name, raw, accepted) {
+    if (accepted.includes(raw))
+        return raw;
+    throw new InputError(name, `is '${raw}'`, accepted.join(', '));
+}
+/** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
+function parseBoolean(name, raw) {
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(name, `is '${raw}'`, 'true or false');
+}
+function parseNumber(name, raw, rule) {
+    const number = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    const ok = number >= rule.min && number <= rule.max && (!rule.integer || Number.isInteger(number));
+    if (ok)
+        return number;
+    const kind = rule.integer ? 'a whole number' : 'a number of seconds';
+    throw new InputError(name, `is '${raw}'`, `${kind} from ${rule.min} to ${rule.max}`);
+}
+function parseBaseUrl(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError('base-url', `is not a URL: '${raw}'`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError('base-url', `uses ${url.protocol}`, 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    if (url.search || url.hash || url.username || url.password) {
+        throw new InputError('base-url', 'has a query, fragment or credentials', 'an http(s) URL such as https://openapi.coreclaw.com');
+    }
+    // Accept "https://host/", "https://host/prefix" and "https://host/api/v2" alike.
+    url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '');
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/worker-input.ts
 /**
  * The worker's input for `run-id: new`: JSON text from `input`, or a JSON file from `input-file`,
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
@@ -6624,7 +6731,7 @@ function hasContent(s, from, end) {
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/input-schema.ts
+;// CONCATENATED MODULE: ./src/worker-schema.ts
 /**
  * Checks the worker's input against the worker's own JSON Schema before a billed run starts.
  *
@@ -6642,6 +6749,8 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
  * though: there an input that could not be checked fails the step (start.ts). A worker CoreClaw says
  * does not exist (50001, or a 404 envelope) ends the step here, before any start.
  */
+
+
 
 
 
@@ -6765,6 +6874,7 @@ function isObject(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/start.ts
+
 
 
 
@@ -6922,44 +7032,6 @@ async function waitForRun(client, runId, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/which-run.ts
-/**
- * `run-id: last` and `run-id: last-succeeded`, pinned to one slug before anything else happens:
- * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
- */
-
-
-
-async function resolveRun(client, word, workerId, log) {
-    const of = workerId ? ` of worker ${workerId}` : '';
-    if (word === LAST) {
-        const { data, requestId, status } = await client.getLastRun(workerId);
-        const slug = data.slug;
-        if (slug === undefined || !isRunSlug(slug)) {
-            throw new CoreClawError({
-                operation: 'latest run request',
-                status,
-                appCode: 0,
-                requestId,
-                problem: 'the answer has no valid run slug'
-            });
-        }
-        log.info(`run-id 'last'${of} is run ${slug}.`);
-        return slug;
-    }
-    // last-succeeded: the list's order is undocumented, so the newest is chosen by its own times. The
-    // server was asked for this worker's succeeded runs; each run's own worker is checked all the same.
-    const { data: runs } = await client.listSucceededRuns(workerId);
-    const newest = runs
-        .filter(run => isRunSlug(run.slug) && (!workerId || sameWorker(run.worker, workerId)))
-        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (b.startedAt ?? 0) - (a.startedAt ?? 0))[0];
-    if (!newest)
-        throw new NoRunError(workerId);
-    const when = newest.finishedAt ? `, finished ${new Date(newest.finishedAt).toISOString().replace('.000Z', 'Z')}` : '';
-    log.info(`run-id 'last-succeeded'${of} is run ${newest.slug}${when}.`);
-    return newest.slug;
-}
-
 ;// CONCATENATED MODULE: ./src/export-run.ts
 /**
  * The story shared by the action and the CLI: validated inputs → (start) → wait → export →
@@ -6983,10 +7055,6 @@ async function resolveRun(client, word, workerId, log) {
 
 
 
-/** "Run X: " before a message that does not name the run already. */
-function namingRun(error, known) {
-    return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : '';
-}
 /** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
@@ -7198,24 +7266,6 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
     }
     return `${error.message} (attempt ${attempt} of ${maxAttempts}); retrying in ${delay}.`;
 }
-
-;// CONCATENATED MODULE: ./src/log.ts
-/**
- * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
- * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
- * a message that names a setting names it in the reader's words (`say`): a step's input in a
- * workflow, an option on the command line.
- */
-
-
-const actionLog = {
-    info: message => info(message),
-    warning: (message, title) => warning(message, title ? { title } : {}),
-    notice: (message, title) => notice(message, title ? { title } : {}),
-    debug: message => core_debug(message),
-    group: (title, work) => group(title, work),
-    say: STEP_INPUTS
-};
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
 const OUTPUT_TABLE = {
@@ -7431,6 +7481,7 @@ function summary_seconds(ms) {
  * summary, and on failure the annotation. Everything that speaks the runner's protocol is here,
  * through @actions/core.
  */
+
 
 
 

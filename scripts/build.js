@@ -1,8 +1,9 @@
 // Bundles the action (dist/index.js), the CLI (dist/cli.js) and the schema check's worker thread
 // (dist/schema-worker.js) with ncc, as ESM.
-// One script rather than shell commands, so that `npm run build` works on every OS.
+// One script rather than shell commands, so that `npm run build` works on every OS. With
+// --if-stale it builds only when dist/sources.sha256 says dist/ came from other sources.
 import ncc from '@vercel/ncc'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { SOURCES_HASH_FILE, sourcesHash } from './sources-hash.js'
@@ -10,10 +11,16 @@ import { SOURCES_HASH_FILE, sourcesHash } from './sources-hash.js'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist/`
 // The schema check's worker thread is a bundle of its own: it holds ajv, which only a step that
-// starts a run with an input loads (input-schema.ts).
+// starts a run with an input loads (worker-schema.ts).
 const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts', 'schema-worker.js': 'src/schema-worker.ts' }
 /** Every npm package that ended up in a bundle or a chunk, for dist/licenses.txt. */
 const bundled = new Set()
+
+// `--if-stale` (npm test's pretest): nothing to do when dist/ was built from these very sources.
+if (process.argv.includes('--if-stale') && isCurrent()) {
+  console.log('dist/ is built from these sources (dist/sources.sha256): not rebuilt')
+  process.exit(0)
+}
 
 await rm(dist, { recursive: true, force: true })
 await mkdir(dist, { recursive: true })
@@ -52,6 +59,11 @@ console.log(
     .map(name => `dist/${name}`)
     .join(', ')}`
 )
+
+function isCurrent() {
+  const built = existsSync(SOURCES_HASH_FILE) ? readFileSync(SOURCES_HASH_FILE, 'utf8').trim() : ''
+  return built === sourcesHash() && Object.keys(entries).every(name => existsSync(`${dist}${name}`))
+}
 
 async function licenceOf(pkg) {
   const folder = `${root}node_modules/${pkg}/`

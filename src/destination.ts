@@ -4,7 +4,8 @@
  */
 import * as nodePath from 'node:path'
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
-import { DestinationExistsError, FileSystemError, InputError } from './errors.js'
+import { DestinationExistsError, FileSystemError } from './download-errors.js'
+import { InputError } from './errors.js'
 
 type PathModule = Pick<typeof nodePath, 'resolve' | 'join' | 'sep' | 'parse' | 'dirname'>
 

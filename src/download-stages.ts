@@ -12,7 +12,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { statfs } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
-import { DownloadError, FileSystemError } from './errors.js'
+import { DownloadError, FileSystemError } from './download-errors.js'
 
 /** Chunks smaller than this are gathered; larger ones, what a socket read gives a fast download, pass as they are. */
 const SMALL_CHUNK = 16 * 1024

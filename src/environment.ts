@@ -22,9 +22,21 @@ export function proxySpellingWarnings(env: NodeJS.ProcessEnv, platform: NodeJS.P
 /**
  * `tunnel`, which http-client uses for proxies, calls the deprecated `Buffer()` when the proxy URL
  * has credentials, and Node prints DEP0005 into the user's log for it. The user can do nothing
- * about a bundled dependency's deprecation, so the step turns deprecation warnings off, the way
- * `--no-deprecation` would; other warnings still print.
+ * about a bundled dependency's deprecation, so the step drops that one warning. Every other
+ * warning, other deprecations included, still prints.
  */
 export function quietDependencies(): void {
-  process.noDeprecation = true
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void
+  process.emitWarning = ((...args: unknown[]) => {
+    if (warningCode(args) === QUIETED) return
+    emit(...args)
+  }) as typeof process.emitWarning
+}
+
+/** Node's deprecation of `Buffer()`, which only `tunnel` calls. */
+const QUIETED = 'DEP0005'
+
+/** A warning's code: `emitWarning(warning, type, code)` or `emitWarning(warning, { code })`. */
+export function warningCode([, second, third]: unknown[]): unknown {
+  return second !== null && typeof second === 'object' ? (second as { code?: unknown }).code : third
 }

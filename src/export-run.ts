@@ -7,17 +7,16 @@ import { CoreClawClient, type ExportLink } from './coreclaw.js'
 import { checkFolder, fileFor, planDestination, refuseExisting } from './destination.js'
 import { proxySpellingWarnings } from './environment.js'
 import { downloadFile, type DownloadedFile } from './download.js'
-import { DownloadError, type ActionError } from './errors.js'
-import { type StartTarget } from './start-target.js'
-import { type Vocabulary } from './vocabulary.js'
+import { DownloadError } from './download-errors.js'
+import type { KnownRun, Outcome, StartedOnly } from './outcome.js'
+import { type Vocabulary } from './log.js'
 import { loggable } from './http.js'
 import { isGivenSlug, NEW, type Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { compareRows, refuseEmpty, reportEmpty, warnOfExtension } from './file-checks.js'
 import { count, progressReporter } from './progress.js'
-import { readWorkerInput } from './run-input.js'
+import { readWorkerInput } from './worker-input.js'
 import { RunLogFollower, type LogLines } from './run-log.js'
-import type { Preview } from './preview.js'
 import { rowCounterFor, type RowsReport } from './rows.js'
 import { RetryPolicy, type Clock, type RetryNotice } from './retry.js'
 import { dryRun, startRun, stopUnfinishedRun, type StartedRun, type StartSpec } from './start.js'
@@ -41,71 +40,6 @@ export interface Host {
   signal?: AbortSignal
   /** Called once the run is known (given, resolved from `last`, or started here), before any waiting. */
   onRun?: (run: KnownRun) => void
-}
-
-/** The run the step is about, as soon as it is known. */
-export interface KnownRun {
-  runId: string
-  /** The worker or task, when this step started the run. */
-  startedBy?: StartTarget
-}
-
-/** What the step did: exported a run (the usual story), only started one, or checked a start (dry run). */
-export type Outcome = ExportResult | StartedOnly | DryRun
-
-/** `run-id: new` with `wait-timeout: 0`: the run was started and left running; nothing was exported. */
-export interface StartedOnly {
-  kind: 'started'
-  runId: string
-  startedBy: StartTarget
-  requestId?: string
-}
-
-/** `dry-run: true`: what would be started, checked; nothing was started. */
-export interface DryRun {
-  kind: 'dry-run'
-  target: StartTarget
-  version?: string
-  /** Whether an input was given, and so checked against the worker's schema: one that could not be checked fails the dry run. */
-  inputChecked: boolean
-}
-
-export interface ExportResult {
-  kind: 'exported'
-  runId: string
-  format: string
-  filterKeys: string[]
-  path: string
-  url: string
-  size: number
-  sha256: string
-  /** The storage host's checksum the bytes were verified against, if it sent one. */
-  verified?: string
-  /** CoreClaw's row count for the run (`results`). */
-  resultCount?: number
-  /** Rows counted in the file, where the format has rows to count. */
-  rows?: number
-  preview?: Preview
-  requestId?: string
-  /** The run's own story: who started it, how long it took, what it cost, how much of its log was shown. */
-  run: {
-    startedBy?: StartTarget
-    durationSeconds?: number
-    usage?: string
-    logLines?: LogLines
-  }
-  details: {
-    requestIds: { start?: string; run?: string; export?: string }
-    /** Retries after failures, per operation. */
-    retries: Record<string, number>
-    timings: { waitMs: number; exportMs: number; totalMs: number }
-    freshLink: boolean
-  }
-}
-
-/** "Run X: " before a message that does not name the run already. */
-export function namingRun(error: ActionError, known: KnownRun | undefined): string {
-  return known && !error.message.includes(known.runId) ? `Run ${known.runId}: ` : ''
 }
 
 /** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */

@@ -4,10 +4,14 @@
  * without a word, and only `if-empty: error` turns any of it into a failure.
  */
 import * as path from 'node:path'
-import { EmptyExportError } from './errors.js'
-import { FORMATS, type Format, type IfEmpty } from './inputs.js'
+import { FORMATS, type Format } from './coreclaw-contract.js'
+import { EmptyExportError } from './download-errors.js'
 import type { Log } from './log.js'
 import { count } from './progress.js'
+
+/** What an empty export does: a warning, a failure, or nothing (`if-empty`). */
+export const IF_EMPTY = ['warn', 'error', 'ignore'] as const
+export type IfEmpty = (typeof IF_EMPTY)[number]
 
 /** Why an export is empty, or undefined: CoreClaw reports 0 results, or the file has 0 rows or 0 bytes. */
 export function emptiness(facts: { results?: number; rows?: number; size?: number }): string | undefined {

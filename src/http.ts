@@ -25,16 +25,8 @@ import type { Socket } from 'node:net'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { getProxyUrl, HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import {
-  ActionError,
-  CancelledError,
-  NetworkError,
-  ProxyError,
-  RedirectError,
-  TimeoutError,
-  TlsError,
-  UnspokenAnswerError
-} from './errors.js'
+import { ActionError, CancelledError } from './errors.js'
+import { NetworkError, ProxyError, RedirectError, TimeoutError, TlsError, UnspokenAnswerError } from './http-errors.js'
 
 export interface Signed {
   url: URL

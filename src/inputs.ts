@@ -4,20 +4,12 @@
  */
 import { refuseUnusableNames } from './destination.js'
 import { InputError } from './errors.js'
+import { AUTH_METHODS, FORMATS, isRunSlug, type AuthMethod, type Format } from './coreclaw-contract.js'
+import { IF_EMPTY, type IfEmpty } from './file-checks.js'
 import { INPUT_NAMES, INPUT_TABLE, type InputName } from './input-table.js'
+import { LAST, LAST_SUCCEEDED } from './which-run.js'
+import type { WorkerInputSource } from './worker-input.js'
 
-export const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'] as const
-export type Format = (typeof FORMATS)[number]
-
-export const AUTH_METHODS = ['bearer', 'header', 'query'] as const
-export type AuthMethod = (typeof AUTH_METHODS)[number]
-
-export const IF_EMPTY = ['warn', 'error', 'ignore'] as const
-export type IfEmpty = (typeof IF_EMPTY)[number]
-
-/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
-export const LAST = 'last'
-export const LAST_SUCCEEDED = 'last-succeeded'
 /** `new` starts a run: a billed action the user asks for in so many words. */
 export const NEW = 'new'
 
@@ -42,8 +34,8 @@ export interface Inputs {
   taskId?: string
   /** With `new` and `worker-id`: the worker version to start; omitted from the request when not set. */
   workerVersion?: string
-  /** With `new` and `worker-id`: the worker's input, as given (see run-input.ts). */
-  input?: { text: string } | { file: string }
+  /** With `new` and `worker-id`: the worker's input, as given (see worker-input.ts). */
+  input?: WorkerInputSource
   /** Abort a run this step started when the step ends before the run finished. */
   abortOnStop: boolean
   /** Print the run's own log while waiting for it. */
@@ -60,21 +52,17 @@ export const DEFAULTS = Object.fromEntries(INPUT_NAMES.map(name => [name, INPUT_
   string
 >
 
-/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 /** owner/name, or a worker's slug. */
 const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/
+/** A task slug has a run slug's shape. */
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
 const RUN_ID_ACCEPTED =
   "a run slug (letters, digits, '-' and '_', e.g. 01KKDXV2G26BT7NH4ZQR2R4NPZ), 'last', 'last-succeeded', or 'new' to start a run"
 
 /** Whether `run-id` names a run by its slug, rather than by one of the words `last`, `last-succeeded` or `new`. */
 export function isGivenSlug(runId: string): boolean {
   return runId !== LAST && runId !== LAST_SUCCEEDED && runId !== NEW
-}
-
-export function isRunSlug(text: string): boolean {
-  return RUN_ID.test(text)
 }
 
 /** `read` returns the trimmed value of an input, or '' when it was not given. */
@@ -105,7 +93,7 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     WORKER_ID,
     'owner/name (e.g. coreclaw/google-maps-scraper) or a worker slug'
   )
-  const taskId = optional(read, 'task-id', RUN_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks")
+  const taskId = optional(read, 'task-id', TASK_ID, "a task slug from CoreClaw's console or GET /api/v2/worker-tasks")
   const workerVersion = optional(read, 'worker-version', VERSION, 'a version of the worker, e.g. 1.2.0')
   const input = runInput(read)
   if (special === NEW) checkStart({ workerId, taskId, workerVersion, input })
@@ -165,7 +153,7 @@ function optional(
   return given
 }
 
-/** The worker's input as given: JSON text, or a file; whether it is valid is run-input.ts's question. */
+/** The worker's input as given: JSON text, or a file; whether it is valid is worker-input.ts's question. */
 function runInput(read: (name: InputName) => string): Inputs['input'] {
   const text = read('input').trim()
   const file = read('input-file').trim()

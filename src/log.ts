@@ -1,11 +1,11 @@
 /**
  * Where progress and warnings go: the Actions log through @actions/core, or stderr for the CLI.
  * Messages that hold server text must already have passed through `forLog` (server-text.ts), and
- * a message that names a setting names it in the reader's words (`say`): a step's input in a
- * workflow, an option on the command line.
+ * a message that names a setting names it in the reader's words (`say`, a `Vocabulary`): a step's
+ * input in a workflow, an option on the command line (cli.ts has that one).
  */
 import * as core from '@actions/core'
-import { STEP_INPUTS, type Vocabulary } from './vocabulary.js'
+import type { InputName } from './input-table.js'
 
 export interface Log {
   info(message: string): void
@@ -17,6 +17,22 @@ export interface Log {
   group<T>(title: string, work: () => Promise<T>): Promise<T>
   /** How this log's reader names a setting. */
   say: Vocabulary
+}
+
+/** How the reader names a setting and the key: step inputs, or CLI options. */
+export interface Vocabulary {
+  /** The setting itself: `'run-id'` in a workflow, `--run-id` on the command line. */
+  input(name: InputName): string
+  /** Giving it a value: `'overwrite: true'`, or `--overwrite true`. */
+  set(name: InputName, value: string): string
+  /** Where the API key comes from. */
+  key: string
+}
+
+export const STEP_INPUTS: Vocabulary = {
+  input: name => `'${name}'`,
+  set: (name, value) => `'${name}: ${value}'`,
+  key: "the secret passed as 'api-key' (e.g. secrets.CORECLAW_API_KEY)"
 }
 
 export const actionLog: Log = {

@@ -4,7 +4,7 @@
  * them (as strings, '' for "none") and the CLI prints them (as JSON values, null for "none"), from
  * the same functions, so the three can't drift.
  */
-import type { KnownRun, Outcome } from './export-run.js'
+import type { KnownRun, Outcome } from './outcome.js'
 
 export const OUTPUT_TABLE = {
   path: 'Absolute path of the exported file.',

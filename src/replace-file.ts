@@ -15,7 +15,7 @@
  *   `copyFile(COPYFILE_EXCL)` would write the bytes twice and show a half-copied file meanwhile.
  */
 import * as fs from 'node:fs/promises'
-import { DestinationExistsError, DestinationHeldError } from './errors.js'
+import { DestinationExistsError, DestinationHeldError } from './download-errors.js'
 import { realClock, type Clock } from './retry.js'
 
 /** The file operations used, injectable so that a test can make each fail with any error code. */

@@ -3,14 +3,9 @@
  * retried is decided by the error itself (`retryable`). Starting a run is the exception, because
  * it costs money and has no idempotency key: `startRule` retries only what provably started nothing.
  */
-import {
-  ActionError,
-  AttemptsExhaustedError,
-  asActionError,
-  CancelledError,
-  CoreClawError,
-  NetworkError
-} from './errors.js'
+import { CoreClawError } from './coreclaw-errors.js'
+import { ActionError, AttemptsExhaustedError, asActionError, CancelledError } from './errors.js'
+import { NetworkError } from './http-errors.js'
 
 export interface Clock {
   now(): number

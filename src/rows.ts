@@ -6,7 +6,7 @@
  * (quotes, line feeds, brackets, commas) are ASCII, which never occurs inside a UTF-8 sequence, so
  * this is exact for UTF-8 files, and String#indexOf is the fastest scan JavaScript has.
  */
-import type { Format } from './inputs.js'
+import type { Format } from './coreclaw-contract.js'
 import { closingQuote, trailingBackslashes } from './json-scan.js'
 import { csvPreview, jsonArrayPreview, jsonLinesPreview, type Preview } from './preview.js'
 

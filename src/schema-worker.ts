@@ -1,6 +1,6 @@
 /**
  * Validates a worker's input against its JSON Schema, in a worker thread of its own (see
- * input-schema.ts): a schema is server data, and a hostile one (a catastrophic `pattern`, a deep
+ * worker-schema.ts): a schema is server data, and a hostile one (a catastrophic `pattern`, a deep
  * nest) can take minutes of CPU or overflow the stack. Here that costs a thread the step can
  * terminate at its deadline, never the step's own event loop or its signals.
  */

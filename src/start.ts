@@ -6,24 +6,22 @@
  * started has finished, the run is stopped too.
  */
 import type { CoreClawClient, StartRequest } from './coreclaw.js'
-import {
-  asActionError,
-  InputNotCheckedError,
-  RunStateError,
-  StartUncertainError,
-  StoppedRunError,
-  type ActionError
-} from './errors.js'
-import { describeTarget, type StartTarget } from './start-target.js'
-import { checkInputSchema, uncheckedNotice } from './input-schema.js'
-import type { Inputs } from './inputs.js'
-import type { DryRun } from './export-run.js'
+import { asActionError, type ActionError } from './errors.js'
+import { InputNotCheckedError, RunStateError, StartUncertainError, StoppedRunError } from './run-errors.js'
+import { describeTarget, type StartTarget } from './outcome.js'
+import { checkInputSchema, uncheckedNotice } from './worker-schema.js'
+import type { DryRun } from './outcome.js'
 import type { Log } from './log.js'
 import { provablyNotStarted, startRule, type Clock } from './retry.js'
-import type { WorkerInput } from './run-input.js'
+import type { WorkerInput, WorkerInputSource } from './worker-input.js'
 
 /** What a start needs of the inputs, and nothing else (no credentials: those stay with the client). */
-export type StartSpec = Pick<Inputs, 'workerId' | 'taskId' | 'workerVersion' | 'input'>
+export interface StartSpec {
+  workerId?: string
+  taskId?: string
+  workerVersion?: string
+  input?: WorkerInputSource
+}
 
 export interface StartedRun {
   runId: string

@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path'
 import type { ActionError } from './errors.js'
-import type { StartTarget } from './start-target.js'
-import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './export-run.js'
+import type { StartTarget } from './outcome.js'
+import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly } from './outcome.js'
 import { count, formatBytes } from './progress.js'
 import type { Preview } from './preview.js'
 import { forCell } from './server-text.js'

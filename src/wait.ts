@@ -4,7 +4,7 @@
  * While it waits, the run's own log is shown when a follower is given.
  */
 import type { CoreClawClient, RunDetail } from './coreclaw.js'
-import { RunStateError } from './errors.js'
+import { RunStateError } from './run-errors.js'
 import type { Clock } from './retry.js'
 import type { Log } from './log.js'
 import { count } from './progress.js'

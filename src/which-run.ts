@@ -3,9 +3,14 @@
  * "last" moves as runs start, and waiting, exporting and the file name must all speak of one run.
  */
 import { sameWorker, type CoreClawClient } from './coreclaw.js'
-import { CoreClawError, NoRunError } from './errors.js'
-import { isRunSlug, LAST } from './inputs.js'
+import { isRunSlug } from './coreclaw-contract.js'
+import { CoreClawError } from './coreclaw-errors.js'
+import { NoRunError } from './run-errors.js'
 import type { Log } from './log.js'
+
+/** `last` and `last-succeeded` are resolved to a concrete slug before anything else is done with them. */
+export const LAST = 'last'
+export const LAST_SUCCEEDED = 'last-succeeded'
 
 export async function resolveRun(
   client: CoreClawClient,

@@ -1,8 +1,23 @@
 /**
- * CoreClaw's app codes (the envelope's `code`), as its documentation names them, and what a user
- * does about each, in the reader's words. The README's troubleshooting table is held to these.
+ * CoreClaw's contract, as its API v2 documentation gives it: the export formats, the three ways to
+ * send the key, the shape of a run slug, and the app codes (the envelope's `code`) with what a
+ * user does about each, in the reader's words. The README's troubleshooting table is held to the
+ * codes; the step's inputs (inputs.ts) are held to the formats and auth methods.
  */
-import type { Vocabulary } from './vocabulary.js'
+import type { Vocabulary } from './log.js'
+
+export const FORMATS = ['csv', 'json', 'jsonl', 'xlsx', 'xls', 'xml', 'html', 'rss'] as const
+export type Format = (typeof FORMATS)[number]
+
+export const AUTH_METHODS = ['bearer', 'header', 'query'] as const
+export type AuthMethod = (typeof AUTH_METHODS)[number]
+
+/** Run slugs are ULID-like; being strict here also keeps a slug from escaping the folder as a file name. */
+const RUN_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/
+
+export function isRunSlug(text: string): boolean {
+  return RUN_SLUG.test(text)
+}
 
 const CODE_NAMES: Record<number, string> = {
   10000: 'system error',

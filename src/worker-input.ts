@@ -6,15 +6,17 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
-import type { Inputs } from './inputs.js'
 
 /** A worker's input is a form's worth of settings; a larger file is a mistake, not an input. */
 export const MAX_INPUT_BYTES = 1024 * 1024
 
 export type WorkerInput = Record<string, unknown>
 
+/** Where the input comes from: `input` (JSON text) or `input-file` (a path). */
+export type WorkerInputSource = { text: string } | { file: string }
+
 /** `roots`: the folders the file must really be in, symlinks resolved; anywhere when absent. */
-export function readWorkerInput(given: NonNullable<Inputs['input']>, workspace: string, roots?: string[]): WorkerInput {
+export function readWorkerInput(given: WorkerInputSource, workspace: string, roots?: string[]): WorkerInput {
   if ('text' in given) return parseObject(given.text, 'input', 'the JSON text')
   const file = path.resolve(workspace, given.file)
   if (roots) refuseOutside(file, given.file, roots)

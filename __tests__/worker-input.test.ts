@@ -1,6 +1,6 @@
 // Where a worker's input breaks as JSON: said by line and column of the first character that breaks
 // JSON's grammar, on every runtime, whatever V8's message says (it names no position for some errors).
-import { firstJsonError, whereItBreaks } from '../src/run-input.js'
+import { firstJsonError, whereItBreaks } from '../src/worker-input.js'
 
 test.each([
   '{}',

@@ -18,9 +18,11 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { CoreClawClient } from './coreclaw.js'
-import { CancelledError, CoreClawError, InputSchemaError, type Violation } from './errors.js'
+import { CoreClawError } from './coreclaw-errors.js'
+import { CancelledError } from './errors.js'
+import { InputSchemaError, type Violation } from './run-errors.js'
 import type { Log } from './log.js'
-import type { WorkerInput } from './run-input.js'
+import type { WorkerInput } from './worker-input.js'
 import type { SchemaJob, SchemaVerdict } from './schema-worker.js'
 import { forLog } from './server-text.js'
 
