@@ -87,6 +87,14 @@ describe('redact, then cut, then escape: no secret shows, not even in part', () 
     expect(redact(raw)).toBe(shown)
   })
 
+  test('a text that repeats the key’s start a million times is redacted in linear time', () => {
+    const text = `${KEY.slice(0, SECRET_PREFIX_CHARS)} `.repeat(1_000_000)
+    const started = Date.now()
+    expect(redact(text)).toBe('*** '.repeat(1_000_000))
+    // Quadratic work would take hours; linear takes well under a second. Generous for a busy machine.
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+
   test('a key that straddles forLog’s cap is replaced before the cut', () => {
     const text = `${'f'.repeat(70)}Authorization: Bearer ${KEY}`
     const line = forLog(text, 100)
