@@ -60,7 +60,8 @@ export const INPUT_TABLE = {
     default: '',
     value: 'path',
     summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
-    details: 'At most 1 MiB, relative to the workspace (or the current folder for the CLI).'
+    details:
+      'At most 1 MiB, relative to the workspace, and really inside it or RUNNER_TEMP: a path or link out of them is refused (the CLI reads any file).'
   },
   'abort-on-stop': {
     default: 'true',
