@@ -1673,8 +1673,8 @@ async function save(response, destination, options) {
         where
     });
     temporaryFiles.add(temporary);
+    const file = (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
     try {
-        const file = (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
         await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file]);
         if (expected !== undefined && meter.bytes !== expected) {
             throw new download_errors/* DownloadError */.nV({
@@ -1703,6 +1703,10 @@ async function save(response, destination, options) {
         };
     }
     catch (error) {
+        // A body that fails at once can fail before the file is even open: the stream then still opens
+        // it (creating it) and closes it. Removed only after that, or it would be created after removal.
+        if (!file.closed)
+            await new Promise(resolve => file.once('close', () => resolve()).destroy());
         await (0,promises_namespaceObject.unlink)(temporary).catch(() => undefined);
         throw classify(error, destination, where, expected, encoding);
     }

@@ -127,8 +127,8 @@ async function save(response: Response, destination: string, options: DownloadOp
     where
   })
   temporaryFiles.add(temporary)
+  const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
   try {
-    const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
     await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file])
     if (expected !== undefined && meter.bytes !== expected) {
       throw new DownloadError({
@@ -158,6 +158,9 @@ async function save(response: Response, destination: string, options: DownloadOp
       verified: checksum?.header
     }
   } catch (error) {
+    // A body that fails at once can fail before the file is even open: the stream then still opens
+    // it (creating it) and closes it. Removed only after that, or it would be created after removal.
+    if (!file.closed) await new Promise<void>(resolve => file.once('close', () => resolve()).destroy())
     await unlink(temporary).catch(() => undefined)
     throw classify(error, destination, where, expected, encoding)
   } finally {
