@@ -3506,12 +3506,18 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
  * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
  */
-const secrets = new Set();
+/**
+ * The secrets, longest first (one secret may contain another), each with its pattern across line
+ * breaks: made once, when a secret is kept, not for every line of server text.
+ */
+const secrets = [];
 /** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
 function keepSecret(value) {
     // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
-    if (value.length >= 6)
-        secrets.add(value);
+    if (value.length < 6 || secrets.some(secret => secret.value === value))
+        return;
+    secrets.push({ value, brokenAcrossLines: acrossLineBreaks(value) });
+    secrets.sort((a, b) => b.value.length - a.value.length);
 }
 /**
  * A secret's start that a server echoes cut short (a message capped at some length) still gives
@@ -3520,22 +3526,19 @@ function keepSecret(value) {
  */
 const SECRET_PREFIX_CHARS = 8;
 /**
- * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
- * contain another), also where line breaks split it (a log entry is printed line by line, and each
+ * The text with every secret replaced by `***`: each whole secret, longest first, also where
+ * line breaks split it (a log entry is printed line by line, and each
  * piece alone is not what the runner masks); then each run of a secret's first
  * SECRET_PREFIX_CHARS characters or more.
  */
 function redact(text) {
-    if (secrets.size === 0)
-        return text;
     let out = text;
-    const known = [...secrets].sort((a, b) => b.length - a.length);
-    for (const secret of known) {
-        out = out.split(secret).join('***');
+    for (const { value, brokenAcrossLines } of secrets) {
+        out = out.split(value).join('***');
         if (/[\r\n]/.test(out))
-            out = out.replace(acrossLineBreaks(secret), '***');
+            out = out.replace(brokenAcrossLines, '***');
     }
-    for (const secret of known) {
+    for (const { value: secret } of secrets) {
         if (secret.length <= SECRET_PREFIX_CHARS)
             continue;
         const head = secret.slice(0, SECRET_PREFIX_CHARS);
@@ -6778,7 +6781,7 @@ const CHECK_DEADLINE_MS = 5000;
  * why the input could not be checked otherwise, for the caller to decide: a start goes on
  * unchecked with a notice (`uncheckedNotice`), a dry run fails.
  */
-async function checkInputSchema(client, { workerId, input, inputName, log, signal }) {
+async function checkInputSchema(client, { workerId, input, source, log, signal }) {
     const skip = (why, requestId) => ({
         checked: false,
         why: forLog(why, 512),
@@ -6813,7 +6816,7 @@ async function checkInputSchema(client, { workerId, input, inputName, log, signa
         return { checked: true };
     }
     const prefix = whole ? '' : '/parameters/custom';
-    throw new InputSchemaError(inputName, workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
+    throw new InputSchemaError('text' in source ? 'input' : 'input-file', workerId, verdict.violations.map((v) => ({ ...v, path: `${prefix}${v.path}` })));
 }
 /** A start goes on without the check: the notice that says so. */
 function uncheckedNotice(workerId, why, log) {
@@ -6894,8 +6897,7 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
     // parseInputs lets `new` through only with exactly one of a worker and a task.
     const target = workerId ? { workerId } : { taskId };
     if (workerId && workerInput && input) {
-        const inputName = 'text' in input ? 'input' : 'input-file';
-        const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+        const outcome = await checkInputSchema(client, { workerId, input: workerInput, source: input, log, signal });
         if (!outcome.checked)
             uncheckedNotice(workerId, outcome.why, log);
     }
@@ -6934,13 +6936,12 @@ async function startRun(client, spec, workerInput, { log, clock, waitUntilMs, si
 async function dryRun(client, spec, workerInput, { log, signal }) {
     const { workerId, taskId = '', workerVersion, input } = spec;
     const target = workerId ? { workerId } : { taskId };
-    let inputChecked = false;
+    // An input is checked, or the dry run fails: so whether it was checked is whether one was given.
+    const inputChecked = Boolean(workerId && workerInput && input);
     if (workerId && workerInput && input) {
-        const inputName = 'text' in input ? 'input' : 'input-file';
-        const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal });
+        const outcome = await checkInputSchema(client, { workerId, input: workerInput, source: input, log, signal });
         if (!outcome.checked)
             throw new InputNotCheckedError(workerId, outcome.why, outcome.requestId);
-        inputChecked = true;
     }
     else if (workerId) {
         await client.getInputSchema(workerId);

@@ -15,12 +15,18 @@
  * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
  */
 
-const secrets = new Set<string>()
+/**
+ * The secrets, longest first (one secret may contain another), each with its pattern across line
+ * breaks: made once, when a secret is kept, not for every line of server text.
+ */
+const secrets: Array<{ value: string; brokenAcrossLines: RegExp }> = []
 
 /** Never shown again, on any surface: the text is replaced with `***` wherever server text holds it. */
 export function keepSecret(value: string): void {
   // Shorter than this could match ordinary words; the runner's own mask covers the log anyway.
-  if (value.length >= 6) secrets.add(value)
+  if (value.length < 6 || secrets.some(secret => secret.value === value)) return
+  secrets.push({ value, brokenAcrossLines: acrossLineBreaks(value) })
+  secrets.sort((a, b) => b.value.length - a.value.length)
 }
 
 /**
@@ -31,20 +37,18 @@ export function keepSecret(value: string): void {
 export const SECRET_PREFIX_CHARS = 8
 
 /**
- * The text with every secret replaced by `***`: each whole secret, longest first (one secret may
- * contain another), also where line breaks split it (a log entry is printed line by line, and each
+ * The text with every secret replaced by `***`: each whole secret, longest first, also where
+ * line breaks split it (a log entry is printed line by line, and each
  * piece alone is not what the runner masks); then each run of a secret's first
  * SECRET_PREFIX_CHARS characters or more.
  */
 export function redact(text: string): string {
-  if (secrets.size === 0) return text
   let out = text
-  const known = [...secrets].sort((a, b) => b.length - a.length)
-  for (const secret of known) {
-    out = out.split(secret).join('***')
-    if (/[\r\n]/.test(out)) out = out.replace(acrossLineBreaks(secret), '***')
+  for (const { value, brokenAcrossLines } of secrets) {
+    out = out.split(value).join('***')
+    if (/[\r\n]/.test(out)) out = out.replace(brokenAcrossLines, '***')
   }
-  for (const secret of known) {
+  for (const { value: secret } of secrets) {
     if (secret.length <= SECRET_PREFIX_CHARS) continue
     const head = secret.slice(0, SECRET_PREFIX_CHARS)
     // Pieces, joined once: a text that repeats the head a million times stays linear.

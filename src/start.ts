@@ -8,9 +8,8 @@
 import type { CoreClawClient, StartRequest } from './coreclaw.js'
 import { asActionError, type ActionError } from './errors.js'
 import { InputNotCheckedError, RunStateError, StartUncertainError, StoppedRunError } from './run-errors.js'
-import { describeTarget, type StartTarget } from './outcome.js'
+import { describeTarget, type DryRun, type StartTarget } from './outcome.js'
 import { checkInputSchema, uncheckedNotice } from './worker-schema.js'
-import type { DryRun } from './outcome.js'
 import type { Log } from './log.js'
 import { provablyNotStarted, startRule, type Clock } from './retry.js'
 import type { WorkerInput, WorkerInputSource } from './worker-input.js'
@@ -51,8 +50,7 @@ export async function startRun(
   // parseInputs lets `new` through only with exactly one of a worker and a task.
   const target: StartTarget = workerId ? { workerId } : { taskId }
   if (workerId && workerInput && input) {
-    const inputName = 'text' in input ? 'input' : 'input-file'
-    const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+    const outcome = await checkInputSchema(client, { workerId, input: workerInput, source: input, log, signal })
     if (!outcome.checked) uncheckedNotice(workerId, outcome.why, log)
   }
   const start: StartRequest = workerId
@@ -95,12 +93,11 @@ export async function dryRun(
 ): Promise<DryRun> {
   const { workerId, taskId = '', workerVersion, input } = spec
   const target: StartTarget = workerId ? { workerId } : { taskId }
-  let inputChecked = false
+  // An input is checked, or the dry run fails: so whether it was checked is whether one was given.
+  const inputChecked = Boolean(workerId && workerInput && input)
   if (workerId && workerInput && input) {
-    const inputName = 'text' in input ? 'input' : 'input-file'
-    const outcome = await checkInputSchema(client, { workerId, input: workerInput, inputName, log, signal })
+    const outcome = await checkInputSchema(client, { workerId, input: workerInput, source: input, log, signal })
     if (!outcome.checked) throw new InputNotCheckedError(workerId, outcome.why, outcome.requestId)
-    inputChecked = true
   } else if (workerId) {
     await client.getInputSchema(workerId)
     log.info(`Worker ${workerId} exists.`)

@@ -22,7 +22,7 @@ import { CoreClawError } from './coreclaw-errors.js'
 import { CancelledError } from './errors.js'
 import { InputSchemaError, type Violation } from './run-errors.js'
 import type { Log } from './log.js'
-import type { WorkerInput } from './worker-input.js'
+import type { WorkerInput, WorkerInputSource } from './worker-input.js'
 import type { SchemaJob, SchemaVerdict } from './schema-worker.js'
 import { forLog } from './server-text.js'
 
@@ -40,7 +40,8 @@ export const CHECK_DEADLINE_MS = 5000
 export interface SchemaCheck {
   workerId: string
   input: WorkerInput
-  inputName: 'input' | 'input-file'
+  /** Where the input came from, for the error that names the input to fix. */
+  source: WorkerInputSource
   log: Log
   signal?: AbortSignal
 }
@@ -55,7 +56,7 @@ export type SchemaOutcome = { checked: true } | { checked: false; why: string; r
  */
 export async function checkInputSchema(
   client: CoreClawClient,
-  { workerId, input, inputName, log, signal }: SchemaCheck
+  { workerId, input, source, log, signal }: SchemaCheck
 ): Promise<SchemaOutcome> {
   const skip = (why: string, requestId?: string): SchemaOutcome => ({
     checked: false,
@@ -86,7 +87,7 @@ export async function checkInputSchema(
   }
   const prefix = whole ? '' : '/parameters/custom'
   throw new InputSchemaError(
-    inputName,
+    'text' in source ? 'input' : 'input-file',
     workerId,
     verdict.violations.map((v: Violation) => ({ ...v, path: `${prefix}${v.path}` }))
   )
