@@ -1,9 +1,9 @@
 // Shared by the end-to-end suites: run the bundle against a sandbox and read what happened.
 import { createHash } from 'node:crypto'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { startSandbox } from '../sandbox/coreclaw.js'
+import { DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
 import { runAction } from '../sandbox/runner.js'
 import { findTool, missingTool, toolsRequired } from '../scripts/tools.js'
 
@@ -16,6 +16,46 @@ export async function sandboxWithRun(): Promise<{ sandbox: Sandbox; step: Return
   const sandbox = await startSandbox({ runs: [{ slug: RUN }] })
   return { sandbox, step: stepAgainst(sandbox) }
 }
+
+/** The sandbox's routes, in the order they were requested: 'run export download'. */
+export const routes = (sandbox: Sandbox) => sandbox.requests.map(r => r.route).join(' ')
+
+/** RUN was exported whole into the workspace, and nothing else: no partial file, no secret shown. */
+export function expectExported(sandbox: Sandbox, result: Step): void {
+  expect(result.code).toBe(0)
+  expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(RUN, 'csv'))
+  expect(filesIn(result.workspace)).toEqual([`${RUN}.csv`])
+  expectSecretsKept(result)
+}
+
+export const WORKER = DEMO_WORKER.id
+export const WORKER_INPUT = {
+  parameters: { custom: { keywords: ['coffee'], base_location: 'New York,USA', max_results: 3 } }
+}
+
+/**
+ * For `run-id: new`: a sandbox whose runs take 1.5 s unless told otherwise, and `start`, a step
+ * that starts a run of the demo worker with WORKER_INPUT, inputs on top.
+ */
+export async function sandboxForStarts(options: Parameters<typeof startSandbox>[0] = {}) {
+  const sandbox = await startSandbox({ runDurationMs: 1500, ...options })
+  const start = (inputs: Record<string, string> = {}, workspace?: string): Promise<Step> =>
+    runAction({
+      inputs: {
+        'run-id': 'new',
+        'api-key': sandbox.apiKey,
+        'base-url': sandbox.apiUrl,
+        'worker-id': WORKER,
+        input: JSON.stringify(WORKER_INPUT, null, 2),
+        ...inputs
+      },
+      workspace
+    })
+  return { sandbox, start }
+}
+
+/** The runs a step started on the sandbox. */
+export const runsCreated = (sandbox: Sandbox) => [...sandbox.runs.values()].filter(run => run.startedAtMs !== undefined)
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 

