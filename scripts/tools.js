@@ -119,7 +119,9 @@ export function installTools(names) {
         env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
       }
       spawnSync('apt-get', ['update', '-qq'], quiet)
-      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], quiet)
+      // --reinstall: a tool is missing, so its packages are put back even where dpkg still lists
+      // them as installed (their files removed by hand, or hidden).
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '--reinstall', ...packages], quiet)
     }
   }
   for (const name of missing) {
