@@ -6,8 +6,9 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 import { DEMO_TASK, DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
-import { baseEnv, expectOnlyIntendedCommands, makeTempDir, ROOT, spawnCollect } from '../sandbox/runner.js'
-import { RUN, type Sandbox } from './helpers.js'
+import { baseEnv, expectOnlyIntendedCommands, makeTempDir, ROOT, runAction, spawnCollect } from '../sandbox/runner.js'
+import { INPUT_TABLE } from '../src/input-table.js'
+import { RUN, startServe, type Sandbox } from './helpers.js'
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -69,13 +70,22 @@ test("--help has every input of action.yml, with action.yml's words and default;
   for (const [name, spec] of Object.entries(action.inputs) as Array<[string, Record<string, unknown>]>) {
     if (name === 'api-key') continue
     const flag = name === 'path' ? 'out' : name
-    const line = result.stdout.split('\n').find(l => l.startsWith(`  --${flag} <`)) ?? `no line for --${flag}`
+    const line = result.stdout.split('\n').find(l => l.startsWith(`  --${flag} `)) ?? `no line for --${flag}`
     const description = String(spec.description).replace(/^Required\. /, '')
-    const summary = /^\s+--\S+ <[^>]+>\s+(.*?)(?: \((?:required|default: .*)\))?$/.exec(line)?.[1] ?? line
-    expect(description.startsWith(summary)).toBe(true)
+    const summary = /^\s+--\S+ (?:<[^>]+>|\[bool\])\s+(.*?)(?: \((?:required|default: .*)\))?$/.exec(line)?.[1] ?? line
+    // action.yml's words, or the table's CLI wording where those speak of steps and inputs.
+    const cli = (INPUT_TABLE as Record<string, { cli?: string }>)[name].cli
+    expect({ name, summary, matches: cli ? summary === cli : description.startsWith(summary) }).toEqual({
+      name,
+      summary,
+      matches: true
+    })
     if (spec.required) expect(line).toContain('(required)')
     else if (spec.default !== '') expect(line).toContain(`(default: ${spec.default})`)
   }
+  // A terminal has commands and options, not steps and inputs.
+  expect(result.stdout).not.toMatch(/\bstep\b|With "new"/)
+  expect(result.stdout).toMatch(/^ {2}--dry-run \[bool\] +With --run-id new: /m)
   expect(result.stdout).not.toContain('--api-key')
   expect(result.stdout).toContain('CORECLAW_API_KEY')
   expect(result.stdout).toMatch(/^Usage: .*--run-id <slug\|last\|last-succeeded\|new>/)
@@ -112,7 +122,9 @@ test('a missing key is a usage error (exit 2) that names CORECLAW_API_KEY, and n
 test('the same validation as the action, with option names in the message', async () => {
   const result = await cli(['--run-id', RUN, '--format', 'ndjson', '--base-url', sandbox.apiUrl])
   expect(result.code).toBe(2)
-  expect(result.stderr).toBe("error: --format is 'ndjson'. Accepted: csv, json, jsonl, xlsx, xls, xml, html, rss.\n")
+  expect(result.stderr).toBe(
+    "error: --format is 'ndjson'. Accepted: one of csv, json, jsonl, xlsx, xls, xml, html, rss.\n"
+  )
   expect(sandbox.requests).toEqual([])
 })
 
@@ -182,6 +194,42 @@ test('warnings speak options too: an empty export, a file name that contradicts 
     '--worker-id is only used with --run-id last, --run-id last-succeeded or --run-id new'
   )
   expect(result.stderr).not.toMatch(/'(if-empty|format|worker-id|run-id)[:']/)
+})
+
+test('a boolean option given bare is true: --dry-run checks and starts nothing', async () => {
+  const input = '{"parameters": {"custom": {"keywords": ["coffee"]}}}'
+  const args = [
+    '--run-id',
+    'new',
+    '--worker-id',
+    DEMO_WORKER.id,
+    '--input',
+    input,
+    '--dry-run',
+    '--base-url',
+    sandbox.apiUrl
+  ]
+  const result = await cli(args)
+  expect(result.code).toBe(0)
+  expect(result.stderr).toContain(`Dry run: a run of worker ${DEMO_WORKER.id} with the input from --input would start.`)
+  expect(sandbox.seen('start')).toEqual([])
+  // Still a value where one follows: --overwrite false.
+  const kept = await cli(['--run-id', RUN, '--base-url', sandbox.apiUrl, '--overwrite', 'false', '--out', 'x.csv'])
+  expect(kept.code).toBe(0)
+})
+
+test('--compare-with and --key-fields: what changed, as JSON numbers on stdout', async () => {
+  const cwd = makeTempDir('coreclaw-cli-')
+  // The same rows as the sandbox's export, but one rating changed and one row gone.
+  const earlier = 'title,address,rating,reviews\n"Café ""Le Nord"", Paris","12 Rue de Rivoli\nParis",4.0,97\n'
+  writeFileSync(path.join(cwd, 'earlier.csv'), earlier)
+  const args = ['--run-id', RUN, '--base-url', sandbox.apiUrl, '--out', 'now.csv']
+  const result = await cli([...args, '--compare-with', 'earlier.csv', '--key-fields', 'title'], undefined, cwd)
+  expect(result.code).toBe(0)
+  const outputs = JSON.parse(result.stdout)
+  expect(outputs).toMatchObject({ changed: true, 'rows-added': 2, 'rows-removed': 0, 'rows-changed': 1 })
+  expect(outputs['previous-sha256']).toMatch(/^[0-9a-f]{64}$/)
+  expect(result.stderr).toContain('Compared with earlier.csv, rows: 2 added, 0 removed, 1 changed.')
 })
 
 describe('--run-id new', () => {
@@ -282,4 +330,47 @@ test("npm run demo tells the whole story, and streams the action's log while the
   expect(stdout).toMatch(/^\| Worker started$/m)
   expect(stdout).toContain('--- outputs ---')
   expect(stdout).toContain('### CoreClaw export')
+})
+
+test('its newest run has finished: run-id last against it exports at once, as the banner says', async () => {
+  const served = await startServe()
+  try {
+    const result = await runAction({
+      inputs: { 'run-id': 'last', 'api-key': 'cc_sandbox_key_7f3a9d', 'base-url': served.apiUrl, 'wait-timeout': '5' }
+    })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe('01KKDXV2G26BT7NH4ZQR2R4NPZ')
+  } finally {
+    await served.stop()
+  }
+})
+
+describe('npm run local: the bundled action with your own inputs, as the runner runs it', () => {
+  const local = (args: string[], cwd: string) =>
+    spawnCollect(process.env.ACTION_NODE ?? process.execPath, [path.join(ROOT, 'scripts/local.js'), ...args], {
+      cwd: ROOT,
+      // npm sets INIT_CWD to the folder `npm run` was typed in: the workspace.
+      env: { ...baseEnv(), CORECLAW_API_KEY: sandbox.apiKey, INIT_CWD: cwd }
+    })
+
+  test('name=value inputs, the key from CORECLAW_API_KEY; the file lands where npm ran; outputs and summary printed', async () => {
+    const cwd = makeTempDir('coreclaw-local-')
+    const result = await local([`run-id=${RUN}`, `base-url=${sandbox.apiUrl}`, 'format=json', 'path=out/'], cwd)
+    expect(result.code).toBe(0)
+    expect(readFileSync(path.join(cwd, 'out', `${RUN}.json`))).toEqual(sandbox.expectedBytes(RUN, 'json'))
+    expect(result.stdout).toContain(`\npath: ${path.join(cwd, 'out', `${RUN}.json`)}\n`)
+    expect(result.stdout).toContain('--- job summary ---\n### CoreClaw export\n')
+    expect(result.stdout).not.toContain('q-signature')
+    expect(sandbox.seen('export')[0].query).toEqual({ format: 'json' })
+  })
+
+  test.each([
+    [['nope=1'], "'nope' is not an input of the action"],
+    [['run-id'], "'run-id' is not <input>=<value>"]
+  ])('%j is a usage error, exit 2', async (args, message) => {
+    const result = await local(args, makeTempDir('coreclaw-local-'))
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(message)
+    expect(sandbox.requests).toEqual([])
+  })
 })

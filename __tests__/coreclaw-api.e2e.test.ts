@@ -17,7 +17,8 @@ import {
   type Sandbox,
   renderedSummary,
   summaryCells,
-  summaryRow,
+  summaryFact,
+  summaryText,
   type Step,
   withCmark
 } from './helpers.js'
@@ -114,7 +115,7 @@ describe('failures leave nothing behind and say what to do', () => {
     ])
     expect(result.outputs['run-started']).toBe('false')
     expect(result.summary).toMatch(/^### CoreClaw export failed\n/)
-    expect(result.summary).toContain('| What to do |')
+    expect(result.summary).toContain('**What to do:** ')
     expectSecretsKept(result)
     return result
   }
@@ -122,10 +123,12 @@ describe('failures leave nothing behind and say what to do', () => {
   test('a wrong key: 401 / 12002, with the request id and a hint about the secret', async () => {
     const result = await failing({ 'api-key': 'cc_wrong_key' })
     expect(errorLine(result)).toMatch(
-      /^::error title=CoreClaw export failed::Run 01KKDXV2G26BT7NH4ZQR2R4NPZ: run detail request failed: HTTP 401: app code 12002 \(invalid token\): invalid token \[request_id: req-sandbox-1\]\. .*new key/
+      /^::error title=CoreClaw export failed::Run 01KKDXV2G26BT7NH4ZQR2R4NPZ: run detail request failed: HTTP 401: app code 12002 \(invalid token\) \[request_id: req-sandbox-1\]\. .*new key/
     )
     expect(result.outputs['request-id']).toBe('req-sandbox-1')
-    expect(result.summary).toContain('| CoreClaw request id | `req-sandbox-1` |')
+    expect(summaryFact(result.summary, 'CoreClaw request id')).toBe('`req-sandbox-1`')
+    // CoreClaw's message only repeats the code's name: said once.
+    expect(result.summary.match(/invalid token/g)).toHaveLength(1)
   })
 
   test('an unknown run: 400 / 70001', async () => {
@@ -190,7 +193,7 @@ describe('retried: rate limits, server errors, network failures', () => {
     expect(routes(sandbox)).toBe('run export export download')
     expect(retryLines(result)).toEqual([
       expect.stringMatching(
-        /^export request failed: HTTP 429: app code 13000 \(rate limited\): rate limited \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 2\.[0-3] s\.$/
+        /^export request failed: HTTP 429: app code 13000 \(rate limited\) \[request_id: req-sandbox-2\] \(attempt 1 of 5\); retrying in 2\.[0-3] s\.$/
       )
     ])
   })
@@ -217,7 +220,7 @@ describe('retried: rate limits, server errors, network failures', () => {
         'HTTP 502: the answer is not a JSON envelope; body starts: "502 Bad Gateway" (attempt 1 of 5)'
       ),
       expect.stringContaining(
-        'HTTP 500: app code 10000 (system error): system error [request_id: req-sandbox-3] (attempt 2 of 5)'
+        'HTTP 500: app code 10000 (system error) [request_id: req-sandbox-3] (attempt 2 of 5)'
       )
     ])
   })
@@ -345,7 +348,7 @@ describe('deeply nested JSON', () => {
     expect(result.code).toBe(0)
     expect(result.outputs.rows).toBe('1')
     expect(readFileSync(result.outputs.path)).toEqual(body)
-    expect(summaryRow(result.summary, 'Rows in the file')).toBe('1')
+    expect(summaryFact(result.summary, 'Rows')).toMatch(/^1 in the file; /)
     expect(summaryCells(result.summary)).toEqual(expect.arrayContaining(['(nested too deeply to show)', 'ok']))
   })
 
@@ -395,7 +398,7 @@ describe('server text stays data', () => {
     expect(result.stdout).toContain(`Run ${RUN} succeeded with an unknown number of rows.`)
     expect(result.outputs['result-count']).toBe('')
     expect(result.outputs.rows).toBe('3')
-    expect(result.summary).toContain("| CoreClaw's row count | unknown |")
+    expect(summaryFact(result.summary, 'Rows')).toBe("3 in the file; CoreClaw's count unknown")
     expect(result.summary).not.toContain('::')
     expectSecretsKept(result)
   })
@@ -430,7 +433,7 @@ describe('server text stays data', () => {
     expect(errorLine(result)).toContain(
       `run ${RUN} is failed, not succeeded: proxy\\n::error::forged\\r\\n| --- |; nothing was exported.`
     )
-    expect(summaryRow(result.summary, 'What happened')).toContain('proxy\\n::error::forged\\r\\n| --- |')
+    expect(summaryText(result.summary, 'Failed:')).toContain('proxy\\n::error::forged\\r\\n| --- |')
   })
 
   test('a status that is not a word is "unknown", a final state: never printed, nothing exported', async () => {

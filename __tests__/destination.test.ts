@@ -46,7 +46,7 @@ describe('names a file can have', () => {
       return undefined
     } catch (error) {
       expect(error).toBeInstanceOf(InputError)
-      return (error as InputError).message
+      return `${(error as InputError).message}. ${(error as InputError).hint}`
     }
   }
 
@@ -62,7 +62,7 @@ describe('names a file can have', () => {
     'folder./x.csv'
   ])('Windows: %s is refused, naming the part', raw => {
     expect(refused(raw, 'win32')).toMatch(
-      /^Input 'path' has a name Windows can't open: '.+'\. Accepted: names other than CON/
+      /^Input 'path' has a name Windows can't open: '.+'\. Set 'path' to names other than CON/
     )
   })
 

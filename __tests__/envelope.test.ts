@@ -33,7 +33,7 @@ describe('the CoreClaw envelope', () => {
       retryable: false
     })
     expect(error.message).toBe(
-      'export request failed: HTTP 200: app code 30001 (insufficient balance): insufficient balance [request_id: req-2]'
+      'export request failed: HTTP 200: app code 30001 (insufficient balance) [request_id: req-2]'
     )
     expect(error.hint).toMatch(/balance/)
   })

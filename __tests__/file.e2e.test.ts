@@ -16,7 +16,9 @@ import {
   stepAgainst,
   renderedSummary,
   summaryCells,
+  summaryFact,
   type Sandbox,
+  verdictOf,
   withCmark
 } from './helpers.js'
 
@@ -68,24 +70,36 @@ describe('exporting a succeeded run', () => {
         sha256: sha256(expected),
         'result-count': '3',
         rows: counted ? '3' : '',
+        changed: '',
+        'rows-added': '',
+        'rows-removed': '',
+        'rows-changed': '',
+        'previous-sha256': '',
         'request-id': expect.stringMatching(/^req-sandbox-\d+$/)
       })
       const exportCall = sandbox.seen('export')[0]
       expect(exportCall.query).toEqual({ format })
       expect(sandbox.seen('download')).toHaveLength(1)
       expect(filesIn(result.workspace)).toEqual([`${RUN}.${format}`])
-      expect(result.summary).toContain(`| Format | \`${format}\` |`)
-      expect(result.summary).toContain(`| SHA-256 | \`${sha256(expected)}\` |`)
-      expect(result.summary).toContain(`| File | \`${RUN}.${format}\` |`)
-      expect(result.summary).toContain(`| Rows in the file | ${counted ? '3' : 'not counted for this format'} |`)
-      expect(result.summary).toContain("| CoreClaw's row count | 3 |")
+      const size = expected.length < 1024 ? `${expected.length} B` : `${(expected.length / 1024).toFixed(1)} KiB`
+      expect(verdictOf(result.summary)).toBe(
+        `**Exported ${counted ? '3 rows of ' : ''}run \`${RUN}\` to \`${RUN}.${format}\`** (${size}).`
+      )
+      expect(summaryFact(result.summary, 'File')).toMatch(new RegExp(`^\`${RUN}\\.${format}\`: ${format}, `))
+      expect(summaryFact(result.summary, 'SHA-256')).toBe(`\`${sha256(expected)}\``)
+      expect(summaryFact(result.summary, 'Rows')).toBe(
+        `${counted ? '3 in the file' : 'not counted for this format'}; CoreClaw counts 3`
+      )
+      // Not waited for, not started here: nothing about a wait or a log.
+      expect(summaryFact(result.summary, 'Run log')).toBeUndefined()
+      expect(summaryFact(result.summary, 'Waited for the run')).toBeUndefined()
       expect(result.summary).toContain('<details><summary>Details</summary>')
-      expect(result.summary).toContain(`| Export request id | \`${result.outputs['request-id']}\` |`)
-      expect(result.summary).toContain('| Retries after failures | none |')
+      expect(summaryFact(result.summary, 'Export request id')).toBe(`\`${result.outputs['request-id']}\``)
+      expect(summaryFact(result.summary, 'Retries after failures')).toBe('none')
       expect(result.summary).not.toContain('Empty export')
-      // Every table has a header: an empty one renders as a blank bar.
+      // No generic header row; and every table has a header (an empty one renders as a blank bar).
+      expect(result.summary).not.toContain('| Item | Value |')
       expect(renderedSummary(result.summary)).not.toMatch(/<th>\s*<\/th>/)
-      expect(summaryCells(result.summary).slice(0, 2)).toEqual(['Item', 'Value'])
       if (counted) {
         expect(result.summary).toContain(
           '#### First 3 rows\n\n| title | address | rating | reviews |\n|---|---|---|---|\n'
@@ -246,7 +260,7 @@ describe('if-empty', () => {
 
   test('a wrong value names what is accepted, before any request', async () => {
     const result = await step({ 'if-empty': 'fail' })
-    expect(errorLine(result)).toContain("Input 'if-empty' is 'fail'. Accepted: warn, error, ignore.")
+    expect(errorLine(result)).toContain("Input 'if-empty' is 'fail'. Set 'if-empty' to one of warn, error, ignore.")
     expect(sandbox.requests).toEqual([])
   })
 })

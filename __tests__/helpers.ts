@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { DEMO_WORKER, startSandbox } from '../sandbox/coreclaw.js'
-import { runAction } from '../sandbox/runner.js'
+import { baseEnv, ROOT, runAction } from '../sandbox/runner.js'
 import { findTool, missingTool, toolsRequired } from '../scripts/tools.js'
 
 export const RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
@@ -125,21 +125,68 @@ export function summaryCellsHtml(summary: string): string[] {
 
 /** Each table cell of the rendered summary, as the text a reader sees (our word joiners removed). */
 export function summaryCells(summary: string): string[] {
-  return summaryCellsHtml(summary).map(cell =>
-    cell
-      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      .replace(/\u2060/g, '')
-      .trim()
-  )
+  return summaryCellsHtml(summary).map(cell => decoded(cell).trim())
 }
 
-/** The rendered text of the summary row named `name`. */
-export function summaryRow(summary: string, name: string): string | undefined {
-  const cells = summaryCells(summary)
-  const index = cells.indexOf(name)
-  return index < 0 ? undefined : cells[index + 1]
+/** The summary's first line in bold: its verdict. */
+export const verdictOf = (summary: string) =>
+  summary.split('\n').find(line => line.startsWith('**') && !line.startsWith('**Empty export**')) ?? ''
+
+/** The Markdown of the summary's fact `name`: its line "- **name**: value". */
+export function summaryFact(summary: string, name: string): string | undefined {
+  return summary
+    .split('\n')
+    .find(line => line.startsWith(`- **${name}**: `))
+    ?.slice(`- **${name}**: `.length)
+}
+
+/**
+ * The text a reader sees after a bold label: a fact ("- **Run**: …") or a paragraph ("**Failed:** …"),
+ * rendered by cmark-gfm, tags removed and entities decoded.
+ */
+export function summaryText(summary: string, label: string): string | undefined {
+  const html = renderedSummary(summary)
+  const at = html.indexOf(`<strong>${label}</strong>`)
+  if (at < 0) return undefined
+  const end = html.slice(at).search(/<\/(li|p)>/)
+  return decoded(html.slice(at + `<strong>${label}</strong>`.length, at + end).replace(/<[^>]*>/g, ''))
+    .replace(/^:/, '')
+    .trim()
+}
+
+function decoded(html: string): string {
+  return html
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\u2060/g, '')
+}
+
+/** `node sandbox/serve.js` on free ports, once it says it listens. */
+export async function startServe(args: string[] = []) {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'sandbox/serve.js'), '--port', '0', '--storage-port', '0', ...args],
+    {
+      env: baseEnv(),
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
+  let stdout = ''
+  await new Promise<void>(resolve =>
+    child.stdout.on('data', chunk => {
+      stdout += chunk
+      if (stdout.includes('Ctrl-C to stop.')) resolve()
+    })
+  )
+  return {
+    stdout,
+    apiUrl: /^ {2}API \(base-url\) +(\S+)$/m.exec(stdout)?.[1] ?? '',
+    stop: () => {
+      child.kill('SIGINT')
+      return new Promise(resolve => child.once('close', resolve))
+    }
+  }
 }

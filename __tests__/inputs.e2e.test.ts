@@ -2,7 +2,16 @@
 // before any request and changes nothing. Each input's rules are unit-tested in inputs.test.ts;
 // here one bad input of each kind proves that the bundle checks them all first.
 import { readFileSync } from 'node:fs'
-import { errorLine, filesIn, sandboxWithRun, stepAgainst, type Sandbox } from './helpers.js'
+import {
+  errorLine,
+  filesIn,
+  sandboxWithRun,
+  stepAgainst,
+  type Sandbox,
+  summaryFact,
+  summaryText,
+  withCmark
+} from './helpers.js'
 
 let sandbox: Sandbox
 let step: ReturnType<typeof stepAgainst>
@@ -20,7 +29,7 @@ describe('filter-keys', () => {
       .split('\n')
       .map(line => JSON.parse(line))
     expect(Object.keys(rows[0])).toEqual(['title', 'address'])
-    expect(result.summary).toContain('| Filter keys | `title`, `address` |')
+    expect(summaryFact(result.summary, 'Fields')).toBe('`title`, `address`')
   })
 
   test('not sent when empty', async () => {
@@ -32,8 +41,14 @@ describe('filter-keys', () => {
 describe('invalid inputs fail before any request', () => {
   // One of each kind the step sees most; inputs.test.ts has every rule.
   test.each([
-    [{ format: 'ndjson' }, /Input 'format' is 'ndjson'\. Accepted: csv, json, jsonl, xlsx, xls, xml, html, rss/],
-    [{ 'api-key': '' }, /Input 'api-key' is empty. Usually the secret is not set .*forks.*Dependabot/],
+    [
+      { format: 'ndjson' },
+      /Input 'format' is 'ndjson'\. Set 'format' to one of csv, json, jsonl, xlsx, xls, xml, html, rss\./
+    ],
+    [
+      { 'api-key': '' },
+      /Input 'api-key' is empty\. Usually the secret is not set .*forks.*Dependabot secrets\. Set 'api-key' to your CoreClaw API key/
+    ],
     [{ 'run-id': '../etc' }, /Input 'run-id' is not a run slug/]
   ])('%p', async (inputs, message) => {
     const result = await step(inputs as Record<string, string>)
@@ -44,6 +59,19 @@ describe('invalid inputs fail before any request', () => {
     expect(sandbox.requests).toEqual([])
     expect(filesIn(result.workspace)).toEqual([])
   })
+
+  withCmark(
+    'the summary says what happened, then what to do, with the useful sentences under "What to do"',
+    async () => {
+      const result = await step({ 'api-key': '' })
+      expect(summaryText(result.summary, 'Failed:')).toMatch(
+        /^Input 'api-key' is empty\. Usually the secret is not set/
+      )
+      expect(summaryText(result.summary, 'What to do:')).toBe(
+        "Set 'api-key' to your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions."
+      )
+    }
+  )
 
   test('the key is masked before validation can print anything', async () => {
     const result = await step({ format: 'nope' })

@@ -1,5 +1,5 @@
 import { InputError } from '../src/errors.js'
-import { DEFAULTS, parseFilterKeys, parseInputs, type InputName } from '../src/inputs.js'
+import { DEFAULTS, parseFieldNames, parseInputs, type InputName } from '../src/inputs.js'
 
 const valid: Partial<Record<InputName, string>> = { 'run-id': '01KKDXV2G26BT7NH4ZQR2R4NPZ', 'api-key': 'cc_key' }
 const parse = (given: Partial<Record<InputName, string>>) => parseInputs(name => given[name] ?? '')
@@ -14,7 +14,8 @@ function rejects(given: Partial<Record<InputName, string>>, input: InputName, ac
   expect(error).toBeInstanceOf(InputError)
   expect((error as InputError).input).toBe(input)
   expect((error as InputError).message).toContain(`'${input}'`)
-  expect((error as InputError).message).toMatch(accepted)
+  // What the annotation says: what is wrong, then what to set.
+  expect(`${(error as InputError).message}. ${(error as InputError).hint}`).toMatch(accepted)
 }
 
 describe('inputs', () => {
@@ -122,7 +123,7 @@ describe('inputs', () => {
 
 describe('filter-keys', () => {
   test('commas and newlines separate; trimmed, empties dropped, duplicates removed, order kept', () => {
-    expect(parseFilterKeys(' title, address\n\nrating ,title,, \r\nphone\n')).toEqual([
+    expect(parseFieldNames(' title, address\n\nrating ,title,, \r\nphone\n')).toEqual([
       'title',
       'address',
       'rating',
@@ -130,7 +131,7 @@ describe('filter-keys', () => {
     ])
   })
   test('empty means none', () => {
-    expect(parseFilterKeys('  \n , ')).toEqual([])
+    expect(parseFieldNames('  \n , ')).toEqual([])
   })
 })
 
@@ -160,13 +161,13 @@ describe('run-id: new and what goes with it', () => {
 
   test('input and input-file exclude each other, and a task takes neither, nor a version', () => {
     rejects({ ...base, 'worker-id': 'a/b', input: '{}', 'input-file': 'x.json' }, 'input', /one of them/)
-    rejects({ ...base, 'task-id': 'T', input: '{}' }, 'input', /no input with a task/)
-    rejects({ ...base, 'task-id': 'T', 'input-file': 'x.json' }, 'input-file', /no input with a task/)
+    rejects({ ...base, 'task-id': 'T', input: '{}' }, 'input', /Remove 'input': a task runs with the input saved/)
+    rejects({ ...base, 'task-id': 'T', 'input-file': 'x.json' }, 'input-file', /Remove 'input-file': a task/)
     rejects({ ...base, 'task-id': 'T', 'worker-version': '1' }, 'worker-version', /only with 'worker-id'/)
   })
 
   test.each(['input', 'input-file', 'task-id', 'worker-version'] as const)('%s without run-id new is refused', name => {
-    rejects({ ...valid, [name]: name === 'input' ? '{}' : 'x' }, name, /set 'run-id: new'/)
+    rejects({ ...valid, [name]: name === 'input' ? '{}' : 'x' }, name, /Set 'run-id: new'/)
   })
 
   test('abort-on-stop and show-log take YAML booleans', () => {

@@ -93,3 +93,13 @@ test("CONTRIBUTING's layout names every source file, end-to-end suite and top-le
   const isNamed = (name: string) => named.some(entry => entry === name || entry.startsWith(`${name}/`))
   expect([...sources, ...suites, ...folders].filter(name => !isNamed(name))).toEqual([])
 })
+
+test("the README's version examples are the release in package.json", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  const examples = [...readme.matchAll(/# v(\d+\.\d+\.\d+)\b/g)].map(([, shown]) => shown)
+  expect(examples.length).toBeGreaterThan(0)
+  expect(examples.every(shown => shown === version)).toBe(true)
+})

@@ -1,9 +1,9 @@
 // The sandbox is a tool as well as a fixture: `node sandbox/serve.js` has a help, a readable start
 // line, and a scenario for each situation of the troubleshooting docs.
-import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
 import * as path from 'node:path'
 import { baseEnv, ROOT, spawnCollect } from '../sandbox/runner.js'
+import { startServe } from './helpers.js'
 
 const SERVE = path.join(ROOT, 'sandbox/serve.js')
 const serve = (args: string[]) => spawnCollect(process.execPath, [SERVE, ...args], { env: baseEnv() })
@@ -29,24 +29,16 @@ test.each([
 })
 
 test('it starts with a readable line: where it listens, the key, the runs, and how to stop it', async () => {
-  const child = spawn(process.execPath, [SERVE, '--port', '0', '--storage-port', '0', '--scenario', 'start-busy'], {
-    env: baseEnv(),
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  await new Promise<void>(resolve =>
-    child.stdout.on('data', chunk => {
-      stdout += chunk
-      if (stdout.includes('Ctrl-C to stop.')) resolve()
-    })
-  )
-  child.kill('SIGINT')
-  const code = await new Promise(resolve => child.once('close', resolve))
-  expect(code).toBe(0)
+  const served = await startServe(['--scenario', 'start-busy'])
+  const { stdout } = served
+  expect(await served.stop()).toBe(0)
   expect(stdout).toMatch(/^ {2}API \(base-url\) +http:\/\/127\.0\.0\.1:\d+$/m)
   expect(stdout).toMatch(/^ {2}API key +cc_sandbox_key_7f3a9d/m)
-  expect(stdout).toContain('01KKDXV2G26BT7NH4ZQR2R4NPZ  succeeded, 3 rows')
+  expect(stdout).toContain(
+    '01KKDXV2G26BT7NH4ZQR2R4NPZ  succeeded, 3 rows, of worker coreclaw/google-maps-scraper: the newest, so "last" and "last-succeeded" export it'
+  )
   expect(stdout).toContain('01KKFAILEDRUN0000000000000  failed')
+  expect(stdout).toContain('01KKRUNNINGRUN000000000000  running, never finishes')
   expect(stdout).toMatch(/^ {2}scenarios +start-busy$/m)
 })
 

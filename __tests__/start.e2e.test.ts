@@ -18,7 +18,9 @@ import {
   WORKER,
   WORKER_INPUT,
   type Sandbox,
-  type Step
+  type Step,
+  summaryFact,
+  verdictOf
 } from './helpers.js'
 
 /** Stands for a credential of the scraped site inside the input: it must never be printed. */
@@ -58,10 +60,11 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(result.outputs['run-started']).toBe('true')
     expect(readFileSync(result.outputs.path)).toEqual(sandbox.expectedBytes(run.slug, 'csv'))
     expect(result.stdout).toContain(`Started run ${run.slug} of worker ${WORKER}.`)
-    expect(result.summary).toContain(`| Started by this step | yes, worker \`${WORKER}\` |`)
-    expect(result.summary).toMatch(/\| Run duration \| \d+ s \|/)
-    expect(result.summary).toContain('| Resource usage (as CoreClaw records it) | `0.12` |')
-    expect(result.summary).toContain('| Run log lines shown | 5 |')
+    expect(summaryFact(result.summary, 'Run')).toBe(`\`${run.slug}\`, started by this step (worker \`${WORKER}\`)`)
+    expect(summaryFact(result.summary, 'Run duration')).toMatch(/^\d+ s$/)
+    expect(summaryFact(result.summary, 'Resource usage (as CoreClaw records it)')).toBe('`0.12`')
+    expect(summaryFact(result.summary, 'Run log')).toBe('5 lines shown')
+    expect(summaryFact(result.summary, 'Waited for the run')).toMatch(/^\d+\.\d\d s$/)
     expectSecretsKept(result)
   })
 
@@ -96,7 +99,9 @@ describe('run-id: new starts a run, waits for it and exports it', () => {
     expect(starts()[0].path).toBe(`/api/v2/worker-tasks/${DEMO_TASK}/runs`)
     expect(JSON.parse(starts()[0].body ?? '')).toEqual({ is_async: true })
     expect(sandbox.seen('schema')).toHaveLength(0)
-    expect(result.summary).toContain(`| Started by this step | yes, task \`${DEMO_TASK}\` |`)
+    expect(summaryFact(result.summary, 'Run')).toMatch(
+      new RegExp(`, started by this step \\(task \`${DEMO_TASK}\`\\)$`)
+    )
   })
 
   test('the input is never printed, in the log or the summary', async () => {
@@ -373,7 +378,9 @@ describe('start only, and a dry run', () => {
     expect(sandbox.seen('abort')).toHaveLength(0)
     expect(run.aborted).toBeFalsy()
     expect(result.summary).toContain('### CoreClaw run started')
-    expect(result.summary).toContain(`| Run | \`${run.slug}\` |`)
+    expect(verdictOf(result.summary)).toBe(
+      `**Started run \`${run.slug}\`** of worker \`${WORKER}\` and left it running: nothing was exported (start only, \`wait-timeout: 0\`).`
+    )
     expect(result.stdout).toContain(`Run ${run.slug} was started and is left running`)
     expect(filesIn(result.workspace)).toEqual([])
   })
@@ -395,7 +402,7 @@ describe('start only, and a dry run', () => {
     expect(sandbox.seen('schema')).toHaveLength(1)
     expect(starts()).toHaveLength(0)
     expect(result.stdout).toContain(
-      `Dry run: this step would start a run of worker ${WORKER} with the input from 'input'. Nothing was started.`
+      `Dry run: a run of worker ${WORKER} with the input from 'input' would start. Nothing was started.`
     )
     expect(result.outputs['run-started']).toBe('false')
     expect(result.summary).toContain('### CoreClaw dry run')
@@ -420,7 +427,7 @@ describe('start only, and a dry run', () => {
           `the dry run could not check the input against worker ${WORKER}'s input schema: .*; nothing was started\\. A dry run passes only when the input was checked`
         )
       )
-      expect(result.stdout).not.toContain('Dry run: this step would start')
+      expect(result.stdout).not.toContain('Dry run: a run of')
       expect(result.summary).toMatch(/^### CoreClaw export failed/)
       expect(starts()).toHaveLength(0)
     })

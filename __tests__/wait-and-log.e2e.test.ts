@@ -17,7 +17,8 @@ import {
   WORKER,
   WORKER_INPUT,
   type Sandbox,
-  type Step
+  type Step,
+  summaryFact
 } from './helpers.js'
 
 let sandbox: Sandbox
@@ -202,7 +203,7 @@ describe('waiting for the run', () => {
     expect(result.stdout.match(/::endgroup::/g)).toHaveLength(1)
   })
 
-  test("a long wait shows its progress outside any group; the run's log comes in groups of its own", async () => {
+  test("a long wait shows its progress and the run's log outside any group: each log entry a line, marked", async () => {
     sandbox.addRun({ slug: 'SLOWRUN', statuses: ['ready', 'running', 'succeeded'] })
     const result = await step({ 'run-id': 'SLOWRUN' })
     const lines = result.stdout.split('\n')
@@ -214,7 +215,10 @@ describe('waiting for the run', () => {
       else if (depth === 0) outside.push(line)
     }
     expect(outside).toContain('Run SLOWRUN is ready, 1 row so far; waited 0 s of 600 s.')
-    expect(lines).toContain('::group::Log of run SLOWRUN: lines 1–5')
+    expect(outside.filter(line => line.startsWith('| '))).toHaveLength(5)
+    expect(lines.filter(line => line.startsWith('::group::'))).toEqual([
+      expect.stringMatching(/^::group::Export csv to /)
+    ])
   })
 })
 
@@ -332,7 +336,7 @@ describe('stopping the run when the step stops', () => {
     expect(errorLine(result)).toContain(`asked CoreClaw to abort run ${run.slug}, which this step started`)
     expect(errorLine(result)).toContain('That run will never finish')
     expect(errorLine(result)).not.toContain('export once the run has finished')
-    expect(result.summary).toContain(`| Run | \`${run.slug}\` |`)
+    expect(summaryFact(result.summary, 'Run')).toBe(`\`${run.slug}\`, started by this step (worker \`${WORKER}\`)`)
     expect(result.summary).toContain('asked CoreClaw to abort run')
     expect(result.outputs['run-id']).toBe(run.slug)
     expect(result.outputs['run-started']).toBe('true')

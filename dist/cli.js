@@ -372,7 +372,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(520);
 /* harmony import */ var _input_table_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(914);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(422);
-/* harmony import */ var _export_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(956);
+/* harmony import */ var _export_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(52);
 /* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(671);
 /* harmony import */ var _environment_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(678);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(729);
@@ -405,7 +405,8 @@ function help() {
     const rows = Object.entries(FLAGS).map(([flag, name]) => {
         const spec = _input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_TABLE */ .g$[name];
         const fallback = spec.required ? 'required' : spec.default === '' ? '' : `default: ${spec.default}`;
-        return [`--${flag} <${spec.value}>`, `${spec.summary}${fallback ? ` (${fallback})` : ''}`];
+        const value = spec.value === 'bool' ? ' [bool]' : ` <${spec.value}>`;
+        return [`--${flag}${value}`, `${spec.cli ?? spec.summary}${fallback ? ` (${fallback})` : ''}`];
     });
     rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.']);
     const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
@@ -414,7 +415,8 @@ function help() {
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
 The API key is read from the CORECLAW_API_KEY environment variable, never from an option.
-The options are the action's inputs; the action's 'path' is --out here.
+The options are the action's inputs; the action's 'path' is --out here. A boolean option given
+bare (--dry-run) means true.
 
 Options:
 ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
@@ -422,6 +424,14 @@ ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 Prints the outputs (${_outputs_js__WEBPACK_IMPORTED_MODULE_7__/* .OUTPUT_NAMES */ .P0.join(', ')}) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
 Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`;
+}
+/** A boolean option given bare (`--dry-run`) is true, as on any command line; `--dry-run false` still works. */
+function bareBooleans(argv) {
+    return argv.flatMap((arg, index) => {
+        const name = arg.startsWith('--') ? FLAGS[arg.slice(2)] : undefined;
+        const bare = name !== undefined && _input_table_js__WEBPACK_IMPORTED_MODULE_4__/* .INPUT_TABLE */ .g$[name].value === 'bool' && !/^(true|false)$/i.test(argv[index + 1] ?? '');
+        return bare ? [arg, 'true'] : [arg];
+    });
 }
 /** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
 const CLI_OPTIONS = {
@@ -445,7 +455,7 @@ async function main(argv, signal) {
     try {
         const options = Object.fromEntries(Object.keys(FLAGS).map(flag => [flag, { type: 'string' }]));
         values = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({
-            args: argv,
+            args: bareBooleans(argv),
             options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
             strict: true,
             allowPositionals: false
@@ -693,13 +703,14 @@ function describeCoreClawError(f) {
     const parts = [`${f.operation} failed`];
     if (f.status !== undefined)
         parts.push(`HTTP ${f.status}`);
-    if (f.appCode !== undefined) {
-        const name = (0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .codeName */ .Pg)(f.appCode);
+    const name = f.appCode === undefined ? undefined : (0,_coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_0__/* .codeName */ .Pg)(f.appCode);
+    if (f.appCode !== undefined)
         parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`);
-    }
     let text = parts.join(': ');
-    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
-    if (f.serverMessage)
+    // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it. A message
+    // that only repeats the code's name ("invalid token") is said once.
+    const repeatsName = name !== undefined && f.serverMessage?.trim().toLowerCase() === name.toLowerCase();
+    if (f.serverMessage && !repeatsName)
         text += `: ${(0,_server_text_js__WEBPACK_IMPORTED_MODULE_3__/* .forLog */ .Ig)(f.serverMessage, 1024)}`;
     // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
     if (f.details !== undefined && f.details !== null)
@@ -1687,7 +1698,8 @@ async function save(response, destination, options) {
         if (file.bytesWritten !== guard.bytes || onDisk !== guard.bytes) {
             throw new download_errors/* FileSystemError */.ic(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`);
         }
-        options.beforeCommit?.(guard.bytes);
+        const sha256 = hash.digest('hex');
+        await options.beforeCommit?.({ temporary, size: guard.bytes, sha256 });
         const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal });
         // Neither a length nor chunked framing: a connection cut short would have looked like the end.
         if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
@@ -1696,7 +1708,7 @@ async function save(response, destination, options) {
         return {
             path: destination,
             size: guard.bytes,
-            sha256: hash.digest('hex'),
+            sha256,
             decoded: encoding,
             warnings,
             verified: checksum?.header
@@ -4070,19 +4082,25 @@ class ActionError extends Error {
         return this.advice(STEP_INPUTS);
     }
 }
+/**
+ * An input that can't be used. The message says what is wrong with it; the advice what it takes
+ * ("Set 'format' to csv, json, …"), or `todo` where the fix is not a value for this input.
+ */
 class InputError extends ActionError {
     input;
     problem;
     accepted;
+    todo;
     name = 'InputError';
-    constructor(input, problem, accepted) {
-        super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`);
+    constructor(input, problem, accepted, todo) {
+        super(`Input '${input}' ${problem}`);
         this.input = input;
         this.problem = problem;
         this.accepted = accepted;
+        this.todo = todo;
     }
     advice(say) {
-        return `Fix ${say.input(this.input)}.`;
+        return this.todo ? sentence(this.todo) : `Set ${say.input(this.input)} to ${sentence(this.accepted)}`;
     }
 }
 /** The step was cancelled (SIGINT or SIGTERM from the runner). */
@@ -4143,7 +4161,7 @@ class UnexpectedError extends ActionError {
 
 /***/ }),
 
-/***/ 956:
+/***/ 52:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4153,6 +4171,208 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: WAIT_REPORT_EVERY_MS
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/server-text.ts
+var server_text = __nccwpck_require__(86);
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/threads.ts
+/**
+ * Work that runs in a worker thread of its own, a bundle beside the action's (dist/<name>.js):
+ * the schema check and the comparison. A thread has its own heap, with limits, so work on data
+ * from elsewhere (a server's schema, a big export) can fail or be stopped without the step: its
+ * own event loop and signals stay free, and an export that needs neither never loads their code.
+ */
+
+
+/** Runs dist/<name>.js with `data` and waits for its one message. */
+function inThread(name, data, options) {
+    const { resourceLimits, deadlineMs, signal } = options;
+    return new Promise((resolve, reject) => {
+        const thread = new external_node_worker_threads_namespaceObject.Worker(threadFile(name), { workerData: data, resourceLimits });
+        const settle = (outcome) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            void thread.terminate();
+            outcome();
+        };
+        const timer = deadlineMs === undefined
+            ? undefined
+            : setTimeout(() => settle(() => resolve({ kind: 'failed', why: `it took longer than ${deadlineMs / 1000} s` })), deadlineMs);
+        const onAbort = () => settle(() => reject(signal?.reason));
+        if (signal?.aborted)
+            return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        thread.once('message', (answer) => settle(() => resolve({ kind: 'answer', answer })));
+        thread.once('error', error => settle(() => resolve({ kind: 'failed', why: `it failed (${error.message})` })));
+        thread.once('exit', () => settle(() => resolve({ kind: 'failed', why: 'it ended without an answer' })));
+    });
+}
+/**
+ * The thread's code, wherever the action runs from: beside the bundle (dist/<name>.js, the action
+ * and the CLI); run from the sources (`@github/local-action`, a test in jest), the bundle in the
+ * checkout's dist/, or else this file's TypeScript sibling, for a runtime that loads it. The name
+ * is a parameter on purpose: a literal `new URL('./x.js', import.meta.url)` makes ncc copy the
+ * source file it finds as an asset.
+ */
+function threadFile(name) {
+    const candidates = [`./${name}.js`, `../dist/${name}.js`, `./${name}.ts`].map(file => new URL(file, import.meta.url));
+    return candidates.find(file => (0,external_node_fs_.existsSync)(file)) ?? candidates[0];
+}
+
+// EXTERNAL MODULE: ./src/errors.ts + 21 modules
+var errors = __nccwpck_require__(520);
+;// CONCATENATED MODULE: ./src/workspace-files.ts
+/**
+ * Files a workflow names for the step to read (`input-file`, `compare-with`). What they hold is
+ * sent to CoreClaw or shown in the summary, so a path that leads out of the workspace
+ * (`../../secret.json`, an absolute path, a symlink checked into the repository) must not reach
+ * whatever it points at: the real path, every link resolved, must be inside one of the roots.
+ */
+
+
+
+/** Refuses a file whose real path is outside every root. One that does not exist is left for its reader to report. */
+function refuseOutside(input, file, shown, roots, accepted) {
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(file);
+    }
+    catch {
+        return;
+    }
+    const inside = roots.some(root => {
+        let realRoot;
+        try {
+            realRoot = (0,external_node_fs_.realpathSync)(root);
+        }
+        catch {
+            return false;
+        }
+        const relative = external_node_path_.relative(caseOf(realRoot), caseOf(real));
+        return relative !== '' && !relative.startsWith('..') && !external_node_path_.isAbsolute(relative);
+    });
+    if (!inside)
+        throw new errors/* InputError */.dz(input, `leads outside the workspace: ${shown} is ${real}`, accepted);
+}
+/** A regular file we may read, or an InputError that says which of those it is not. */
+function refuseUnreadable(input, file, shown, accepted) {
+    try {
+        // stat, not open: opening a FIFO (or a device) waits for a writer, and no signal ends that wait.
+        if (!(0,external_node_fs_.statSync)(file).isFile())
+            throw new errors/* InputError */.dz(input, `is not a regular file: ${shown}`, accepted);
+        (0,external_node_fs_.accessSync)(file, external_node_fs_.constants.R_OK);
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        const code = error.code;
+        throw new errors/* InputError */.dz(input, code === 'ENOENT' ? `names a file that does not exist: ${shown}` : `could not be read (${code}): ${shown}`, accepted);
+    }
+}
+/** Windows' paths are compared without case, as its file systems do. */
+function caseOf(file) {
+    return process.platform === 'win32' ? file.toLowerCase() : file;
+}
+
+;// CONCATENATED MODULE: ./src/compare.ts
+/**
+ * Comparing this export with an earlier one, as the step does it: which file (`compare-with`,
+ * checked before any request), when (before the new file replaces it), and what the log says.
+ * How two files are compared is row-diff.ts's.
+ */
+
+
+
+
+
+/**
+ * The file `compare-with` names, checked now: a missing or unreadable one, or one outside the
+ * workspace and RUNNER_TEMP, fails before anything is billed. `previous` is the destination,
+ * whatever is there when the download completes.
+ */
+function compareSpecOf(compareWith, keyFields, { workspace, readableRoots }) {
+    if (compareWith === 'none')
+        return undefined;
+    if (compareWith === 'previous')
+        return { shown: 'the previous export', keyFields };
+    const file = external_node_path_.resolve(workspace, compareWith.file);
+    const accepted = "an earlier export's path, relative to the workspace (restore it first, e.g. with actions/cache), 'previous' or 'none'";
+    if (readableRoots)
+        refuseOutside('compare-with', file, compareWith.file, readableRoots, accepted);
+    refuseUnreadable('compare-with', file, compareWith.file, accepted);
+    return { file, shown: compareWith.file, keyFields };
+}
+/**
+ * Compares the downloaded file (still `temporary`) with the earlier export, before it replaces the
+ * destination. Nothing to compare with (no file at the destination yet) is no comparison.
+ */
+async function compareWithEarlier(spec, download, { workspace, signal, log }) {
+    const previous = spec.file ?? existingFile(download.destination);
+    if (!previous) {
+        log.info(`Nothing to compare with: there is no file at ${download.destination} yet.`);
+        return undefined;
+    }
+    const shown = spec.file ? spec.shown : external_node_path_.relative(workspace, previous);
+    const job = {
+        previous,
+        current: download.temporary,
+        currentSha256: download.sha256,
+        format: download.format,
+        keyFields: spec.keyFields
+    };
+    // The young generation bounded: a million rows make a lot of short-lived garbage. Typed arrays
+    // (the fingerprints) live outside the heap, and the old generation holds little.
+    const outcome = await inThread('compare-worker', job, {
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
+        signal
+    });
+    const verdict = outcome.kind === 'answer' ? outcome.answer : { kind: 'failed', why: outcome.why };
+    if (verdict.kind === 'compared')
+        return { ...verdict.comparison, with: shown, previous: !spec.file };
+    // A comparison is news about the export, never a reason to fail it.
+    log.notice(`The export could not be compared with ${(0,server_text/* forLog */.Ig)(shown, 512)} (${(0,server_text/* forLog */.Ig)(verdict.why, 256)}).`, 'Not compared');
+    return undefined;
+}
+/** What changed, in one line; and a notice when rows could have been compared and were not. */
+function reportComparison({ with: shown, changed, rows, notice }, log) {
+    if (notice)
+        log.notice((0,server_text/* forLog */.Ig)(notice, 1024), 'Compared by bytes');
+    const earlier = (0,server_text/* forLog */.Ig)(shown, 512);
+    if (!rows) {
+        log.info(changed ? `The file differs from ${earlier}.` : `The file is the same as ${earlier}, byte for byte.`);
+        return;
+    }
+    log.info(`Compared with ${earlier}, rows: ${changesInWords(rows, name => (0,server_text/* forLog */.Ig)(name, 64))}.`);
+}
+/**
+ * "12 added, 3 removed, 40 changed, column phone added", or "no rows added or removed". Column
+ * names are data: `shown` makes them safe where they go (the log, the summary).
+ */
+function changesInWords(rows, shown) {
+    const { added, removed, changed, columnsAdded, columnsRemoved } = rows;
+    const number = (n) => n.toLocaleString('en-US');
+    const parts = added + removed + (changed ?? 0) === 0
+        ? [changed === undefined ? 'no rows added or removed' : 'no rows added, removed or changed']
+        : [`${number(added)} added`, `${number(removed)} removed`];
+    if (changed !== undefined && parts.length === 2)
+        parts.push(`${number(changed)} changed`);
+    const columns = [
+        ...columnsAdded.map(name => `column ${shown(name)} added`),
+        ...columnsRemoved.map(name => `column ${shown(name)} removed`)
+    ];
+    // A file whose every column was renamed names them all otherwise.
+    if (columns.length > 6)
+        columns.splice(6, columns.length - 6, `${columns.length - 6} more columns changed`);
+    return [...parts, ...columns].join(', ');
+}
+function existingFile(file) {
+    return (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).isFile() ? file : undefined;
+}
 
 // EXTERNAL MODULE: ./src/coreclaw.ts + 1 modules
 var coreclaw = __nccwpck_require__(479);
@@ -4172,18 +4392,13 @@ var src_inputs = __nccwpck_require__(422);
 var file_checks = __nccwpck_require__(387);
 // EXTERNAL MODULE: ./src/progress.ts
 var progress = __nccwpck_require__(660);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-// EXTERNAL MODULE: ./src/errors.ts + 21 modules
-var errors = __nccwpck_require__(520);
 ;// CONCATENATED MODULE: ./src/worker-input.ts
 /**
  * The worker's input for `run-id: new`: JSON text from `input`, or a JSON file from `input-file`,
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
  * here ever quotes it: errors say where the JSON breaks, never what it says.
  */
+
 
 
 
@@ -4194,42 +4409,10 @@ function readWorkerInput(given, workspace, roots) {
     if ('text' in given)
         return parseObject(given.text, 'input', 'the JSON text');
     const file = external_node_path_.resolve(workspace, given.file);
-    if (roots)
-        refuseOutside(file, given.file, roots);
+    if (roots) {
+        refuseOutside('input-file', file, given.file, roots, "a JSON file inside the workspace or the runner's temporary folder (RUNNER_TEMP), not a link out of them");
+    }
     return parseObject(readSmallFile(file, given.file), 'input-file', given.file);
-}
-/**
- * The input is sent to CoreClaw as the run's input: a path that leads out of the workspace
- * (`../../secret.json`, an absolute path, a symlink checked into the repository) would send
- * whatever it reaches. So the real path, every link resolved, must be inside one of the roots.
- * A file that does not exist is left for the read to report.
- */
-function refuseOutside(file, shown, roots) {
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(file);
-    }
-    catch {
-        return;
-    }
-    const inside = roots.some(root => {
-        let realRoot;
-        try {
-            realRoot = (0,external_node_fs_.realpathSync)(root);
-        }
-        catch {
-            return false;
-        }
-        const relative = external_node_path_.relative(caseOf(realRoot), caseOf(real));
-        return relative !== '' && !relative.startsWith('..') && !external_node_path_.isAbsolute(relative);
-    });
-    if (!inside) {
-        throw new errors/* InputError */.dz('input-file', `leads outside the workspace: ${shown} is ${real}`, "a JSON file inside the workspace or the runner's temporary folder (RUNNER_TEMP), not a link out of them");
-    }
-}
-/** Windows' paths are compared without case, as its file systems do. */
-function caseOf(file) {
-    return process.platform === 'win32' ? file.toLowerCase() : file;
 }
 function readSmallFile(file, shown) {
     let fd;
@@ -4434,8 +4617,6 @@ function firstJsonError(text) {
     }
 }
 
-// EXTERNAL MODULE: ./src/server-text.ts
-var server_text = __nccwpck_require__(86);
 ;// CONCATENATED MODULE: ./src/run-log.ts
 
 const LOG_CAPS = { lines: 3000, bytes: 1024 * 1024, readLines: 500, readBytes: 128 * 1024 };
@@ -4509,12 +4690,9 @@ class RunLogFollower {
         if (this.stopped.signal.aborted)
             return;
         const lines = this.printable(this.fresh(entries));
-        if (lines.length === 0)
-            return;
-        const first = this.shown + 1;
         this.shown += lines.length;
-        const which = lines.length === 1 ? `line ${first}` : `lines ${first}–${this.shown}`;
-        await this.log.group(`Log of run ${this.runId}: ${which}`, async () => lines.forEach(line => this.log.info(line)));
+        for (const line of lines)
+            this.log.info(line);
     }
     /** The new entries as log lines, within the caps; what does not fit is counted. */
     printable(entries) {
@@ -4617,12 +4795,2093 @@ function trailingBackslashes(s, floor) {
     return backslashesBefore(s, s.length, floor);
 }
 
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+const init_state = function (options) {
+  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
+  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
+  // https://tc39.es/ecma262/#sec-white-space
+  // https://tc39.es/ecma262/#sec-line-terminators
+  //
+  // Codepoints unrepresentable in the target encoding are dropped: Node's
+  // Buffer substitutes them with `?` (0x3F), and including those would cause
+  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
+  const timchars = [
+    // Basic Latin
+    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding,
+    );
+    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
+  // (the common case) bail out in O(1) without scanning every timchar.
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: undefined,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...(options.delimiter
+        ? options.delimiter.map((delimiter) => delimiter.length)
+        : []),
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      // Skip if the remaining buffer can be a multi-byte trim character
+      ...timchars.map((t) => t.length),
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: timchars,
+    timcharFirstBytes: timcharFirstBytes,
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter_auto`
+  if (
+    options.delimiter_auto === undefined ||
+    options.delimiter_auto === null ||
+    options.delimiter_auto === false
+  ) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`,
+      ],
+      options,
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === undefined)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["\t".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4,
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.score === undefined)
+      options.delimiter_auto.score = (info, options) => {
+        return (
+          (info.total - info.std) * (options.preferred[info.char_code] || 1)
+        );
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.size === undefined)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (
+      options.delimiter === undefined ||
+      options.delimiter === null ||
+      options.delimiter === false
+    ) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
+
+
+
+// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
+// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
+const delimiter_discover = function (records, options) {
+  // Normalize the configuration
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  // Convert String to Buffer
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  // Convert Buffer to an array of records
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records.push(record);
+      const close = () => {};
+      const error = parser.parse(data, true, push, close);
+      if (error !== undefined) throw error;
+      return records;
+    })(records);
+  }
+  // Info array initialization, 127 entries, one per char code
+  const info = Array(127)
+    .fill()
+    .map(() => ({ lines: [] }));
+  // Traverse each records, count occurences per char code
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      // Count the character frequency
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  // Traverse each char code, compute the score
+  info.map((info, i) => {
+    info.char_code = i;
+    info.std = std(info.lines);
+    info.total = info.lines.reduce((acc, val) => acc + val, 0);
+    info.preferred = !!options.preferred[i];
+    info.score = options.score(info, options);
+  });
+  // Extract the dominant character
+  const result = info.reduce(
+    (acc, info) => (acc.score > info.score ? acc : info),
+    {},
+  );
+  return String.fromCharCode(result.char_code);
+};
+
+const std = function (array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
+  );
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote,
+      } = this.state;
+      // Automatic delimiter discovery
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === undefined) {
+          delimiterBuf = nextBuf;
+        } else if (
+          delimiterBufPrevious !== undefined &&
+          nextBuf === undefined
+        ) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
+        nextBuf = undefined;
+        // this.delimiterBufPrevious = delimiterBuf;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
+            ),
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = undefined;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      // Previous buffers reconciliation
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              Object.hasOwn(obj, columns[i].name)
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function (buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      // Fast bail-out: non-whitespace bytes (the common case) are rejected
+      // without scanning the full timchar list.
+      const first = buf[pos];
+      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  return records;
+};
+
+
+
 ;// CONCATENATED MODULE: ./src/preview.ts
 /**
  * The preview of an export's first rows for the job summary, parsed from the first 64 KiB of the
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
+
 
 
 const PREVIEW_ROWS = 5;
@@ -4658,55 +6917,25 @@ function jsonLinesPreview(text) {
 function jsonArrayPreview(text) {
     return objectsTable(firstElements(text, PREVIEW_ROWS));
 }
-/** Up to `limit` records of CSV text, each a list of fields. */
+/**
+ * Up to `limit` records of CSV text, each a list of fields, read by csv-parse. A record the end of
+ * the prefix cut inside quotes makes the rest unreadable: the text is then read up to an earlier
+ * line break, a few times at most.
+ */
 function parseCsv(text, limit) {
-    const records = [];
-    let fields = [];
-    let field = '';
-    let quoted = false;
-    /** The current record has a field, even an empty one. */
-    let started = false;
-    const endRecord = () => {
-        if (started || field)
-            records.push([...fields, field]);
-        fields = [];
-        field = '';
-        started = false;
-    };
-    for (let i = 0; i < text.length && records.length < limit; i++) {
-        const c = text[i];
-        if (quoted) {
-            if (c !== '"')
-                field += c;
-            else if (text[i + 1] === '"')
-                field += text[++i];
-            else
-                quoted = false;
+    let readable = text;
+    for (let tries = 0; tries < 20; tries++) {
+        try {
+            return parse(readable, { bom: true, to: limit, relax_column_count: true, skip_empty_lines: true });
         }
-        else if (c === '"') {
-            quoted = true;
-            started = true;
-        }
-        else if (c === ',') {
-            fields.push(field);
-            field = '';
-            started = true;
-        }
-        else if (c === '\n') {
-            endRecord();
-        }
-        else if (c === '\r' && text[i + 1] === '\n') {
-            i++;
-            endRecord();
-        }
-        else {
-            field += c;
-            started = true;
+        catch {
+            const lastBreak = readable.lastIndexOf('\n', readable.length - 2);
+            if (lastBreak < 0)
+                return [];
+            readable = readable.slice(0, lastBreak + 1);
         }
     }
-    if (records.length < limit)
-        endRecord();
-    return records;
+    return [];
 }
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
 function firstElements(text, limit) {
@@ -4964,8 +7193,6 @@ var src_retry = __nccwpck_require__(809);
 var run_errors = __nccwpck_require__(172);
 // EXTERNAL MODULE: ./src/outcome.ts
 var outcome = __nccwpck_require__(671);
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./src/coreclaw-errors.ts
 var coreclaw_errors = __nccwpck_require__(351);
 ;// CONCATENATED MODULE: ./src/worker-schema.ts
@@ -4986,7 +7213,6 @@ var coreclaw_errors = __nccwpck_require__(351);
  * though: there an input that could not be checked fails the step (start.ts). A worker CoreClaw says
  * does not exist (50001, or a 404 envelope) ends the step here, before any start.
  */
-
 
 
 
@@ -5066,40 +7292,15 @@ function nestedDeeperThan(value, limit) {
 function isUnknownWorker(error) {
     return error instanceof coreclaw_errors/* CoreClawError */.B && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope));
 }
-function inWorkerThread(job, signal) {
-    return new Promise((resolve, reject) => {
-        // The schema travels as text: a structured clone of an object is recursive too.
-        const thread = new external_node_worker_threads_namespaceObject.Worker(schemaWorkerFile(), {
-            workerData: job,
-            // A deep schema overflows this stack, or fills this heap, in the thread and not in the step.
-            resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 }
-        });
-        const settle = (outcome) => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
-            void thread.terminate();
-            outcome();
-        };
-        const timer = setTimeout(() => settle(() => resolve({ kind: 'unusable', why: `checking it took longer than ${CHECK_DEADLINE_MS / 1000} s` })), CHECK_DEADLINE_MS);
-        const onAbort = () => settle(() => reject(signal?.reason));
-        if (signal?.aborted)
-            return onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        thread.once('message', (verdict) => settle(() => resolve(verdict)));
-        thread.once('error', error => settle(() => resolve({ kind: 'unusable', why: `checking it failed (${error.message})` })));
-        thread.once('exit', () => settle(() => resolve({ kind: 'unusable', why: 'the check ended without an answer' })));
+async function inWorkerThread(job, signal) {
+    // The schema travels as text: a structured clone of an object is recursive too. A deep schema
+    // overflows the thread's stack, or fills its heap, and not the step's.
+    const outcome = await inThread('schema-worker', job, {
+        resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 },
+        deadlineMs: CHECK_DEADLINE_MS,
+        signal
     });
-}
-/**
- * The thread's code, wherever the action runs from: beside the bundle (dist/schema-worker.js, the
- * action and the CLI); run from the sources (`@github/local-action`, a test in jest), the bundle
- * in the checkout's dist/, or else this file's TypeScript sibling, for a runtime that loads it. The
- * name is a parameter on purpose: a literal `new URL('./x.js', import.meta.url)` makes ncc copy the
- * source file it finds as an asset.
- */
-function schemaWorkerFile(name = 'schema-worker') {
-    const candidates = [`./${name}.js`, `../dist/${name}.js`, `./${name}.ts`].map(file => new URL(file, import.meta.url));
-    return candidates.find(file => (0,external_node_fs_.existsSync)(file)) ?? candidates[0];
+    return outcome.kind === 'answer' ? outcome.answer : { kind: 'unusable', why: `checking ${outcome.why}` };
 }
 /** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
 function custom(input) {
@@ -5184,7 +7385,7 @@ async function dryRun(client, spec, workerInput, { log, signal }) {
     const withInput = input
         ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
         : '';
-    log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`);
+    log.info(`Dry run: a run of ${what}${withInput} would start. Nothing was started.`);
     return { kind: 'dry-run', target, version: workerVersion, inputChecked };
 }
 /**
@@ -5238,7 +7439,7 @@ async function waitForRun(client, runId, options) {
             if (following)
                 await follower?.last();
             if (status === 'succeeded')
-                return { run, requestId, waitedMs: clock.now() - started };
+                return { run, requestId, waitedMs: clock.now() - started, waited: poll > 0 };
             throw new run_errors/* RunStateError */.D4({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId });
         }
         const now = clock.now();
@@ -5283,6 +7484,7 @@ var which_run = __nccwpck_require__(950);
 
 
 
+
 /** Everything between validated inputs and a verified file on disk (or a started run, or a dry run). */
 async function exportRun(inputs, host) {
     const { log, clock, signal } = host;
@@ -5302,7 +7504,7 @@ async function exportRun(inputs, host) {
         retry,
         signal
     });
-    const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host);
+    const { workerInput, destinationOf, compareWith } = checkBeforeAnyRequest(inputs, host);
     if (inputs.runId === src_inputs/* NEW */.dy && inputs.dryRun)
         return dryRun(client, startSpecOf(inputs), workerInput, { log, signal });
     const waitUntilMs = stepStartedMs + inputs.waitTimeoutSeconds * 1000;
@@ -5331,7 +7533,16 @@ async function exportRun(inputs, host) {
     // Nothing to download: with `if-empty: error` the step fails here, the destination untouched.
     (0,file_checks/* refuseEmpty */.Ot)(inputs.ifEmpty, runId, { results });
     const exportStartedMs = clock.now();
-    const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({ client, retry, runId, results, destination, request: exportRequestOf(inputs), host }));
+    const { link, file, rows, freshLink, comparison } = await log.group(`Export ${inputs.format} to ${destination}`, () => exportAndDownload({
+        client,
+        retry,
+        runId,
+        results,
+        destination,
+        request: exportRequestOf(inputs),
+        compare: compareWith,
+        host
+    }));
     if (file.decoded)
         log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`);
     for (const warning of file.warnings)
@@ -5339,6 +7550,8 @@ async function exportRun(inputs, host) {
     log.info(`Saved ${(0,progress/* count */.U9)(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`);
     (0,file_checks/* reportEmpty */.A1)(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log);
     (0,file_checks/* compareRows */.fz)(rows.rows, results, runId, log);
+    if (comparison)
+        reportComparison(comparison, log);
     const finished = clock.now();
     const timings = {
         waitMs: exportStartedMs - stepStartedMs,
@@ -5359,12 +7572,15 @@ async function exportRun(inputs, host) {
         resultCount: results,
         rows: rows.rows,
         preview: rows.preview,
+        comparison,
         requestId: link.requestId,
         run: {
             startedBy: startedRun?.target,
             durationSeconds: ready.run.durationSeconds,
             usage: ready.run.usage,
-            logLines
+            waited: ready.waited,
+            // The log and the wait are news only when this step started the run or waited for it.
+            logLines: startedRun || ready.waited ? logLines : undefined
         },
         details: {
             requestIds: { start: startedRun?.requestId, run: ready.requestId, export: link.requestId },
@@ -5379,7 +7595,7 @@ async function exportRun(inputs, host) {
  * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
  * about settings that will not do what they seem to.
  */
-function checkBeforeAnyRequest(inputs, { log, workspace, inputFileRoots }) {
+function checkBeforeAnyRequest(inputs, { log, workspace, readableRoots }) {
     for (const warning of (0,environment/* proxySpellingWarnings */.sL)(process.env, process.platform)) {
         log.warning(warning, 'Proxy settings disagree');
     }
@@ -5387,18 +7603,23 @@ function checkBeforeAnyRequest(inputs, { log, workspace, inputFileRoots }) {
         const { say } = log;
         log.warning(`${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`);
     }
-    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, inputFileRoots) : undefined;
+    const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, readableRoots) : undefined;
     const plan = (0,src_destination/* planDestination */.QC)({ path: inputs.path, workspace });
     const destinationOf = (runId) => (0,src_destination/* fileFor */.Yy)(plan, runId, inputs.format);
     // A dry run, or a start only, writes no file: nothing about the destination can stop it.
-    if (inputs.runId === src_inputs/* NEW */.dy && (inputs.dryRun || inputs.waitTimeoutSeconds === 0))
-        return { workerInput, destinationOf };
+    if (inputs.runId === src_inputs/* NEW */.dy && (inputs.dryRun || inputs.waitTimeoutSeconds === 0)) {
+        return { workerInput, destinationOf, compareWith: undefined };
+    }
+    const compareWith = compareSpecOf(inputs.compareWith, inputs.keyFields, { workspace, readableRoots });
+    if (inputs.keyFields.length > 0 && !compareWith) {
+        log.warning(`${log.say.input('key-fields')} is only used to compare exports, and ${log.say.set('compare-with', 'none')}; ignoring it.`);
+    }
     // A file the user named is refused before a billed run starts, not after it finished.
     if (inputs.runId === src_inputs/* NEW */.dy && plan.file)
         (0,src_destination/* refuseExisting */.Uj)(plan.file, inputs.overwrite);
     (0,file_checks/* warnOfExtension */.D1)(destinationOf(inputs.runId), inputs.format, log);
     (0,src_destination/* checkFolder */.p$)(plan.folder);
-    return { workerInput, destinationOf };
+    return { workerInput, destinationOf, compareWith };
 }
 /**
  * Waits for the run, showing its log. Status lines stay outside any group, so a long wait shows its
@@ -5452,12 +7673,13 @@ async function exportAndDownload(step) {
         return { link: fresh, ...(await export_run_download(fresh, step)), freshLink: true };
     }
 }
-function export_run_download(link, { retry, runId, results, destination, request, host }) {
+function export_run_download(link, { retry, runId, results, destination, request, compare, host }) {
     host.log.info(`Downloading ${(0,http/* loggable */.oM)(link.downloadUrl)}`);
     return retry.run('download', async () => {
         // Counted while it streams; each attempt starts from the first byte again.
         const counter = rowCounterFor(request.format);
         let rows = {};
+        let comparison;
         const file = await (0,download/* downloadFile */.PE)(link.downloadUrl, destination, {
             timeoutMs: request.timeoutSeconds * 1000,
             userAgent: version/* USER_AGENT */._,
@@ -5466,12 +7688,16 @@ function export_run_download(link, { retry, runId, results, destination, request
             watchers: counter ? [counter] : [],
             signal: host.signal,
             // Judged before the file replaces the destination, so that a refusal leaves it as it was.
-            beforeCommit: size => {
+            beforeCommit: async ({ temporary, size, sha256 }) => {
                 rows = counter?.finish() ?? {};
                 (0,file_checks/* refuseEmpty */.Ot)(request.ifEmpty, runId, { results, rows: rows.rows, size });
+                // Here, while the destination still holds the file this one replaces.
+                if (compare) {
+                    comparison = await compareWithEarlier(compare, { destination, temporary, sha256, format: request.format }, host);
+                }
             }
         });
-        return { file, rows };
+        return { file, rows, comparison };
     });
 }
 /** Every retry is a line; a long wait for a free slot is a line a minute, not one per try. */
@@ -6007,36 +8233,42 @@ const INPUT_TABLE = {
         default: '',
         value: 'id',
         summary: 'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+        cli: 'A worker, as owner/name or its slug: with --run-id last or last-succeeded, whose run; with new, the one to start.',
         details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
     },
     'worker-version': {
         default: '',
         value: 'version',
         summary: 'With "new" and worker-id: the worker version to start.',
+        cli: 'With --run-id new and --worker-id: the worker version to start.',
         details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
     },
     'task-id': {
         default: '',
         value: 'slug',
         summary: 'With "new": a saved task to start instead of a worker.',
+        cli: 'With --run-id new: a saved task to start instead of a worker.',
         details: 'A task carries its own input, so input and input-file are refused with it.'
     },
     input: {
         default: '',
         value: 'json',
         summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+        cli: "With --run-id new and --worker-id: the worker's input, a JSON object.",
         details: "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
     },
     'input-file': {
         default: '',
         value: 'path',
         summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+        cli: "With --run-id new and --worker-id: a JSON file holding the worker's input, instead of --input.",
         details: 'At most 1 MiB, relative to the workspace, and really inside it or RUNNER_TEMP: a path or link out of them is refused (the CLI reads any file).'
     },
     'abort-on-stop': {
         default: 'true',
         value: 'bool',
         summary: 'Abort a run this step started when the step ends before the run finished.',
+        cli: 'Abort a run this command started when it ends (Ctrl-C, --wait-timeout, a failure) before the run finished.',
         details: 'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
     },
     'show-log': {
@@ -6049,6 +8281,7 @@ const INPUT_TABLE = {
         default: 'false',
         value: 'bool',
         summary: 'With "new": check what would be started, and start nothing.',
+        cli: 'With --run-id new: check what would be started, and start nothing.',
         details: "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
     },
     format: {
@@ -6079,7 +8312,20 @@ const INPUT_TABLE = {
         default: 'warn',
         value: 'warn|error|ignore',
         summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+        cli: 'What an empty export does: warn, error (exit 1, keep the destination as it was), or ignore.',
         details: 'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+    },
+    'compare-with': {
+        default: 'previous',
+        value: 'previous|none|path',
+        summary: 'What to compare the export with: the file it replaces (previous), an earlier export, or none.',
+        details: 'A path is relative to the workspace and must really be inside it or RUNNER_TEMP (the CLI reads any file), e.g. a file restored by actions/cache or actions/download-artifact; one that is missing fails the step before any request. csv, json and jsonl are compared by rows (rows-added, rows-removed, rows-changed), other formats by their bytes. With no previous file nothing is compared, and changed is empty.'
+    },
+    'key-fields': {
+        default: '',
+        value: 'keys',
+        summary: 'The fields that identify a row (CSV header names, or top-level keys of JSON rows), e.g. place_id.',
+        details: 'With them, a row whose key stays and whose other fields differ is counted as changed, not as removed and added. Separated by commas and/or newlines. Empty compares whole rows.'
     },
     'base-url': {
         default: 'https://openapi.coreclaw.com',
@@ -6134,7 +8380,7 @@ function describeInput(name) {
 /* harmony export */   dy: () => (/* binding */ NEW),
 /* harmony export */   nD: () => (/* binding */ isGivenSlug)
 /* harmony export */ });
-/* unused harmony exports DEFAULTS, parseFilterKeys */
+/* unused harmony exports DEFAULTS, parseFieldNames */
 /* harmony import */ var _destination_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(567);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(520);
 /* harmony import */ var _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(986);
@@ -6193,20 +8439,24 @@ function parseInputs(read) {
         // workflow never believes it configured a run that nothing starts.
         const onlyForNew = ['task-id', 'worker-version', 'input', 'input-file'].find(name => read(name).trim());
         if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'");
+            const todo = "Set 'run-id: new', or remove 'dry-run'";
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('dry-run', "is only used with 'run-id: new'", todo, todo);
         }
         if (onlyForNew) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", `set 'run-id: new' to start a run, or remove '${onlyForNew}'`);
+            const todo = `Set 'run-id: new' to start a run, or remove '${onlyForNew}'`;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(onlyForNew, "is only used with 'run-id: new'", todo, todo);
         }
     }
     return {
         runId: special ?? runId,
         apiKey,
         format: oneOf('format', value('format').toLowerCase(), _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__/* .FORMATS */ .hR),
-        filterKeys: parseFilterKeys(read('filter-keys')),
+        filterKeys: parseFieldNames(read('filter-keys')),
         path: usablePath(read('path').trim()),
         overwrite: parseBoolean('overwrite', value('overwrite')),
         ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), _file_checks_js__WEBPACK_IMPORTED_MODULE_3__/* .IF_EMPTY */ .cb),
+        compareWith: parseCompareWith(value('compare-with')),
+        keyFields: parseFieldNames(read('key-fields')),
         baseUrl: parseBaseUrl(value('base-url')),
         authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), _coreclaw_contract_js__WEBPACK_IMPORTED_MODULE_2__/* .AUTH_METHODS */ .MA),
         maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
@@ -6238,7 +8488,8 @@ function runInput(read) {
     const text = read('input').trim();
     const file = read('input-file').trim();
     if (text && file) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", "one of them: 'input' for JSON text, or 'input-file' for a JSON file");
+        const todo = "Give one of them: 'input' for JSON text, or 'input-file' for a JSON file";
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('input', "is given together with 'input-file'", todo, todo);
     }
     if (text)
         return { text };
@@ -6250,18 +8501,28 @@ function runInput(read) {
 function checkStart(given) {
     const { workerId, taskId, workerVersion, input } = given;
     if (!workerId === !taskId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(workerId ? 'task-id' : 'worker-id', workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'", "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)", "Give exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)");
     }
     if (taskId && input) {
         const name = 'text' in input ? 'input' : 'input-file';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, "is given together with 'task-id'", "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own", `Remove '${name}': a task runs with the input saved in CoreClaw; use 'worker-id' to give your own`);
     }
     if (taskId && workerVersion) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'", "Remove 'worker-version': a version goes only with 'worker-id'");
     }
 }
-/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
-function parseFilterKeys(raw) {
+/** `previous` and `none` in any case; anything else is a path (read and checked before any request). */
+function parseCompareWith(raw) {
+    const word = raw.toLowerCase();
+    if (word === 'previous' || word === 'none')
+        return word;
+    if (/[\u0000-\u001f\u007f]/.test(raw)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('compare-with', 'holds a control character (a line break, a tab, …)', "'previous', 'none', or a file path on one line");
+    }
+    return { file: raw };
+}
+/** Field names (filter-keys, key-fields): commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
+function parseFieldNames(raw) {
     const keys = raw
         .split(/[,\r\n]/)
         .map(key => key.trim())
@@ -6271,7 +8532,7 @@ function parseFilterKeys(raw) {
 function oneOf(name, raw, accepted) {
     if (accepted.includes(raw))
         return raw;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, accepted.join(', '));
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `is '${raw}'`, `one of ${accepted.join(', ')}`);
 }
 /** YAML 1.2 core booleans, as the runner and @actions/core accept them. */
 function parseBoolean(name, raw) {
@@ -6348,6 +8609,11 @@ const OUTPUT_TABLE = {
     sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
     'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
     rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+    changed: '"true" or "false": whether the export differs from the one it was compared with (compare-with); empty when nothing was compared. For csv, json and jsonl by rows (a moved column or reordered rows change nothing), for other formats by bytes.',
+    'rows-added': 'Rows in this export and not in the one it was compared with; empty when rows were not compared.',
+    'rows-removed': 'Rows in the export it was compared with and not in this one; empty when rows were not compared.',
+    'rows-changed': 'With key-fields: rows whose key is in both exports and whose other fields differ; otherwise empty.',
+    'previous-sha256': 'SHA-256 of the export this one was compared with; empty when nothing was compared.',
     'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
 };
 /** The names, in the order action.yml lists them. */
@@ -6370,6 +8636,11 @@ function outputsOf(outcome) {
         sha256: outcome.sha256,
         'result-count': outcome.resultCount ?? null,
         rows: outcome.rows ?? null,
+        changed: outcome.comparison?.changed ?? null,
+        'rows-added': outcome.comparison?.rows?.added ?? null,
+        'rows-removed': outcome.comparison?.rows?.removed ?? null,
+        'rows-changed': outcome.comparison?.rows?.changed ?? null,
+        'previous-sha256': outcome.comparison?.previousSha256 ?? null,
         'request-id': outcome.requestId ?? null
     };
 }

@@ -7,13 +7,21 @@ import { DEMO_TASK, DEMO_WORKER, startSandbox } from './coreclaw.js'
 
 export const DEMO_RUN = '01KKDXV2G26BT7NH4ZQR2R4NPZ'
 
-/** Runs it always serves, one per situation the README's troubleshooting describes. */
+/**
+ * Runs it always serves, one per situation the README's troubleshooting describes, oldest first:
+ * the newest, which `run-id: last` exports, is the demo run, which has finished (a workflow tried
+ * against the sandbox with `last` exports at once, instead of waiting for a run that never ends).
+ */
 const RUNS = [
-  { slug: DEMO_RUN, worker: DEMO_WORKER.id, says: 'succeeded, 3 rows' },
-  { slug: '01KKBIGEXPORT0000000000000', size: 256 * 1024 * 1024, says: 'succeeded, a 256 MiB CSV export' },
-  { slug: '01KKEMPTYRUN00000000000000', rows: [], results: 0, says: 'succeeded with 0 results' },
+  { slug: '01KKRUNNINGRUN000000000000', status: 'running', says: 'running, never finishes (for wait-timeout)' },
   { slug: '01KKFAILEDRUN0000000000000', status: 'failed', errMsg: 'proxy pool exhausted', says: 'failed' },
-  { slug: '01KKRUNNINGRUN000000000000', status: 'running', says: 'running, never finishes' }
+  { slug: '01KKEMPTYRUN00000000000000', rows: [], results: 0, says: 'succeeded with 0 results (for if-empty)' },
+  { slug: '01KKBIGEXPORT0000000000000', size: 256 * 1024 * 1024, says: 'succeeded, a 256 MiB CSV export' },
+  {
+    slug: DEMO_RUN,
+    worker: DEMO_WORKER.id,
+    says: `succeeded, 3 rows, of worker ${DEMO_WORKER.id}: the newest, so "last" and "last-succeeded" export it`
+  }
 ]
 
 /**
@@ -137,6 +145,7 @@ console.log(`CoreClaw sandbox
   storage          ${sandbox.storageUrl}
   API key          ${sandbox.apiKey}   (a test key, not a secret)
   runs             ${RUNS.map(run => `${run.slug}  ${run.says}`).join('\n                   ')}
+                   (oldest first; a run started here becomes the newest)
   to start         worker ${DEMO_WORKER.id} (run-id: new, worker-id), task ${DEMO_TASK} (task-id); runs take ${duration} s
   scenarios        ${values.scenario.join(', ') || 'none'}
 Ctrl-C to stop.`)

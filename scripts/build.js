@@ -12,7 +12,12 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = `${root}dist/`
 // The schema check's worker thread is a bundle of its own: it holds ajv, which only a step that
 // starts a run with an input loads (worker-schema.ts).
-const entries = { 'index.js': 'src/index.ts', 'cli.js': 'src/cli.ts', 'schema-worker.js': 'src/schema-worker.ts' }
+const entries = {
+  'index.js': 'src/index.ts',
+  'cli.js': 'src/cli.ts',
+  'schema-worker.js': 'src/schema-worker.ts',
+  'compare-worker.js': 'src/compare-worker.ts'
+}
 /** Every npm package that ended up in a bundle or a chunk, for dist/licenses.txt. */
 const bundled = new Set()
 

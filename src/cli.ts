@@ -30,7 +30,8 @@ function help(): string {
   const rows = Object.entries(FLAGS).map(([flag, name]) => {
     const spec: InputSpec = INPUT_TABLE[name]
     const fallback = spec.required ? 'required' : spec.default === '' ? '' : `default: ${spec.default}`
-    return [`--${flag} <${spec.value}>`, `${spec.summary}${fallback ? ` (${fallback})` : ''}`]
+    const value = spec.value === 'bool' ? ' [bool]' : ` <${spec.value}>`
+    return [`--${flag}${value}`, `${spec.cli ?? spec.summary}${fallback ? ` (${fallback})` : ''}`]
   })
   rows.push(['-h, --help', 'Show this help.'], ['-v, --version', 'Show the version.'])
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2
@@ -39,7 +40,8 @@ function help(): string {
 Exports a CoreClaw worker run's results to a file, like the GitHub Action does; with
 --run-id new it starts the run first, shows its log, and aborts it on Ctrl-C.
 The API key is read from the CORECLAW_API_KEY environment variable, never from an option.
-The options are the action's inputs; the action's 'path' is --out here.
+The options are the action's inputs; the action's 'path' is --out here. A boolean option given
+bare (--dry-run) means true.
 
 Options:
 ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
@@ -47,6 +49,16 @@ ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}
 Prints the outputs (${OUTPUT_NAMES.join(', ')}) as JSON
 on stdout. Set CORECLAW_DEBUG=1 for request ids, timings and attempts on stderr.
 Exit codes: 0 exported, 1 export failed, 2 bad usage; 130 or 143 when interrupted.`
+}
+
+/** A boolean option given bare (`--dry-run`) is true, as on any command line; `--dry-run false` still works. */
+function bareBooleans(argv: string[]): string[] {
+  return argv.flatMap((arg, index) => {
+    const name = arg.startsWith('--') ? FLAGS[arg.slice(2)] : undefined
+    const bare =
+      name !== undefined && INPUT_TABLE[name].value === 'bool' && !/^(true|false)$/i.test(argv[index + 1] ?? '')
+    return bare ? [arg, 'true'] : [arg]
+  })
 }
 
 /** Settings and the key in the CLI's own terms: options and CORECLAW_API_KEY, never step inputs. */
@@ -73,7 +85,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   try {
     const options = Object.fromEntries(Object.keys(FLAGS).map(flag => [flag, { type: 'string' as const }]))
     values = parseArgs({
-      args: argv,
+      args: bareBooleans(argv),
       options: { ...options, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
       strict: true,
       allowPositionals: false

@@ -78,13 +78,13 @@ export class CoreClawError extends ActionError {
 function describeCoreClawError(f: CoreClawErrorFields): string {
   const parts = [`${f.operation} failed`]
   if (f.status !== undefined) parts.push(`HTTP ${f.status}`)
-  if (f.appCode !== undefined) {
-    const name = codeName(f.appCode)
-    parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`)
-  }
+  const name = f.appCode === undefined ? undefined : codeName(f.appCode)
+  if (f.appCode !== undefined) parts.push(`app code ${f.appCode}${name ? ` (${name})` : ''}`)
   let text = parts.join(': ')
-  // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it.
-  if (f.serverMessage) text += `: ${forLog(f.serverMessage, 1024)}`
+  // Server text: each piece escaped and capped, so the line holds well under 4 KiB of it. A message
+  // that only repeats the code's name ("invalid token") is said once.
+  const repeatsName = name !== undefined && f.serverMessage?.trim().toLowerCase() === name.toLowerCase()
+  if (f.serverMessage && !repeatsName) text += `: ${forLog(f.serverMessage, 1024)}`
   // Nested as deep as a hostile server likes: jsonOf cuts it, where JSON.stringify would overflow the stack.
   if (f.details !== undefined && f.details !== null) text += ` (details: ${forLog(jsonOf(f.details, 1024), 1024)})`
   if (f.problem) text += `: ${f.problem}`

@@ -38,8 +38,9 @@ export interface DownloadOptions {
   /**
    * Last word on the complete file, before it replaces the destination: throwing here fails the
    * download with the destination left as it was (e.g. an empty export with `if-empty: error`).
+   * The destination still holds the file this one replaces (compared with it, for one).
    */
-  beforeCommit?: (size: number) => void
+  beforeCommit?: (file: { temporary: string; size: number; sha256: string }) => void | Promise<void>
   signal?: AbortSignal
 }
 
@@ -141,7 +142,8 @@ async function save(response: Response, destination: string, options: DownloadOp
     if (file.bytesWritten !== guard.bytes || onDisk !== guard.bytes) {
       throw new FileSystemError(destination, `only ${onDisk} of ${guard.bytes} bytes reached the disk`)
     }
-    options.beforeCommit?.(guard.bytes)
+    const sha256 = hash.digest('hex')
+    await options.beforeCommit?.({ temporary, size: guard.bytes, sha256 })
     const warnings = await replaceFile(temporary, destination, { overwrite: options.overwrite, signal: options.signal })
     // Neither a length nor chunked framing: a connection cut short would have looked like the end.
     if (expected === undefined && !/chunked/i.test(headers['transfer-encoding'] ?? '')) {
@@ -152,7 +154,7 @@ async function save(response: Response, destination: string, options: DownloadOp
     return {
       path: destination,
       size: guard.bytes,
-      sha256: hash.digest('hex'),
+      sha256,
       decoded: encoding,
       warnings,
       verified: checksum?.header

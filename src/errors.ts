@@ -35,18 +35,23 @@ export abstract class ActionError extends Error implements Retryable {
   }
 }
 
+/**
+ * An input that can't be used. The message says what is wrong with it; the advice what it takes
+ * ("Set 'format' to csv, json, …"), or `todo` where the fix is not a value for this input.
+ */
 export class InputError extends ActionError {
   override readonly name: string = 'InputError'
   constructor(
     readonly input: InputName,
     readonly problem: string,
-    readonly accepted: string
+    readonly accepted: string,
+    readonly todo?: string
   ) {
-    super(`Input '${input}' ${problem}. Accepted: ${sentence(accepted)}`)
+    super(`Input '${input}' ${problem}`)
   }
 
   advice(say: Vocabulary): string {
-    return `Fix ${say.input(this.input)}.`
+    return this.todo ? sentence(this.todo) : `Set ${say.input(this.input)} to ${sentence(this.accepted)}`
   }
 }
 

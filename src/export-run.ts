@@ -3,6 +3,13 @@
  * download, and what became of it (an `Outcome`). It knows nothing of the Actions runner: no
  * `@actions/core` here. main.ts is the action's wrapper around it, cli.ts the terminal's.
  */
+import {
+  compareSpecOf,
+  compareWithEarlier,
+  reportComparison,
+  type CompareSpec,
+  type ComparisonReport
+} from './compare.js'
 import { CoreClawClient, type ExportLink } from './coreclaw.js'
 import { checkFolder, fileFor, planDestination, refuseExisting } from './destination.js'
 import { proxySpellingWarnings } from './environment.js'
@@ -30,10 +37,11 @@ export interface Host {
   /** Relative paths are resolved against it. */
   workspace: string
   /**
-   * The folders `input-file` must really be in (symlinks resolved): the workspace and the runner's
-   * temporary folder for the action; none (anywhere) for the CLI, where a person names their own files.
+   * The folders the files a workflow names for reading (`input-file`, `compare-with`) must really be
+   * in, symlinks resolved: the workspace and the runner's temporary folder for the action; none
+   * (anywhere) for the CLI, where a person names their own files.
    */
-  inputFileRoots?: string[]
+  readableRoots?: string[]
   /** How often to report download progress. */
   progressEveryMs: number
   /** The step's cancellation. */
@@ -62,7 +70,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
     signal
   })
 
-  const { workerInput, destinationOf } = checkBeforeAnyRequest(inputs, host)
+  const { workerInput, destinationOf, compareWith } = checkBeforeAnyRequest(inputs, host)
   if (inputs.runId === NEW && inputs.dryRun) return dryRun(client, startSpecOf(inputs), workerInput, { log, signal })
 
   const waitUntilMs = stepStartedMs + inputs.waitTimeoutSeconds * 1000
@@ -102,14 +110,24 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
   refuseEmpty(inputs.ifEmpty, runId, { results })
 
   const exportStartedMs = clock.now()
-  const { link, file, rows, freshLink } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
-    exportAndDownload({ client, retry, runId, results, destination, request: exportRequestOf(inputs), host })
+  const { link, file, rows, freshLink, comparison } = await log.group(`Export ${inputs.format} to ${destination}`, () =>
+    exportAndDownload({
+      client,
+      retry,
+      runId,
+      results,
+      destination,
+      request: exportRequestOf(inputs),
+      compare: compareWith,
+      host
+    })
   )
   if (file.decoded) log.info(`The storage host sent the file ${file.decoded}-compressed; it was decoded.`)
   for (const warning of file.warnings) log.warning(warning)
   log.info(`Saved ${count(file.size, 'byte')} to ${file.path} (sha256 ${file.sha256}).`)
   reportEmpty(inputs.ifEmpty, runId, destination, { results, rows: rows.rows, size: file.size }, log)
   compareRows(rows.rows, results, runId, log)
+  if (comparison) reportComparison(comparison, log)
 
   const finished = clock.now()
   const timings = {
@@ -133,12 +151,15 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
     resultCount: results,
     rows: rows.rows,
     preview: rows.preview,
+    comparison,
     requestId: link.requestId,
     run: {
       startedBy: startedRun?.target,
       durationSeconds: ready.run.durationSeconds,
       usage: ready.run.usage,
-      logLines
+      waited: ready.waited,
+      // The log and the wait are news only when this step started the run or waited for it.
+      logLines: startedRun || ready.waited ? logLines : undefined
     },
     details: {
       requestIds: { start: startedRun?.requestId, run: ready.requestId, export: link.requestId },
@@ -154,7 +175,7 @@ export async function exportRun(inputs: Inputs, host: Host): Promise<Outcome> {
  * the destination's folder, and an existing file that `overwrite: false` keeps. And the warnings
  * about settings that will not do what they seem to.
  */
-function checkBeforeAnyRequest(inputs: Inputs, { log, workspace, inputFileRoots }: Host) {
+function checkBeforeAnyRequest(inputs: Inputs, { log, workspace, readableRoots }: Host) {
   for (const warning of proxySpellingWarnings(process.env, process.platform)) {
     log.warning(warning, 'Proxy settings disagree')
   }
@@ -164,16 +185,24 @@ function checkBeforeAnyRequest(inputs: Inputs, { log, workspace, inputFileRoots 
       `${say.input('worker-id')} is only used with ${say.set('run-id', 'last')}, ${say.set('run-id', 'last-succeeded')} or ${say.set('run-id', 'new')}; ignoring it.`
     )
   }
-  const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, inputFileRoots) : undefined
+  const workerInput = inputs.input ? readWorkerInput(inputs.input, workspace, readableRoots) : undefined
   const plan = planDestination({ path: inputs.path, workspace })
   const destinationOf = (runId: string) => fileFor(plan, runId, inputs.format)
   // A dry run, or a start only, writes no file: nothing about the destination can stop it.
-  if (inputs.runId === NEW && (inputs.dryRun || inputs.waitTimeoutSeconds === 0)) return { workerInput, destinationOf }
+  if (inputs.runId === NEW && (inputs.dryRun || inputs.waitTimeoutSeconds === 0)) {
+    return { workerInput, destinationOf, compareWith: undefined }
+  }
+  const compareWith = compareSpecOf(inputs.compareWith, inputs.keyFields, { workspace, readableRoots })
+  if (inputs.keyFields.length > 0 && !compareWith) {
+    log.warning(
+      `${log.say.input('key-fields')} is only used to compare exports, and ${log.say.set('compare-with', 'none')}; ignoring it.`
+    )
+  }
   // A file the user named is refused before a billed run starts, not after it finished.
   if (inputs.runId === NEW && plan.file) refuseExisting(plan.file, inputs.overwrite)
   warnOfExtension(destinationOf(inputs.runId), inputs.format, log)
   checkFolder(plan.folder)
-  return { workerInput, destinationOf }
+  return { workerInput, destinationOf, compareWith }
 }
 
 /**
@@ -235,12 +264,15 @@ interface ExportStep {
   results?: number
   destination: string
   request: ExportRequest
+  /** What to compare the new file with, before it replaces the destination. */
+  compare?: CompareSpec
   host: Host
 }
 
 interface Downloaded {
   file: DownloadedFile
   rows: RowsReport
+  comparison?: ComparisonReport
 }
 
 /** Asks for a signed link and downloads it; a link the storage host refuses is replaced once. */
@@ -260,13 +292,14 @@ async function exportAndDownload(step: ExportStep): Promise<Downloaded & { link:
 
 function download(
   link: ExportLink,
-  { retry, runId, results, destination, request, host }: ExportStep
+  { retry, runId, results, destination, request, compare, host }: ExportStep
 ): Promise<Downloaded> {
   host.log.info(`Downloading ${loggable(link.downloadUrl)}`)
   return retry.run('download', async () => {
     // Counted while it streams; each attempt starts from the first byte again.
     const counter = rowCounterFor(request.format)
     let rows: RowsReport = {}
+    let comparison: Downloaded['comparison']
     const file = await downloadFile(link.downloadUrl, destination, {
       timeoutMs: request.timeoutSeconds * 1000,
       userAgent: USER_AGENT,
@@ -275,12 +308,20 @@ function download(
       watchers: counter ? [counter] : [],
       signal: host.signal,
       // Judged before the file replaces the destination, so that a refusal leaves it as it was.
-      beforeCommit: size => {
+      beforeCommit: async ({ temporary, size, sha256 }) => {
         rows = counter?.finish() ?? {}
         refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size })
+        // Here, while the destination still holds the file this one replaces.
+        if (compare) {
+          comparison = await compareWithEarlier(
+            compare,
+            { destination, temporary, sha256, format: request.format },
+            host
+          )
+        }
       }
     })
-    return { file, rows }
+    return { file, rows, comparison }
   })
 }
 

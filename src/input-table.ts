@@ -12,6 +12,8 @@ export interface InputSpec {
   value: string
   summary: string
   details: string
+  /** The CLI's line, where the summary speaks of steps and inputs: options and commands there. */
+  cli?: string
 }
 
 export const INPUT_TABLE = {
@@ -35,24 +37,28 @@ export const INPUT_TABLE = {
     value: 'id',
     summary:
       'A worker, as owner/name or its slug: with "last" or "last-succeeded", whose run; with "new", the one to start.',
+    cli: 'A worker, as owner/name or its slug: with --run-id last or last-succeeded, whose run; with new, the one to start.',
     details: 'owner/name is e.g. coreclaw/google-maps-scraper.'
   },
   'worker-version': {
     default: '',
     value: 'version',
     summary: 'With "new" and worker-id: the worker version to start.',
+    cli: 'With --run-id new and --worker-id: the worker version to start.',
     details: 'Empty leaves it out of the request, and CoreClaw picks the version.'
   },
   'task-id': {
     default: '',
     value: 'slug',
     summary: 'With "new": a saved task to start instead of a worker.',
+    cli: 'With --run-id new: a saved task to start instead of a worker.',
     details: 'A task carries its own input, so input and input-file are refused with it.'
   },
   input: {
     default: '',
     value: 'json',
     summary: 'With "new" and worker-id: the worker\'s input, a JSON object.',
+    cli: "With --run-id new and --worker-id: the worker's input, a JSON object.",
     details:
       "Checked against the worker's input schema before the run starts, and never printed. Form fields go under parameters.custom. Empty means no input."
   },
@@ -60,6 +66,7 @@ export const INPUT_TABLE = {
     default: '',
     value: 'path',
     summary: 'With "new" and worker-id: a JSON file holding the worker\'s input, instead of input.',
+    cli: "With --run-id new and --worker-id: a JSON file holding the worker's input, instead of --input.",
     details:
       'At most 1 MiB, relative to the workspace, and really inside it or RUNNER_TEMP: a path or link out of them is refused (the CLI reads any file).'
   },
@@ -67,6 +74,7 @@ export const INPUT_TABLE = {
     default: 'true',
     value: 'bool',
     summary: 'Abort a run this step started when the step ends before the run finished.',
+    cli: 'Abort a run this command started when it ends (Ctrl-C, --wait-timeout, a failure) before the run finished.',
     details:
       'That is: cancelled, wait-timeout, or a failure while waiting. A run the step did not start is never aborted. true or false.'
   },
@@ -80,6 +88,7 @@ export const INPUT_TABLE = {
     default: 'false',
     value: 'bool',
     summary: 'With "new": check what would be started, and start nothing.',
+    cli: 'With --run-id new: check what would be started, and start nothing.',
     details:
       "Checks the input (or input-file) against the worker's input schema and that the worker or task exists, prints what would be started, and fails only on a problem. Free: for pull requests that change an input file. true or false."
   },
@@ -113,8 +122,23 @@ export const INPUT_TABLE = {
     default: 'warn',
     value: 'warn|error|ignore',
     summary: 'What an empty export does: warn, error (fail the step, keep the destination as it was), or ignore.',
+    cli: 'What an empty export does: warn, error (exit 1, keep the destination as it was), or ignore.',
     details:
       'Empty means CoreClaw reports 0 results, or the file has 0 rows (a CSV with only its header, [], no lines) or 0 bytes.'
+  },
+  'compare-with': {
+    default: 'previous',
+    value: 'previous|none|path',
+    summary: 'What to compare the export with: the file it replaces (previous), an earlier export, or none.',
+    details:
+      'A path is relative to the workspace and must really be inside it or RUNNER_TEMP (the CLI reads any file), e.g. a file restored by actions/cache or actions/download-artifact; one that is missing fails the step before any request. csv, json and jsonl are compared by rows (rows-added, rows-removed, rows-changed), other formats by their bytes. With no previous file nothing is compared, and changed is empty.'
+  },
+  'key-fields': {
+    default: '',
+    value: 'keys',
+    summary: 'The fields that identify a row (CSV header names, or top-level keys of JSON rows), e.g. place_id.',
+    details:
+      'With them, a row whose key stays and whose other fields differ is counted as changed, not as removed and added. Separated by commas and/or newlines. Empty compares whole rows.'
   },
   'base-url': {
     default: 'https://openapi.coreclaw.com',

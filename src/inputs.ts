@@ -8,6 +8,7 @@ import { AUTH_METHODS, FORMATS, isRunSlug, type AuthMethod, type Format } from '
 import { IF_EMPTY, type IfEmpty } from './file-checks.js'
 import { INPUT_NAMES, INPUT_TABLE, type InputName } from './input-table.js'
 import { LAST, LAST_SUCCEEDED } from './which-run.js'
+import type { CompareWith } from './compare.js'
 import type { WorkerInputSource } from './worker-input.js'
 
 /** `new` starts a run: a billed action the user asks for in so many words. */
@@ -23,6 +24,10 @@ export interface Inputs {
   overwrite: boolean
   /** What an empty export (0 results, 0 rows or 0 bytes) does: a warning, a failed step, or nothing. */
   ifEmpty: IfEmpty
+  /** What the export is compared with: the file it replaces, an earlier export's path, or nothing. */
+  compareWith: CompareWith
+  /** The fields that identify a row, for the comparison; none compares whole rows. */
+  keyFields: string[]
   baseUrl: URL
   authMethod: AuthMethod
   maxAttempts: number
@@ -102,14 +107,12 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     // workflow never believes it configured a run that nothing starts.
     const onlyForNew = (['task-id', 'worker-version', 'input', 'input-file'] as const).find(name => read(name).trim())
     if (!onlyForNew && parseBoolean('dry-run', value('dry-run'))) {
-      throw new InputError('dry-run', "is only used with 'run-id: new'", "set 'run-id: new', or remove 'dry-run'")
+      const todo = "Set 'run-id: new', or remove 'dry-run'"
+      throw new InputError('dry-run', "is only used with 'run-id: new'", todo, todo)
     }
     if (onlyForNew) {
-      throw new InputError(
-        onlyForNew,
-        "is only used with 'run-id: new'",
-        `set 'run-id: new' to start a run, or remove '${onlyForNew}'`
-      )
+      const todo = `Set 'run-id: new' to start a run, or remove '${onlyForNew}'`
+      throw new InputError(onlyForNew, "is only used with 'run-id: new'", todo, todo)
     }
   }
 
@@ -117,10 +120,12 @@ export function parseInputs(read: (name: InputName) => string): Inputs {
     runId: special ?? runId,
     apiKey,
     format: oneOf('format', value('format').toLowerCase(), FORMATS),
-    filterKeys: parseFilterKeys(read('filter-keys')),
+    filterKeys: parseFieldNames(read('filter-keys')),
     path: usablePath(read('path').trim()),
     overwrite: parseBoolean('overwrite', value('overwrite')),
     ifEmpty: oneOf('if-empty', value('if-empty').toLowerCase(), IF_EMPTY),
+    compareWith: parseCompareWith(value('compare-with')),
+    keyFields: parseFieldNames(read('key-fields')),
     baseUrl: parseBaseUrl(value('base-url')),
     authMethod: oneOf('auth-method', value('auth-method').toLowerCase(), AUTH_METHODS),
     maxAttempts: parseNumber('max-attempts', value('max-attempts'), { min: 1, max: 100, integer: true }),
@@ -158,11 +163,8 @@ function runInput(read: (name: InputName) => string): Inputs['input'] {
   const text = read('input').trim()
   const file = read('input-file').trim()
   if (text && file) {
-    throw new InputError(
-      'input',
-      "is given together with 'input-file'",
-      "one of them: 'input' for JSON text, or 'input-file' for a JSON file"
-    )
+    const todo = "Give one of them: 'input' for JSON text, or 'input-file' for a JSON file"
+    throw new InputError('input', "is given together with 'input-file'", todo, todo)
   }
   if (text) return { text }
   if (file) return { file }
@@ -176,7 +178,8 @@ function checkStart(given: Pick<Inputs, 'workerId' | 'taskId' | 'workerVersion' 
     throw new InputError(
       workerId ? 'task-id' : 'worker-id',
       workerId ? "is given together with 'worker-id'" : "is missing for 'run-id: new'",
-      "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)"
+      "exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)",
+      "Give exactly one of 'worker-id' (a worker to start with 'input') and 'task-id' (a saved task, which carries its own input)"
     )
   }
   if (taskId && input) {
@@ -184,16 +187,36 @@ function checkStart(given: Pick<Inputs, 'workerId' | 'taskId' | 'workerVersion' 
     throw new InputError(
       name,
       "is given together with 'task-id'",
-      "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own"
+      "no input with a task: it runs with the input saved in CoreClaw; use 'worker-id' to give your own",
+      `Remove '${name}': a task runs with the input saved in CoreClaw; use 'worker-id' to give your own`
     )
   }
   if (taskId && workerVersion) {
-    throw new InputError('worker-version', "is given together with 'task-id'", "a version only with 'worker-id'")
+    throw new InputError(
+      'worker-version',
+      "is given together with 'task-id'",
+      "a version only with 'worker-id'",
+      "Remove 'worker-version': a version goes only with 'worker-id'"
+    )
   }
 }
 
-/** Commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
-export function parseFilterKeys(raw: string): string[] {
+/** `previous` and `none` in any case; anything else is a path (read and checked before any request). */
+function parseCompareWith(raw: string): CompareWith {
+  const word = raw.toLowerCase()
+  if (word === 'previous' || word === 'none') return word
+  if (/[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new InputError(
+      'compare-with',
+      'holds a control character (a line break, a tab, …)',
+      "'previous', 'none', or a file path on one line"
+    )
+  }
+  return { file: raw }
+}
+
+/** Field names (filter-keys, key-fields): commas and/or newlines; trimmed, empties dropped, duplicates removed, order kept. */
+export function parseFieldNames(raw: string): string[] {
   const keys = raw
     .split(/[,\r\n]/)
     .map(key => key.trim())
@@ -203,7 +226,7 @@ export function parseFilterKeys(raw: string): string[] {
 
 function oneOf<T extends string>(name: InputName, raw: string, accepted: readonly T[]): T {
   if ((accepted as readonly string[]).includes(raw)) return raw as T
-  throw new InputError(name, `is '${raw}'`, accepted.join(', '))
+  throw new InputError(name, `is '${raw}'`, `one of ${accepted.join(', ')}`)
 }
 
 /** YAML 1.2 core booleans, as the runner and @actions/core accept them. */

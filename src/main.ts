@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
       log: actionLog,
       clock: realClock,
       workspace,
-      inputFileRoots: [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root)),
+      readableRoots: [workspace, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root)),
       progressEveryMs: 10_000,
       signal: cancellation.signal,
       onRun: run => {
@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
       }
     })
     for (const [name, value] of asStrings(outputsOf(result))) core.setOutput(name, value)
-    await writeSummary(renderSummary(result))
+    await writeSummary(renderSummary(result, workspace))
   } catch (thrown) {
     const error = asActionError(thrown)
     // The run, if it was known, and the failing call's request id; the rest is empty.

@@ -3,6 +3,7 @@
  * is about (known as soon as it is), what a start starts, and the outcome (exported, started only,
  * or a dry run). Types and their words only: no module here calls another.
  */
+import type { ComparisonReport } from './compare.js'
 import type { ActionError } from './errors.js'
 import type { Preview } from './preview.js'
 import type { LogLines } from './run-log.js'
@@ -57,12 +58,17 @@ export interface ExportResult {
   /** Rows counted in the file, where the format has rows to count. */
   rows?: number
   preview?: Preview
+  /** What changed since the export it was compared with (`with`, as the user named it); absent when nothing was. */
+  comparison?: ComparisonReport
   requestId?: string
   /** The run's own story: who started it, how long it took, what it cost, how much of its log was shown. */
   run: {
     startedBy?: StartTarget
     durationSeconds?: number
     usage?: string
+    /** Whether the step waited for the run to finish. */
+    waited: boolean
+    /** How much of the run's log was shown: only when this step started the run or waited for it. */
     logLines?: LogLines
   }
   details: {

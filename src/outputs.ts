@@ -17,6 +17,12 @@ export const OUTPUT_TABLE = {
   sha256: 'SHA-256 of the file, lowercase hex, computed while downloading.',
   'result-count': "The run's row count (results) as CoreClaw reports it; empty when CoreClaw sent no valid count.",
   rows: 'Rows in the downloaded file, counted while it streamed (csv without its header, jsonl lines, json array elements); empty for other formats. A warning is shown when it differs from result-count.',
+  changed:
+    '"true" or "false": whether the export differs from the one it was compared with (compare-with); empty when nothing was compared. For csv, json and jsonl by rows (a moved column or reordered rows change nothing), for other formats by bytes.',
+  'rows-added': 'Rows in this export and not in the one it was compared with; empty when rows were not compared.',
+  'rows-removed': 'Rows in the export it was compared with and not in this one; empty when rows were not compared.',
+  'rows-changed': 'With key-fields: rows whose key is in both exports and whose other fields differ; otherwise empty.',
+  'previous-sha256': 'SHA-256 of the export this one was compared with; empty when nothing was compared.',
   'request-id': "CoreClaw's request_id of the export call (on failure, of the failing call), for support requests."
 } as const
 
@@ -43,6 +49,11 @@ export function outputsOf(outcome: Outcome): Record<OutputName, OutputValue> {
     sha256: outcome.sha256,
     'result-count': outcome.resultCount ?? null,
     rows: outcome.rows ?? null,
+    changed: outcome.comparison?.changed ?? null,
+    'rows-added': outcome.comparison?.rows?.added ?? null,
+    'rows-removed': outcome.comparison?.rows?.removed ?? null,
+    'rows-changed': outcome.comparison?.rows?.changed ?? null,
+    'previous-sha256': outcome.comparison?.previousSha256 ?? null,
     'request-id': outcome.requestId ?? null
   }
 }

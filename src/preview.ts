@@ -3,6 +3,7 @@
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
+import { parse } from 'csv-parse/sync'
 import { closingQuote } from './json-scan.js'
 import { redact } from './server-text.js'
 
@@ -46,45 +47,23 @@ export function jsonArrayPreview(text: string): Preview | undefined {
   return objectsTable(firstElements(text, PREVIEW_ROWS))
 }
 
-/** Up to `limit` records of CSV text, each a list of fields. */
+/**
+ * Up to `limit` records of CSV text, each a list of fields, read by csv-parse. A record the end of
+ * the prefix cut inside quotes makes the rest unreadable: the text is then read up to an earlier
+ * line break, a few times at most.
+ */
 function parseCsv(text: string, limit: number): string[][] {
-  const records: string[][] = []
-  let fields: string[] = []
-  let field = ''
-  let quoted = false
-  /** The current record has a field, even an empty one. */
-  let started = false
-  const endRecord = () => {
-    if (started || field) records.push([...fields, field])
-    fields = []
-    field = ''
-    started = false
-  }
-  for (let i = 0; i < text.length && records.length < limit; i++) {
-    const c = text[i]
-    if (quoted) {
-      if (c !== '"') field += c
-      else if (text[i + 1] === '"') field += text[++i]
-      else quoted = false
-    } else if (c === '"') {
-      quoted = true
-      started = true
-    } else if (c === ',') {
-      fields.push(field)
-      field = ''
-      started = true
-    } else if (c === '\n') {
-      endRecord()
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      i++
-      endRecord()
-    } else {
-      field += c
-      started = true
+  let readable = text
+  for (let tries = 0; tries < 20; tries++) {
+    try {
+      return parse(readable, { bom: true, to: limit, relax_column_count: true, skip_empty_lines: true }) as string[][]
+    } catch {
+      const lastBreak = readable.lastIndexOf('\n', readable.length - 2)
+      if (lastBreak < 0) return []
+      readable = readable.slice(0, lastBreak + 1)
     }
   }
-  if (records.length < limit) endRecord()
-  return records
+  return []
 }
 
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
@@ -122,7 +101,7 @@ function firstElements(text: string, limit: number): unknown[] {
 }
 
 /** Rows of objects (or other values) as a table: the keys of the first rows, in order. */
-function objectsTable(values: unknown[]): Preview | undefined {
+export function objectsTable(values: unknown[]): Preview | undefined {
   if (values.length === 0) return undefined
   const objects = values.map(value => (value && typeof value === 'object' && !Array.isArray(value) ? value : { value }))
   const keys = [...new Set(objects.flatMap(object => Object.keys(object as object)))]
@@ -139,7 +118,7 @@ function table(columns: string[], rows: string[][]): Preview {
   }
 }
 
-function cellText(value: unknown): string {
+export function cellText(value: unknown): string {
   if (value === undefined || value === null) return ''
   if (typeof value === 'string') return value
   try {

@@ -1,7 +1,7 @@
 /**
- * The run's own log, shown in the step's log while the step waits, each read's new entries in a
- * group of their own, so that the status lines between them stay visible without expanding
- * anything. CoreClaw's log call returns a list that may be the whole log or only its tail (the docs
+ * The run's own log, shown in the step's log while the step waits: each entry a line marked `| `,
+ * in no group, so that a few lines never hide behind collapsed groups and the status lines between
+ * them stay in order. CoreClaw's log call returns a list that may be the whole log or only its tail (the docs
  * don't say), so each read prints only what follows the longest overlap with the previous list:
  * every entry once, either way.
  *
@@ -101,11 +101,8 @@ export class RunLogFollower {
     }
     if (this.stopped.signal.aborted) return
     const lines = this.printable(this.fresh(entries))
-    if (lines.length === 0) return
-    const first = this.shown + 1
     this.shown += lines.length
-    const which = lines.length === 1 ? `line ${first}` : `lines ${first}–${this.shown}`
-    await this.log.group(`Log of run ${this.runId}: ${which}`, async () => lines.forEach(line => this.log.info(line)))
+    for (const line of lines) this.log.info(line)
   }
 
   /** The new entries as log lines, within the caps; what does not fit is counted. */

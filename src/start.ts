@@ -115,7 +115,7 @@ export async function dryRun(
   const withInput = input
     ? ` with the input from ${'text' in input ? log.say.input('input') : log.say.set('input-file', input.file)}`
     : ''
-  log.info(`Dry run: this step would start a run of ${what}${withInput}. Nothing was started.`)
+  log.info(`Dry run: a run of ${what}${withInput} would start. Nothing was started.`)
   return { kind: 'dry-run', target, version: workerVersion, inputChecked }
 }
 

@@ -34,6 +34,8 @@ export interface ReadyRun {
   run: RunDetail
   requestId?: string
   waitedMs: number
+  /** Whether the run was still going at the first poll: the step really waited for it. */
+  waited: boolean
 }
 
 export async function waitForRun(client: CoreClawClient, runId: string, options: WaitOptions): Promise<ReadyRun> {
@@ -50,7 +52,7 @@ export async function waitForRun(client: CoreClawClient, runId: string, options:
     if (!inProgress) {
       // Read after the status, so that a finished run's last entries are shown too, within a few seconds.
       if (following) await follower?.last()
-      if (status === 'succeeded') return { run, requestId, waitedMs: clock.now() - started }
+      if (status === 'succeeded') return { run, requestId, waitedMs: clock.now() - started, waited: poll > 0 }
       throw new RunStateError({ runId, status, problem: 'not-exportable', errMsg: run.errMsg, requestId })
     }
     const now = clock.now()

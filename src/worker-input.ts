@@ -3,9 +3,10 @@
  * read and parsed before any request. It may hold the scraped site's credentials, so no message
  * here ever quotes it: errors say where the JSON breaks, never what it says.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
+import { refuseOutside } from './workspace-files.js'
 
 /** A worker's input is a form's worth of settings; a larger file is a mistake, not an input. */
 export const MAX_INPUT_BYTES = 1024 * 1024
@@ -19,45 +20,16 @@ export type WorkerInputSource = { text: string } | { file: string }
 export function readWorkerInput(given: WorkerInputSource, workspace: string, roots?: string[]): WorkerInput {
   if ('text' in given) return parseObject(given.text, 'input', 'the JSON text')
   const file = path.resolve(workspace, given.file)
-  if (roots) refuseOutside(file, given.file, roots)
-  return parseObject(readSmallFile(file, given.file), 'input-file', given.file)
-}
-
-/**
- * The input is sent to CoreClaw as the run's input: a path that leads out of the workspace
- * (`../../secret.json`, an absolute path, a symlink checked into the repository) would send
- * whatever it reaches. So the real path, every link resolved, must be inside one of the roots.
- * A file that does not exist is left for the read to report.
- */
-function refuseOutside(file: string, shown: string, roots: string[]): void {
-  let real: string
-  try {
-    real = realpathSync(file)
-  } catch {
-    return
-  }
-  const inside = roots.some(root => {
-    let realRoot: string
-    try {
-      realRoot = realpathSync(root)
-    } catch {
-      return false
-    }
-    const relative = path.relative(caseOf(realRoot), caseOf(real))
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
-  })
-  if (!inside) {
-    throw new InputError(
+  if (roots) {
+    refuseOutside(
       'input-file',
-      `leads outside the workspace: ${shown} is ${real}`,
+      file,
+      given.file,
+      roots,
       "a JSON file inside the workspace or the runner's temporary folder (RUNNER_TEMP), not a link out of them"
     )
   }
-}
-
-/** Windows' paths are compared without case, as its file systems do. */
-function caseOf(file: string): string {
-  return process.platform === 'win32' ? file.toLowerCase() : file
+  return parseObject(readSmallFile(file, given.file), 'input-file', given.file)
 }
 
 function readSmallFile(file: string, shown: string): string {

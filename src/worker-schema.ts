@@ -15,8 +15,7 @@
  * though: there an input that could not be checked fails the step (start.ts). A worker CoreClaw says
  * does not exist (50001, or a 404 envelope) ends the step here, before any start.
  */
-import { existsSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { inThread } from './threads.js'
 import type { CoreClawClient } from './coreclaw.js'
 import { CoreClawError } from './coreclaw-errors.js'
 import { CancelledError } from './errors.js'
@@ -118,46 +117,15 @@ function isUnknownWorker(error: unknown): boolean {
   return error instanceof CoreClawError && (error.appCode === 50001 || (error.status === 404 && !error.notEnvelope))
 }
 
-function inWorkerThread(job: SchemaJob, signal?: AbortSignal) {
-  return new Promise<SchemaVerdict>((resolve, reject) => {
-    // The schema travels as text: a structured clone of an object is recursive too.
-    const thread = new Worker(schemaWorkerFile(), {
-      workerData: job,
-      // A deep schema overflows this stack, or fills this heap, in the thread and not in the step.
-      resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 }
-    })
-    const settle = (outcome: () => void) => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-      void thread.terminate()
-      outcome()
-    }
-    const timer = setTimeout(
-      () =>
-        settle(() => resolve({ kind: 'unusable', why: `checking it took longer than ${CHECK_DEADLINE_MS / 1000} s` })),
-      CHECK_DEADLINE_MS
-    )
-    const onAbort = () => settle(() => reject(signal?.reason))
-    if (signal?.aborted) return onAbort()
-    signal?.addEventListener('abort', onAbort, { once: true })
-    thread.once('message', (verdict: SchemaVerdict) => settle(() => resolve(verdict)))
-    thread.once('error', error =>
-      settle(() => resolve({ kind: 'unusable', why: `checking it failed (${error.message})` }))
-    )
-    thread.once('exit', () => settle(() => resolve({ kind: 'unusable', why: 'the check ended without an answer' })))
+async function inWorkerThread(job: SchemaJob, signal?: AbortSignal): Promise<SchemaVerdict> {
+  // The schema travels as text: a structured clone of an object is recursive too. A deep schema
+  // overflows the thread's stack, or fills its heap, and not the step's.
+  const outcome = await inThread<SchemaVerdict>('schema-worker', job, {
+    resourceLimits: { maxOldGenerationSizeMb: 128, stackSizeMb: 4 },
+    deadlineMs: CHECK_DEADLINE_MS,
+    signal
   })
-}
-
-/**
- * The thread's code, wherever the action runs from: beside the bundle (dist/schema-worker.js, the
- * action and the CLI); run from the sources (`@github/local-action`, a test in jest), the bundle
- * in the checkout's dist/, or else this file's TypeScript sibling, for a runtime that loads it. The
- * name is a parameter on purpose: a literal `new URL('./x.js', import.meta.url)` makes ncc copy the
- * source file it finds as an asset.
- */
-function schemaWorkerFile(name = 'schema-worker'): URL {
-  const candidates = [`./${name}.js`, `../dist/${name}.js`, `./${name}.ts`].map(file => new URL(file, import.meta.url))
-  return candidates.find(file => existsSync(file)) ?? candidates[0]
+  return outcome.kind === 'answer' ? outcome.answer : { kind: 'unusable', why: `checking ${outcome.why}` }
 }
 
 /** `input.parameters.custom`, or an empty object where the input has none (its required fields are then reported). */
