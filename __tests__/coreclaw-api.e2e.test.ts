@@ -219,9 +219,7 @@ describe('retried: rate limits, server errors, network failures', () => {
       expect.stringContaining(
         'HTTP 502: the answer is not a JSON envelope; body starts: "502 Bad Gateway" (attempt 1 of 5)'
       ),
-      expect.stringContaining(
-        'HTTP 500: app code 10000 (system error) [request_id: req-sandbox-3] (attempt 2 of 5)'
-      )
+      expect.stringContaining('HTTP 500: app code 10000 (system error) [request_id: req-sandbox-3] (attempt 2 of 5)')
     ])
   })
 
