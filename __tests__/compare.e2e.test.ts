@@ -131,6 +131,16 @@ test('CSV: a BOM, CRLF, quoted line breaks and moved columns in the earlier file
   expect(comparisonOutputs(result)).toEqual({ changed: 'false', added: '0', removed: '0', rowsChanged: '' })
 })
 
+test('CSV: a column the earlier file had is reported removed, and a row it had twice counts once removed', async () => {
+  mkdirSync(path.join(workspace, 'data'))
+  const earlier =
+    'place_id,name,rating,closed\np1,"Cafe ""A""",4.5,no\np2,"two\nlines",4.0,no\np3,Closed,3.9,yes\np3,Closed,3.9,yes\n'
+  writeFileSync(path.join(workspace, 'data', 'places.csv'), earlier)
+  const result = await exportRun('BEFORE')
+  expect(comparisonOutputs(result)).toEqual({ changed: 'true', added: '0', removed: '1', rowsChanged: '' })
+  expect(result.stdout).toContain('Compared with data/places.csv, rows: 0 added, 1 removed, column closed removed.')
+})
+
 test('compare-with names an earlier export elsewhere (restored from a cache, say); the destination is new', async () => {
   const earlier = path.join(workspace, 'cache', 'places.csv')
   mkdirSync(path.dirname(earlier))
@@ -154,17 +164,19 @@ test('a file in RUNNER_TEMP may be compared with', async () => {
 })
 
 describe('a compare-with that cannot be read fails before any request, so nothing is billed', () => {
+  /** A file beside the workspace, as ../<folder>/outside.csv from it. */
+  const outside = () => {
+    const file = path.join(makeTempDir('coreclaw-outside-'), 'outside.csv')
+    writeFileSync(file, 'a\n1\n')
+    return path.relative(workspace, file)
+  }
+
   test.each([
     ['missing', () => 'cache/nowhere.csv', "Input 'compare-with' names a file that does not exist: cache/nowhere.csv"],
     ['a folder', () => 'data', "Input 'compare-with' is not a regular file: data"],
-    [
-      'outside the workspace',
-      () => '../outside.csv',
-      "Input 'compare-with' leads outside the workspace: ../outside.csv is"
-    ]
+    ['outside the workspace', outside, "Input 'compare-with' leads outside the workspace: ../coreclaw-outside-"]
   ])('%s', async (_, name, message) => {
     mkdirSync(path.join(workspace, 'data'))
-    writeFileSync(path.join(workspace, '..', 'outside.csv'), 'a\n1\n')
     const result = await exportRun('BEFORE', { 'compare-with': name() })
     expect(result.code).toBe(1)
     expect(errorLine(result)).toContain(message)

@@ -110,11 +110,19 @@ describe('CSV, read by csv-parse', () => {
   })
 
   test('over the row limit: a notice, and the files compared by their bytes', async () => {
-    const result = await compare('csv', BEFORE, BEFORE, { rowLimit: 2 })
+    const nine = `a,b\n${Array.from({ length: 9 }, (_, i) => `${i},x\n`).join('')}`
+    const result = await compare('csv', nine, nine, { rowLimit: 8 })
     expect(result.rows).toBeUndefined()
     expect(result.changed).toBe(false)
     expect(result.notice).toBe(
-      'Too many rows to compare (the earlier export has over 2), so rows were not compared: the files were compared by their bytes.'
+      'Too many rows to compare (the earlier export has over 8 rows), so rows were not compared: the files were compared by their bytes.'
+    )
+  })
+
+  test('far over the row limit by its size and first rows: told at once, before any row is read', async () => {
+    const result = await compare('csv', BEFORE, BEFORE, { rowLimit: 2 })
+    expect(result.notice).toBe(
+      'Too many rows to compare (the earlier export has about 5 rows; at most 2 are compared), so rows were not compared: the files were compared by their bytes.'
     )
   })
 })

@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _row_diff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(511);
+/* harmony import */ var _row_diff_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(951);
 /**
  * Compares two exports (row-diff.ts) in a worker thread of its own (see compare.ts): a million
  * rows make a lot of short-lived garbage, and in the step's own heap Node 24 lets the young
@@ -29,7 +29,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 511:
+/***/ 951:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44,6 +44,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "stream"
@@ -2288,6 +2290,7 @@ function trailingBackslashes(s, floor) {
 
 
 
+
 function isRowFormat(format) {
     return format === 'csv' || format === 'json' || format === 'jsonl';
 }
@@ -2296,6 +2299,38 @@ const MAX_ROW_BYTES = 16 * 1024 * 1024;
 /** Why a file's rows could not be read: it is not the format it should be. The message continues "the file …". */
 class UnreadableRowsError extends Error {
 }
+/**
+ * About how many rows `file` holds, from its size and its first 64 KiB: enough to tell a file far
+ * too large to compare before reading it whole. Line breaks for CSV and JSON Lines, elements for a
+ * JSON array; a file whose first 64 KiB hold no complete row counts as one row per 64 KiB.
+ */
+async function estimatedRows(file, format) {
+    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    try {
+        const { size } = await handle.stat();
+        const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+        const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
+        const text = sample.subarray(0, bytesRead).toString('latin1');
+        let rows = 0;
+        if (format === 'json') {
+            try {
+                rows = new JsonArraySplitter().push(text).length;
+            }
+            catch {
+                return 0;
+            }
+        }
+        else {
+            for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
+                rows++;
+        }
+        return bytesRead === 0 ? 0 : Math.round((Math.max(rows, 1) * size) / bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+}
+const SAMPLE_BYTES = 64 * 1024;
 /** A CSV file's header: its column names, as csv-parse reads the first record. */
 async function csvHeader(file, signal) {
     const parser = (0,external_node_fs_namespaceObject.createReadStream)(file, { signal }).pipe(parse({ bom: true, to_line: 1, max_record_size: MAX_ROW_BYTES }));
@@ -2727,8 +2762,12 @@ async function compareExports(job) {
     }
 }
 class TooManyRows extends Error {
-    constructor(who, limit) {
-        super(`${who} has over ${limit.toLocaleString('en-US')}`);
+    /** `estimate`: the rows a file holds by its size and first rows, when it was not read. */
+    constructor(who, limit, estimate) {
+        const n = (count) => count.toLocaleString('en-US');
+        super(estimate === undefined
+            ? `${who} has over ${n(limit)} rows`
+            : `${who} has about ${n(estimate < 10_000 ? estimate : Math.round(estimate / 1000) * 1000)} rows; at most ${n(limit)} are compared`);
     }
 }
 /** The name a file goes by in a notice. */
@@ -2756,6 +2795,13 @@ function capital(text) {
 }
 async function compareRows(job) {
     const { format } = job;
+    const limit = job.rowLimit ?? ROW_LIMIT;
+    // A file far over the limit is told at once, not after reading two million of its rows.
+    for (const file of [job.previous, job.current]) {
+        const estimate = await estimatedRows(file, format);
+        if (estimate > limit * 1.25)
+            throw new TooManyRows(whoIs(file, job), limit, estimate);
+    }
     const columns = format === 'csv' ? await sharedColumns(job) : undefined;
     const missingKeys = columns ? job.keyFields.filter(name => !columns.shared.includes(name)) : [];
     const keyFields = missingKeys.length > 0 ? [] : job.keyFields;

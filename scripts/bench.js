@@ -14,7 +14,9 @@
 // Figures: storage paced at 100 MiB/s (a realistic link) with a 200 MiB export; unthrottled loopback
 // at 64 MiB and 512 MiB; 2 MiB sent one byte per write (a host that sends tiny chunks), also with
 // the CPU kept busy by three spinning processes on the machine's cores (a loaded runner: memory must
-// not depend on the consumer keeping up); and a 1 KiB export against bare `node -e 0` for start-up.
+// not depend on the consumer keeping up); a 1 KiB export against bare `node -e 0` for start-up; and
+// what comparing with the previous export adds (`compare`): a million rows by key, and a 512 MiB
+// export (some 6 million rows, over the row limit), each against the same export compared with nothing.
 import ncc from '@vercel/ncc'
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -28,7 +30,7 @@ const { values } = parseArgs({
   options: {
     node: { type: 'string', default: process.execPath },
     action: { type: 'string', default: path.join(ROOT, 'dist/index.js') },
-    only: { type: 'string', default: 'paced,loopback,chunks,busy,startup' },
+    only: { type: 'string', default: 'paced,loopback,chunks,busy,startup,compare' },
     runs: { type: 'string' }
   }
 })
@@ -51,7 +53,8 @@ const MUST = {
   pacedToToolCache: 1.02,
   rssMb: 128,
   chunksToCurl: 2,
-  startupMs: 80
+  startupMs: 80,
+  compareRssMb: 192
 }
 const CURL_SCRIPT = `set -euo pipefail
 auth="Authorization: Bearer $KEY"
@@ -96,10 +99,88 @@ try {
       await sandbox.close()
     }
   }
+  if (ONLY.has('compare')) results.compare = await measureComparisons()
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
 report(results)
+
+/**
+ * What a comparison adds to an export: the same export with `compare-with: none` and compared with
+ * an earlier file (given by path, so no round copies it), alternating, after a warm-up.
+ */
+async function measureComparisons() {
+  const cases = []
+  const dir = mkdtempSync(path.join(work, 'compare-'))
+  // A million rows of a scrape, and the next day's: 1 in 1000 rows gone, 1 in 1000 changed, 300 new.
+  const row = (i, rating) => `p${i},Shop number ${i},${rating},"Street ${i}, City"\n`
+  const before = ['place_id,name,rating,address\n']
+  const after = [before[0]]
+  for (let i = 0; i < 1_000_000; i++) {
+    before.push(row(i, i % 50))
+    if (i % 1000 !== 5) after.push(row(i, i % 1000 === 7 ? 99 : i % 50))
+  }
+  for (let i = 0; i < 300; i++) after.push(row(1_000_000 + i, 1))
+  writeFileSync(path.join(dir, 'million.csv'), before.join(''))
+  const afterBytes = Buffer.from(after.join(''))
+  const sandbox = await startSandbox({
+    runs: [
+      { slug: 'MILLION', bytes: afterBytes },
+      { slug: 'BENCH512', size: 512 * MiB }
+    ]
+  })
+  try {
+    // The 512 MiB export as it was yesterday: the same bytes, fetched once (not with execFileSync:
+    // the sandbox answers from this process's event loop).
+    const auth = ['-H', `Authorization: Bearer ${sandbox.apiKey}`]
+    const answer = await spawnCollect('curl', [
+      '-sS',
+      ...auth,
+      `${sandbox.apiUrl}/api/v2/worker-runs/BENCH512/result/export?format=csv`
+    ])
+    await spawnCollect('curl', ['-sS', '-o', path.join(dir, 'big.csv'), JSON.parse(answer.stdout).data.download_url])
+    for (const [what, slug, size, previous, keyFields] of [
+      ['1,000,000 rows by key (place_id)', 'MILLION', afterBytes.length, 'million.csv', 'place_id'],
+      ['512 MiB, about 6 million rows (over the row limit)', 'BENCH512', 512 * MiB, 'big.csv', '']
+    ]) {
+      const runs = Number(values.runs ?? 3)
+      const samples = { alone: [], compared: [] }
+      process.stdout.write(`\ncompare ${what}: warm-up + ${runs} rounds `)
+      for (let round = 0; round <= runs; round++) {
+        const alone = await runAction(sandbox, slug, size, { 'compare-with': 'none' })
+        const compared = await runAction(
+          sandbox,
+          slug,
+          size,
+          {
+            'compare-with': path.join(dir, previous),
+            'key-fields': keyFields
+          },
+          { RUNNER_TEMP: dir }
+        )
+        if (round > 0) {
+          samples.alone.push(alone)
+          samples.compared.push(compared)
+        }
+        process.stdout.write('.')
+      }
+      cases.push({
+        what,
+        runs,
+        alone: median(samples.alone.map(s => s.ms)),
+        compared: median(samples.compared.map(s => s.ms)),
+        rssMb: {
+          alone: Math.max(...samples.alone.map(s => s.rssKb)) / 1024,
+          compared: Math.max(...samples.compared.map(s => s.rssKb)) / 1024
+        },
+        outputs: samples.compared[0].outputs
+      })
+    }
+  } finally {
+    await sandbox.close()
+  }
+  return cases
+}
 
 /** One size: warm-up, then alternating rounds of every contender. */
 async function measure(sandbox, figure, size) {
@@ -137,10 +218,11 @@ async function measure(sandbox, figure, size) {
   }
 }
 
-async function runAction(sandbox, slug, size) {
+async function runAction(sandbox, slug, size, inputs = {}, env = {}) {
   const out = path.join(work, 'action.csv')
   const step = prepareStep({
-    inputs: { 'run-id': slug, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, path: out }
+    inputs: { 'run-id': slug, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, path: out, ...inputs },
+    env
   })
   const result = await timed(TIME, ['-f', 'RSS_KB=%M', NODE, ACTION], {
     cwd: step.workspace,
@@ -149,10 +231,11 @@ async function runAction(sandbox, slug, size) {
   if (result.code !== 0 || Number(step.outputs().size) !== size) {
     throw new Error(`action failed: ${result.stdout}${result.stderr}`)
   }
+  const outputs = step.outputs()
   rmSync(out)
   rmSync(step.workspace, { recursive: true, force: true })
   rmSync(path.dirname(step.files.OUTPUT), { recursive: true, force: true })
-  return result
+  return { ...result, outputs }
 }
 
 async function runScript(sandbox, slug, size, command, args) {
@@ -189,7 +272,7 @@ async function bundlePeer() {
   return file
 }
 
-function report({ paced, loopback, chunks, busy, startup }) {
+function report({ paced, loopback, chunks, busy, startup, compare }) {
   console.log('\n')
   if (paced) {
     console.log(`### Storage paced at ${PACE / MiB} MiB/s\n`)
@@ -247,6 +330,23 @@ function report({ paced, loopback, chunks, busy, startup }) {
     )
   }
 
+  if (compare) {
+    console.log('### What comparing with the previous export adds\n')
+    console.log(
+      '| export | rounds | export alone | compared | added | peak RSS alone | peak RSS compared | outputs |\n|---|---|---|---|---|---|---|---|'
+    )
+    for (const c of compare) {
+      const o = c.outputs
+      const counts = o['rows-added']
+        ? `added ${o['rows-added']}, removed ${o['rows-removed']}, changed ${o['rows-changed'] || '–'}`
+        : `changed ${o.changed} (by bytes)`
+      console.log(
+        `| ${c.what} | ${c.runs} | ${ms(c.alone)} | ${ms(c.compared)} | ${ms(c.compared - c.alone)} | ${c.rssMb.alone.toFixed(1)} MB | ${c.rssMb.compared.toFixed(1)} MB | ${counts} |`
+      )
+    }
+    console.log('')
+  }
+
   const checks = []
   const pacedRow = paced?.[0]
   if (pacedRow) {
@@ -283,6 +383,13 @@ function report({ paced, loopback, chunks, busy, startup }) {
       `1 KiB: action − bare \`node -e 0\` ≤ ${MUST.startupMs} ms`,
       `${ms(m.action)} − ${ms(m['node -e 0'])} = ${ms(cost)}`,
       cost <= MUST.startupMs
+    ])
+  }
+  for (const c of compare ?? []) {
+    checks.push([
+      `compare ${c.what}: peak RSS ≤ ${MUST.compareRssMb} MB`,
+      `${c.rssMb.compared.toFixed(1)} MB`,
+      c.rssMb.compared <= MUST.compareRssMb
     ])
   }
   console.log(`### Against the targets (node ${nodeVersion})\n`)

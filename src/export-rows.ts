@@ -4,6 +4,7 @@
  * element each. No file is held in memory whole; one row at a time is, up to MAX_ROW_BYTES.
  */
 import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CsvError, parse } from 'csv-parse'
@@ -25,6 +26,36 @@ export const MAX_ROW_BYTES = 16 * 1024 * 1024
 
 /** Why a file's rows could not be read: it is not the format it should be. The message continues "the file …". */
 export class UnreadableRowsError extends Error {}
+
+/**
+ * About how many rows `file` holds, from its size and its first 64 KiB: enough to tell a file far
+ * too large to compare before reading it whole. Line breaks for CSV and JSON Lines, elements for a
+ * JSON array; a file whose first 64 KiB hold no complete row counts as one row per 64 KiB.
+ */
+export async function estimatedRows(file: string, format: RowFormat): Promise<number> {
+  const handle = await open(file, 'r')
+  try {
+    const { size } = await handle.stat()
+    const sample = Buffer.alloc(Math.min(size, SAMPLE_BYTES))
+    const { bytesRead } = await handle.read(sample, 0, sample.length, 0)
+    const text = sample.subarray(0, bytesRead).toString('latin1')
+    let rows = 0
+    if (format === 'json') {
+      try {
+        rows = new JsonArraySplitter().push(text).length
+      } catch {
+        return 0
+      }
+    } else {
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) rows++
+    }
+    return bytesRead === 0 ? 0 : Math.round((Math.max(rows, 1) * size) / bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+const SAMPLE_BYTES = 64 * 1024
 
 /** A CSV file's header: its column names, as csv-parse reads the first record. */
 export async function csvHeader(file: string, signal?: AbortSignal): Promise<string[]> {

@@ -15,7 +15,15 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import type { Format } from './coreclaw-contract.js'
-import { csvHeader, isRowFormat, rowsOf, UnreadableRowsError, type Row, type RowFormat } from './export-rows.js'
+import {
+  csvHeader,
+  estimatedRows,
+  isRowFormat,
+  rowsOf,
+  UnreadableRowsError,
+  type Row,
+  type RowFormat
+} from './export-rows.js'
 import {
   canonicalJson,
   fingerprint,
@@ -88,8 +96,14 @@ export async function compareExports(job: CompareJob): Promise<Comparison> {
 }
 
 class TooManyRows extends Error {
-  constructor(who: string, limit: number) {
-    super(`${who} has over ${limit.toLocaleString('en-US')}`)
+  /** `estimate`: the rows a file holds by its size and first rows, when it was not read. */
+  constructor(who: string, limit: number, estimate?: number) {
+    const n = (count: number) => count.toLocaleString('en-US')
+    super(
+      estimate === undefined
+        ? `${who} has over ${n(limit)} rows`
+        : `${who} has about ${n(estimate < 10_000 ? estimate : Math.round(estimate / 1000) * 1000)} rows; at most ${n(limit)} are compared`
+    )
   }
 }
 
@@ -119,6 +133,12 @@ function capital(text: string): string {
 
 async function compareRows(job: CompareJob & { format: RowFormat }): Promise<Omit<Comparison, 'previousSha256'>> {
   const { format } = job
+  const limit = job.rowLimit ?? ROW_LIMIT
+  // A file far over the limit is told at once, not after reading two million of its rows.
+  for (const file of [job.previous, job.current]) {
+    const estimate = await estimatedRows(file, format)
+    if (estimate > limit * 1.25) throw new TooManyRows(whoIs(file, job), limit, estimate)
+  }
   const columns = format === 'csv' ? await sharedColumns(job) : undefined
   const missingKeys = columns ? job.keyFields.filter(name => !columns.shared.includes(name)) : []
   const keyFields = missingKeys.length > 0 ? [] : job.keyFields
