@@ -9,6 +9,7 @@ import type { Format } from './coreclaw-contract.js'
 import type { Log } from './log.js'
 import type { CompareVerdict } from './compare-worker.js'
 import type { CompareJob, Comparison, RowChanges } from './row-diff.js'
+import { thousands as number } from './progress.js'
 import { forLog } from './server-text.js'
 import { inThread } from './threads.js'
 import { refuseOutside, refuseUnreadable } from './workspace-files.js'
@@ -105,7 +106,6 @@ export function reportComparison({ with: shown, changed, rows, notice }: Compari
  */
 export function changesInWords(rows: RowChanges, shown: (column: string) => string): string {
   const { added, removed, changed, columnsAdded, columnsRemoved } = rows
-  const number = (n: number) => n.toLocaleString('en-US')
   const parts =
     added + removed + (changed ?? 0) === 0
       ? [changed === undefined ? 'no rows added or removed' : 'no rows added, removed or changed']

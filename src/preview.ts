@@ -3,7 +3,6 @@
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
-import { parse } from 'csv-parse/sync'
 import { closingQuote } from './json-scan.js'
 import { redact } from './server-text.js'
 
@@ -19,8 +18,11 @@ export const PREVIEW_COLUMNS = 8
 export const PREVIEW_CELL = 60
 
 /** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
-export function csvPreview(text: string, truncated: boolean): Preview | undefined {
-  const records = parseCsv(text, PREVIEW_ROWS + 2)
+export async function csvPreview(text: string, truncated: boolean): Promise<Preview | undefined> {
+  // Loaded here, not with the bundle: csv-parse is a third of the action's code, and a step that
+  // previews no CSV would parse it at every start for nothing (ncc makes it a chunk of its own).
+  const { parse } = await import('csv-parse/sync')
+  const records = parseCsv(parse, text, PREVIEW_ROWS + 2)
   // A record cut by the end of the prefix is not shown.
   if (truncated && records.length <= PREVIEW_ROWS + 1) records.pop()
   const [header, ...rows] = records
@@ -52,7 +54,7 @@ export function jsonArrayPreview(text: string): Preview | undefined {
  * the prefix cut inside quotes makes the rest unreadable: the text is then read up to an earlier
  * line break, a few times at most.
  */
-function parseCsv(text: string, limit: number): string[][] {
+function parseCsv(parse: typeof import('csv-parse/sync').parse, text: string, limit: number): string[][] {
   let readable = text
   for (let tries = 0; tries < 20; tries++) {
     try {

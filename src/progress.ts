@@ -1,6 +1,14 @@
 /** Counts and byte counts for people, and a progress reporter that speaks at most once per interval. */
 import type { Clock } from './retry.js'
 
+/**
+ * 1,204,000: thousands separated by commas. Not toLocaleString, whose first call loads ICU's locale
+ * data: 11 to 14 ms of every step's start here.
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
 /** "1 row", "3 rows": a count with its noun, singular when it is one. */
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import type { Format } from './coreclaw-contract.js'
+import { thousands as n } from './progress.js'
 import {
   csvHeader,
   estimatedRows,
@@ -98,7 +99,6 @@ export async function compareExports(job: CompareJob): Promise<Comparison> {
 class TooManyRows extends Error {
   /** `estimate`: the rows a file holds by its size and first rows, when it was not read. */
   constructor(who: string, limit: number, estimate?: number) {
-    const n = (count: number) => count.toLocaleString('en-US')
     super(
       estimate === undefined
         ? `${who} has over ${n(limit)} rows`

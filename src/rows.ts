@@ -19,7 +19,8 @@ export interface RowsReport {
 /** Watches the file's bytes in order; `finish` once they have all passed. */
 export interface RowCounter {
   update(bytes: Buffer): void
-  finish(): RowsReport
+  /** The count, and the preview (a CSV's loads csv-parse, which a step that previews no CSV never loads). */
+  finish(): Promise<RowsReport>
 }
 
 const PREFIX_BYTES = 64 * 1024
@@ -47,17 +48,17 @@ abstract class Counter implements RowCounter {
     this.scan(bytes.toString('latin1'))
   }
 
-  finish(): RowsReport {
+  async finish(): Promise<RowsReport> {
     const text = Buffer.concat(this.prefix)
       .toString('utf8')
       .replace(/^\uFEFF/, '')
-    return { rows: this.count(), preview: this.previewOrNone(text) }
+    return { rows: this.count(), preview: await this.previewOrNone(text) }
   }
 
   /** The preview is a decoration: whatever the data, it never fails an export. */
-  private previewOrNone(text: string): Preview | undefined {
+  private async previewOrNone(text: string): Promise<Preview | undefined> {
     try {
-      return this.preview(text)
+      return await this.preview(text)
     } catch {
       return undefined
     }
@@ -70,7 +71,7 @@ abstract class Counter implements RowCounter {
 
   protected abstract scan(chunk: string): void
   protected abstract count(): number | undefined
-  protected abstract preview(prefix: string): Preview | undefined
+  protected abstract preview(prefix: string): Preview | undefined | Promise<Preview | undefined>
 }
 
 /**
@@ -120,7 +121,7 @@ class LineRecords extends Counter {
     return this.format === 'csv' ? Math.max(0, records - 1) : records
   }
 
-  protected preview(prefix: string): Preview | undefined {
+  protected preview(prefix: string): Promise<Preview | undefined> | Preview | undefined {
     return this.format === 'csv' ? csvPreview(prefix, this.truncated) : jsonLinesPreview(prefix)
   }
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import type { ActionError } from './errors.js'
 import type { DryRun, ExportResult, KnownRun, Outcome, StartedOnly, StartTarget } from './outcome.js'
 import { cellText, objectsTable, type Preview } from './preview.js'
-import { formatBytes } from './progress.js'
+import { formatBytes, thousands } from './progress.js'
 import type { ChangedRow } from './row-diff.js'
 import { changesInWords } from './compare.js'
 import { forCell, redact } from './server-text.js'
@@ -287,7 +287,7 @@ function size(bytes: number): string {
 }
 
 function number(n: number): string {
-  return n.toLocaleString('en-US')
+  return thousands(n)
 }
 
 function countOf(n: number, noun: string): string {
