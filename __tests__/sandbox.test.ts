@@ -58,3 +58,11 @@ test('a port that is taken is one line that names it and the option that changes
     blocker.close()
   }
 })
+
+test('sandbox/runner.js run as a command points to npm run local', async () => {
+  const result = await spawnCollect(process.execPath, [path.join(ROOT, 'sandbox/runner.js'), '--help'], {
+    env: baseEnv()
+  })
+  expect(result.code).toBe(0)
+  expect(result.stdout).toContain('npm run local -- run-id=… format=…')
+})

@@ -261,3 +261,9 @@ export function parseOutputs(text) {
   }
   return outputs
 }
+
+// Run as a command (`node sandbox/runner.js`), it is the library it is: say where the command is.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  console.log(`sandbox/runner.js runs the bundled action the way the runner does, for the tests, the demo and the benchmark.
+To run the action yourself, with your inputs: npm run local -- run-id=… format=…   (npm run local -- --help)`)
+}
