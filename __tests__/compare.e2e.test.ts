@@ -141,6 +141,15 @@ test('CSV: a column the earlier file had is reported removed, and a row it had t
   expect(result.stdout).toContain('Compared with data/places.csv, rows: 0 added, 1 removed, column closed removed.')
 })
 
+test('key-fields that are not columns of both files: a notice, and rows compared whole', async () => {
+  await exportRun('BEFORE')
+  const result = await exportRun('AFTER', { 'key-fields': 'nope' })
+  expect(comparisonOutputs(result)).toEqual({ changed: 'true', added: '2', removed: '2', rowsChanged: '' })
+  expect(result.stdout).toMatch(
+    /^::notice title=Rows compared whole::The key field nope is not a column of both files, so rows were compared whole\.$/m
+  )
+})
+
 test('compare-with names an earlier export elsewhere (restored from a cache, say); the destination is new', async () => {
   const earlier = path.join(workspace, 'cache', 'places.csv')
   mkdirSync(path.dirname(earlier))

@@ -5167,8 +5167,9 @@ async function compareWithEarlier(spec, download, { workspace, signal, log }) {
 }
 /** What changed, in one line; and a notice when rows could have been compared and were not. */
 function reportComparison({ with: shown, changed, rows, notice }, log) {
+    // Either rows could not be compared (by bytes, then), or key fields could not be used (whole rows).
     if (notice)
-        log.notice(forLog(notice, 1024), 'Compared by bytes');
+        log.notice(forLog(notice, 1024), rows ? 'Rows compared whole' : 'Compared by bytes');
     const earlier = forLog(shown, 512);
     if (!rows) {
         log.info(changed ? `The file differs from ${earlier}.` : `The file is the same as ${earlier}, byte for byte.`);
