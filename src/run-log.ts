@@ -1,9 +1,9 @@
 /**
  * The run's own log, shown in the step's log while the step waits: each entry a line marked `| `,
  * in no group, so that a few lines never hide behind collapsed groups and the status lines between
- * them stay in order. CoreClaw's log call returns a list that may be the whole log or only its tail (the docs
- * don't say), so each read prints only what follows the longest overlap with the previous list:
- * every entry once, either way.
+ * them stay in order. CoreClaw's log call returns a list that may be the whole log or only its
+ * tail (the docs don't say), so each read prints only what follows the longest overlap with the
+ * previous list: every entry once, either way.
  *
  * The log is display only: it can never fail or slow the run. A read runs beside the status polls
  * (`poll` never waits for it, and starts none while one is under way), the last read after the run
