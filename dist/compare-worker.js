@@ -2290,8 +2290,11 @@ const parse = function () {
 
 ;// CONCATENATED MODULE: ./src/json-scan.ts
 /**
- * Finding where a JSON string ends, in text that may be a piece of a longer stream: shared by the
- * row counter (chunk by chunk) and the preview (the first 64 KiB).
+ * The structure of JSON text that may be a piece of a longer stream: where a string ends, and where
+ * each element of a top-level array begins and ends. One scanner serves the row counter (on every
+ * chunk of the download), the comparison (which takes each element's text) and the preview (the
+ * first 64 KiB). The characters it looks for are ASCII, which never occurs inside a UTF-8 sequence,
+ * so it reads text decoded as latin1 (one character per byte) as exactly as UTF-8 text.
  */
 /** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
 function closingQuote(s, from) {
@@ -2314,6 +2317,136 @@ function backslashesBefore(s, end, floor) {
 }
 function trailingBackslashes(s, floor) {
     return backslashesBefore(s, s.length, floor);
+}
+const isSpace = (c) => c === 32 || c === 10 || c === 13 || c === 9;
+/**
+ * A top-level JSON array, read piece by piece. `scan` calls `onStart(i)` where an element begins
+ * at s[i] and `onEnd(i)` where the element being read ends, just before s[i]. It checks the
+ * structure only: JSON.parse judges each element.
+ */
+class JsonArrayScanner {
+    started = false;
+    ended = false;
+    /** The text does not begin with an array. */
+    invalid = false;
+    /** Something other than white space follows the array. */
+    trailing = false;
+    depth = 0;
+    inString = false;
+    /** The previous piece ended with an odd run of backslashes inside a string. */
+    escaping = false;
+    inElement = false;
+    scan(s, onStart, onEnd) {
+        if (this.invalid)
+            return;
+        if (this.ended) {
+            this.trailing ||= /\S/.test(s);
+            return;
+        }
+        let i = 0;
+        while (i < s.length) {
+            if (this.inString) {
+                // A backslash that ended the last piece escapes this piece's first character.
+                const first = this.escaping ? i + 1 : i;
+                const end = closingQuote(s, first);
+                if (end < 0) {
+                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
+                    return;
+                }
+                this.escaping = false;
+                this.inString = false;
+                i = end + 1;
+                continue;
+            }
+            const c = s.charCodeAt(i);
+            if (!this.started) {
+                i++;
+                // White space, and a UTF-8 byte order mark (EF BB BF read as latin1, or U+FEFF), before the array.
+                if (isSpace(c) || c === 0xef || c === 0xbb || c === 0xbf || c === 0xfeff)
+                    continue;
+                if (c !== 91)
+                    return void (this.invalid = true);
+                this.started = true;
+                this.depth = 1;
+                continue;
+            }
+            if (this.depth === 1 && !this.inElement) {
+                if (isSpace(c) || c === 44) {
+                    i++;
+                    continue;
+                }
+                if (c === 93)
+                    return this.end(s, i);
+                this.inElement = true;
+                onStart?.(i);
+            }
+            if (c === 34)
+                this.inString = true;
+            else if (c === 91 || c === 123)
+                this.depth++;
+            else if (c === 93 || c === 125) {
+                if (--this.depth === 0) {
+                    this.inElement = false;
+                    onEnd?.(i);
+                    return this.end(s, i);
+                }
+            }
+            else if (c === 44 && this.depth === 1) {
+                this.inElement = false;
+                onEnd?.(i);
+            }
+            i++;
+        }
+    }
+    /** The array closed at s[at]. */
+    end(s, at) {
+        this.ended = true;
+        this.trailing = /\S/.test(s.slice(at + 1));
+    }
+}
+/** The elements of a top-level JSON array, as their text, from pieces of it. */
+class JsonArraySplitter {
+    maxElementLength;
+    scanner = new JsonArrayScanner();
+    /** Elements found so far. */
+    elements = 0;
+    /** An element was longer than `maxElementLength`: it was not kept. */
+    tooLong = false;
+    /** The current element's text, when it began in an earlier piece. */
+    pieces = [];
+    pieceLength = 0;
+    open = false;
+    constructor(maxElementLength = Infinity) {
+        this.maxElementLength = maxElementLength;
+    }
+    /** The elements that end in `s`. */
+    push(s) {
+        const done = [];
+        let start = 0;
+        this.scanner.scan(s, at => {
+            start = at;
+            this.open = true;
+        }, at => {
+            const element = (this.pieces.join('') + s.slice(start, at)).trimEnd();
+            if (element.length > this.maxElementLength)
+                this.tooLong = true;
+            else
+                done.push(element);
+            this.pieces = [];
+            this.pieceLength = 0;
+            this.open = false;
+            this.elements++;
+        });
+        if (this.open) {
+            const piece = s.slice(start);
+            this.pieceLength += piece.length;
+            if (this.pieceLength > this.maxElementLength)
+                this.tooLong = true;
+            else
+                this.pieces.push(piece);
+        }
+        return done;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/export-rows.ts
@@ -2349,12 +2482,10 @@ async function estimatedRows(file, format) {
         const text = sample.subarray(0, bytesRead).toString('latin1');
         let rows = 0;
         if (format === 'json') {
-            try {
-                rows = new JsonArraySplitter().push(text).length;
-            }
-            catch {
+            const array = new JsonArrayScanner();
+            array.scan(text, () => rows++);
+            if (array.invalid)
                 return 0;
-            }
         }
         else {
             for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1))
@@ -2424,14 +2555,24 @@ async function* jsonLines(source) {
         yield parseJson(trimmed, `a line (${line})`);
     }
 }
+/** Each element of a JSON array, read as latin1 (one character per byte) and parsed as the UTF-8 it is. */
 async function* jsonArrayElements(source) {
-    const splitter = new JsonArraySplitter();
+    const splitter = new JsonArraySplitter(MAX_ROW_BYTES);
+    const { scanner } = splitter;
     for await (const chunk of source) {
-        for (const element of splitter.push(chunk.toString('latin1'))) {
-            yield parseJson(Buffer.from(element, 'latin1').toString('utf8'), `an element (${splitter.elements})`);
+        const elements = splitter.push(chunk.toString('latin1'));
+        if (scanner.invalid)
+            throw new UnreadableRowsError('is not a JSON array');
+        if (splitter.tooLong)
+            throw new UnreadableRowsError(`has an element over ${MAX_ROW_BYTES} bytes`);
+        for (const [index, element] of elements.entries()) {
+            const where = `an element (${splitter.elements - elements.length + index + 1})`;
+            yield parseJson(Buffer.from(element, 'latin1').toString('utf8'), where);
         }
+        if (scanner.trailing)
+            throw new UnreadableRowsError('has more after its JSON array');
     }
-    if (!splitter.ended)
+    if (!scanner.ended)
         throw new UnreadableRowsError('does not end its JSON array');
 }
 function parseJson(text, where) {
@@ -2440,115 +2581,6 @@ function parseJson(text, where) {
     }
     catch (error) {
         throw new UnreadableRowsError(`has ${where} that is not JSON (${error.message})`);
-    }
-}
-/**
- * The elements of a top-level JSON array, as their text, from pieces of the file read as latin1
- * (one character per byte: the structure's characters are ASCII, which never occurs inside a UTF-8
- * sequence). JSON.parse then reads each element; this only finds where each one ends.
- */
-class JsonArraySplitter {
-    elements = 0;
-    ended = false;
-    started = false;
-    depth = 0;
-    inString = false;
-    /** The previous piece ended with an odd run of backslashes inside a string. */
-    escaping = false;
-    /** The current element's text so far, when it began in an earlier piece. */
-    pieces = [];
-    pieceBytes = 0;
-    /** Inside an element (depth ≥ 1 and past its first character). */
-    inElement = false;
-    /** The elements that end in `s`. */
-    push(s) {
-        const done = [];
-        if (this.ended) {
-            if (/\S/.test(s))
-                throw new UnreadableRowsError('has more after its JSON array');
-            return done;
-        }
-        let start = this.inElement ? 0 : -1;
-        let i = 0;
-        const finish = (end) => {
-            done.push((this.pieces.join('') + s.slice(start, end)).trimEnd());
-            this.pieces = [];
-            this.pieceBytes = 0;
-            this.inElement = false;
-            this.elements++;
-            start = -1;
-        };
-        while (i < s.length) {
-            if (this.inString) {
-                // A backslash that ended the last piece escapes this piece's first character.
-                const first = this.escaping ? i + 1 : i;
-                const end = closingQuote(s, first);
-                if (end < 0) {
-                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
-                    break;
-                }
-                this.escaping = false;
-                this.inString = false;
-                i = end + 1;
-                continue;
-            }
-            const c = s.charCodeAt(i);
-            if (!this.started) {
-                i++;
-                // White space, and a UTF-8 byte order mark (EF BB BF), before the array.
-                if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0xef || c === 0xbb || c === 0xbf)
-                    continue;
-                if (c !== 91)
-                    throw new UnreadableRowsError('is not a JSON array');
-                this.started = true;
-                this.depth = 1;
-                continue;
-            }
-            if (this.depth === 1 && !this.inElement) {
-                if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44) {
-                    i++;
-                    continue;
-                }
-                if (c === 93) {
-                    this.depth = 0;
-                    this.ended = true;
-                    if (/\S/.test(s.slice(i + 1)))
-                        throw new UnreadableRowsError('has more after its JSON array');
-                    return done;
-                }
-                this.inElement = true;
-                start = i;
-            }
-            if (c === 34)
-                this.inString = true;
-            else if (c === 91 || c === 123)
-                this.depth++;
-            else if (c === 93 || c === 125) {
-                this.depth--;
-                if (this.depth === 0) {
-                    // `]` closes the array right after an element.
-                    finish(i);
-                    this.ended = true;
-                    if (/\S/.test(s.slice(i + 1)))
-                        throw new UnreadableRowsError('has more after its JSON array');
-                    return done;
-                }
-            }
-            else if (c === 44 && this.depth === 1) {
-                finish(i);
-                i++;
-                continue;
-            }
-            i++;
-        }
-        if (this.inElement) {
-            const piece = s.slice(start < 0 ? 0 : start);
-            this.pieceBytes += piece.length;
-            if (this.pieceBytes > MAX_ROW_BYTES)
-                throw new UnreadableRowsError(`has an element over ${MAX_ROW_BYTES} bytes`);
-            this.pieces.push(piece);
-        }
-        return done;
     }
 }
 

@@ -6584,8 +6584,11 @@ function lineCount(content) {
 
 ;// CONCATENATED MODULE: ./src/json-scan.ts
 /**
- * Finding where a JSON string ends, in text that may be a piece of a longer stream: shared by the
- * row counter (chunk by chunk) and the preview (the first 64 KiB).
+ * The structure of JSON text that may be a piece of a longer stream: where a string ends, and where
+ * each element of a top-level array begins and ends. One scanner serves the row counter (on every
+ * chunk of the download), the comparison (which takes each element's text) and the preview (the
+ * first 64 KiB). The characters it looks for are ASCII, which never occurs inside a UTF-8 sequence,
+ * so it reads text decoded as latin1 (one character per byte) as exactly as UTF-8 text.
  */
 /** The index of the unescaped quote at or after `from` (which starts a string's text), or -1. */
 function closingQuote(s, from) {
@@ -6608,6 +6611,136 @@ function backslashesBefore(s, end, floor) {
 }
 function trailingBackslashes(s, floor) {
     return backslashesBefore(s, s.length, floor);
+}
+const isSpace = (c) => c === 32 || c === 10 || c === 13 || c === 9;
+/**
+ * A top-level JSON array, read piece by piece. `scan` calls `onStart(i)` where an element begins
+ * at s[i] and `onEnd(i)` where the element being read ends, just before s[i]. It checks the
+ * structure only: JSON.parse judges each element.
+ */
+class JsonArrayScanner {
+    started = false;
+    ended = false;
+    /** The text does not begin with an array. */
+    invalid = false;
+    /** Something other than white space follows the array. */
+    trailing = false;
+    depth = 0;
+    inString = false;
+    /** The previous piece ended with an odd run of backslashes inside a string. */
+    escaping = false;
+    inElement = false;
+    scan(s, onStart, onEnd) {
+        if (this.invalid)
+            return;
+        if (this.ended) {
+            this.trailing ||= /\S/.test(s);
+            return;
+        }
+        let i = 0;
+        while (i < s.length) {
+            if (this.inString) {
+                // A backslash that ended the last piece escapes this piece's first character.
+                const first = this.escaping ? i + 1 : i;
+                const end = closingQuote(s, first);
+                if (end < 0) {
+                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
+                    return;
+                }
+                this.escaping = false;
+                this.inString = false;
+                i = end + 1;
+                continue;
+            }
+            const c = s.charCodeAt(i);
+            if (!this.started) {
+                i++;
+                // White space, and a UTF-8 byte order mark (EF BB BF read as latin1, or U+FEFF), before the array.
+                if (isSpace(c) || c === 0xef || c === 0xbb || c === 0xbf || c === 0xfeff)
+                    continue;
+                if (c !== 91)
+                    return void (this.invalid = true);
+                this.started = true;
+                this.depth = 1;
+                continue;
+            }
+            if (this.depth === 1 && !this.inElement) {
+                if (isSpace(c) || c === 44) {
+                    i++;
+                    continue;
+                }
+                if (c === 93)
+                    return this.end(s, i);
+                this.inElement = true;
+                onStart?.(i);
+            }
+            if (c === 34)
+                this.inString = true;
+            else if (c === 91 || c === 123)
+                this.depth++;
+            else if (c === 93 || c === 125) {
+                if (--this.depth === 0) {
+                    this.inElement = false;
+                    onEnd?.(i);
+                    return this.end(s, i);
+                }
+            }
+            else if (c === 44 && this.depth === 1) {
+                this.inElement = false;
+                onEnd?.(i);
+            }
+            i++;
+        }
+    }
+    /** The array closed at s[at]. */
+    end(s, at) {
+        this.ended = true;
+        this.trailing = /\S/.test(s.slice(at + 1));
+    }
+}
+/** The elements of a top-level JSON array, as their text, from pieces of it. */
+class JsonArraySplitter {
+    maxElementLength;
+    scanner = new JsonArrayScanner();
+    /** Elements found so far. */
+    elements = 0;
+    /** An element was longer than `maxElementLength`: it was not kept. */
+    tooLong = false;
+    /** The current element's text, when it began in an earlier piece. */
+    pieces = [];
+    pieceLength = 0;
+    open = false;
+    constructor(maxElementLength = Infinity) {
+        this.maxElementLength = maxElementLength;
+    }
+    /** The elements that end in `s`. */
+    push(s) {
+        const done = [];
+        let start = 0;
+        this.scanner.scan(s, at => {
+            start = at;
+            this.open = true;
+        }, at => {
+            const element = (this.pieces.join('') + s.slice(start, at)).trimEnd();
+            if (element.length > this.maxElementLength)
+                this.tooLong = true;
+            else
+                done.push(element);
+            this.pieces = [];
+            this.pieceLength = 0;
+            this.open = false;
+            this.elements++;
+        });
+        if (this.open) {
+            const piece = s.slice(start);
+            this.pieceLength += piece.length;
+            if (this.pieceLength > this.maxElementLength)
+                this.tooLong = true;
+            else
+                this.pieces.push(piece);
+        }
+        return done;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/preview.ts
@@ -6677,38 +6810,11 @@ function parseCsv(parse, text, limit) {
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
 function firstElements(text, limit) {
     const values = [];
-    let depth = 0;
-    let start = -1;
-    const take = (end) => {
+    for (const element of new JsonArraySplitter().push(text).slice(0, limit)) {
         try {
-            values.push(JSON.parse(text.slice(start, end)));
-            start = -1;
-            return true;
+            values.push(JSON.parse(element));
         }
         catch {
-            return false;
-        }
-    };
-    for (let i = 0; i < text.length && values.length < limit; i++) {
-        const c = text[i];
-        if (depth === 1 && start < 0 && !/[\s,\]]/.test(c))
-            start = i;
-        if (c === '"') {
-            i = closingQuote(text, i + 1);
-            if (i < 0)
-                break;
-        }
-        else if (c === '[' || c === '{') {
-            depth++;
-        }
-        else if (c === ']' || c === '}') {
-            if (--depth === 0) {
-                if (start >= 0)
-                    take(i);
-                break;
-            }
-        }
-        else if (c === ',' && depth === 1 && start >= 0 && !take(i)) {
             break;
         }
     }
@@ -6851,72 +6957,17 @@ class LineRecords extends Counter {
 }
 /** The elements of a top-level JSON array; any other JSON can't be counted. */
 class JsonArrayRows extends Counter {
+    array = new JsonArrayScanner();
     elements = 0;
-    depth = 0;
-    started = false;
-    ended = false;
-    invalid = false;
-    inString = false;
-    /** The previous chunk ended with an odd run of backslashes inside a string. */
-    escaping = false;
-    expecting = false;
+    counted = () => void this.elements++;
     scan(s) {
-        if (this.ended || this.invalid)
-            return;
-        let i = 0;
-        while (i < s.length) {
-            if (this.inString) {
-                // A backslash that ended the last chunk escapes this chunk's first character.
-                const first = this.escaping ? i + 1 : i;
-                const end = closingQuote(s, first);
-                if (end < 0) {
-                    this.escaping = trailingBackslashes(s, first) % 2 === 1;
-                    return;
-                }
-                this.escaping = false;
-                this.inString = false;
-                i = end + 1;
-                continue;
-            }
-            const c = s.charCodeAt(i++);
-            if (c === 32 || c === 10 || c === 13 || c === 9)
-                continue;
-            if (!this.started) {
-                // 0xEF is the first byte of a UTF-8 byte order mark.
-                if (c === 0xef || c === 0xbb || c === 0xbf)
-                    continue;
-                if (c !== 91)
-                    return void (this.invalid = true);
-                this.started = true;
-                this.depth = 1;
-                this.expecting = true;
-                continue;
-            }
-            if (c === 93 || c === 125) {
-                if (--this.depth === 0)
-                    return void (this.ended = true);
-                continue;
-            }
-            if (c === 44) {
-                if (this.depth === 1)
-                    this.expecting = true;
-                continue;
-            }
-            if (this.depth === 1 && this.expecting) {
-                this.elements++;
-                this.expecting = false;
-            }
-            if (c === 34)
-                this.inString = true;
-            else if (c === 91 || c === 123)
-                this.depth++;
-        }
+        this.array.scan(s, this.counted);
     }
     count() {
-        return this.started && this.ended && !this.invalid ? this.elements : undefined;
+        return this.array.ended && !this.array.invalid ? this.elements : undefined;
     }
     preview(prefix) {
-        return this.invalid ? undefined : jsonArrayPreview(prefix);
+        return this.array.invalid ? undefined : jsonArrayPreview(prefix);
     }
 }
 /** Whether s[from, end) holds anything but a lone CR: a line that is more than its line break. */

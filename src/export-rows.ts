@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CsvError, parse } from 'csv-parse'
 import type { Format } from './coreclaw-contract.js'
-import { closingQuote, trailingBackslashes } from './json-scan.js'
+import { JsonArrayScanner, JsonArraySplitter } from './json-scan.js'
 
 /** The formats whose rows can be compared. */
 export type RowFormat = Extract<Format, 'csv' | 'json' | 'jsonl'>
@@ -41,11 +41,9 @@ export async function estimatedRows(file: string, format: RowFormat): Promise<nu
     const text = sample.subarray(0, bytesRead).toString('latin1')
     let rows = 0
     if (format === 'json') {
-      try {
-        rows = new JsonArraySplitter().push(text).length
-      } catch {
-        return 0
-      }
+      const array = new JsonArrayScanner()
+      array.scan(text, () => rows++)
+      if (array.invalid) return 0
     } else {
       for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) rows++
     }
@@ -112,14 +110,21 @@ async function* jsonLines(source: Readable): AsyncGenerator<Row> {
   }
 }
 
+/** Each element of a JSON array, read as latin1 (one character per byte) and parsed as the UTF-8 it is. */
 async function* jsonArrayElements(source: Readable): AsyncGenerator<Row> {
-  const splitter = new JsonArraySplitter()
+  const splitter = new JsonArraySplitter(MAX_ROW_BYTES)
+  const { scanner } = splitter
   for await (const chunk of source) {
-    for (const element of splitter.push((chunk as Buffer).toString('latin1'))) {
-      yield parseJson(Buffer.from(element, 'latin1').toString('utf8'), `an element (${splitter.elements})`)
+    const elements = splitter.push((chunk as Buffer).toString('latin1'))
+    if (scanner.invalid) throw new UnreadableRowsError('is not a JSON array')
+    if (splitter.tooLong) throw new UnreadableRowsError(`has an element over ${MAX_ROW_BYTES} bytes`)
+    for (const [index, element] of elements.entries()) {
+      const where = `an element (${splitter.elements - elements.length + index + 1})`
+      yield parseJson(Buffer.from(element, 'latin1').toString('utf8'), where)
     }
+    if (scanner.trailing) throw new UnreadableRowsError('has more after its JSON array')
   }
-  if (!splitter.ended) throw new UnreadableRowsError('does not end its JSON array')
+  if (!scanner.ended) throw new UnreadableRowsError('does not end its JSON array')
 }
 
 function parseJson(text: string, where: string): unknown {
@@ -127,107 +132,5 @@ function parseJson(text: string, where: string): unknown {
     return JSON.parse(text)
   } catch (error) {
     throw new UnreadableRowsError(`has ${where} that is not JSON (${(error as Error).message})`)
-  }
-}
-
-/**
- * The elements of a top-level JSON array, as their text, from pieces of the file read as latin1
- * (one character per byte: the structure's characters are ASCII, which never occurs inside a UTF-8
- * sequence). JSON.parse then reads each element; this only finds where each one ends.
- */
-export class JsonArraySplitter {
-  elements = 0
-  ended = false
-  private started = false
-  private depth = 0
-  private inString = false
-  /** The previous piece ended with an odd run of backslashes inside a string. */
-  private escaping = false
-  /** The current element's text so far, when it began in an earlier piece. */
-  private pieces: string[] = []
-  private pieceBytes = 0
-  /** Inside an element (depth ≥ 1 and past its first character). */
-  private inElement = false
-
-  /** The elements that end in `s`. */
-  push(s: string): string[] {
-    const done: string[] = []
-    if (this.ended) {
-      if (/\S/.test(s)) throw new UnreadableRowsError('has more after its JSON array')
-      return done
-    }
-    let start = this.inElement ? 0 : -1
-    let i = 0
-    const finish = (end: number) => {
-      done.push((this.pieces.join('') + s.slice(start, end)).trimEnd())
-      this.pieces = []
-      this.pieceBytes = 0
-      this.inElement = false
-      this.elements++
-      start = -1
-    }
-    while (i < s.length) {
-      if (this.inString) {
-        // A backslash that ended the last piece escapes this piece's first character.
-        const first = this.escaping ? i + 1 : i
-        const end = closingQuote(s, first)
-        if (end < 0) {
-          this.escaping = trailingBackslashes(s, first) % 2 === 1
-          break
-        }
-        this.escaping = false
-        this.inString = false
-        i = end + 1
-        continue
-      }
-      const c = s.charCodeAt(i)
-      if (!this.started) {
-        i++
-        // White space, and a UTF-8 byte order mark (EF BB BF), before the array.
-        if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0xef || c === 0xbb || c === 0xbf) continue
-        if (c !== 91) throw new UnreadableRowsError('is not a JSON array')
-        this.started = true
-        this.depth = 1
-        continue
-      }
-      if (this.depth === 1 && !this.inElement) {
-        if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44) {
-          i++
-          continue
-        }
-        if (c === 93) {
-          this.depth = 0
-          this.ended = true
-          if (/\S/.test(s.slice(i + 1))) throw new UnreadableRowsError('has more after its JSON array')
-          return done
-        }
-        this.inElement = true
-        start = i
-      }
-      if (c === 34) this.inString = true
-      else if (c === 91 || c === 123) this.depth++
-      else if (c === 93 || c === 125) {
-        this.depth--
-        if (this.depth === 0) {
-          // `]` closes the array right after an element.
-          finish(i)
-          this.ended = true
-          if (/\S/.test(s.slice(i + 1))) throw new UnreadableRowsError('has more after its JSON array')
-          return done
-        }
-      } else if (c === 44 && this.depth === 1) {
-        finish(i)
-        i++
-        continue
-      }
-      i++
-    }
-    if (this.inElement) {
-      const piece = s.slice(start < 0 ? 0 : start)
-      this.pieceBytes += piece.length
-      if (this.pieceBytes > MAX_ROW_BYTES) throw new UnreadableRowsError(`has an element over ${MAX_ROW_BYTES} bytes`)
-      this.pieces.push(piece)
-    }
-    return done
   }
 }

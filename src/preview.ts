@@ -3,7 +3,7 @@
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
-import { closingQuote } from './json-scan.js'
+import { JsonArraySplitter } from './json-scan.js'
 import { redact } from './server-text.js'
 
 export interface Preview {
@@ -71,31 +71,10 @@ function parseCsv(parse: typeof import('csv-parse/sync').parse, text: string, li
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
 function firstElements(text: string, limit: number): unknown[] {
   const values: unknown[] = []
-  let depth = 0
-  let start = -1
-  const take = (end: number): boolean => {
+  for (const element of new JsonArraySplitter().push(text).slice(0, limit)) {
     try {
-      values.push(JSON.parse(text.slice(start, end)))
-      start = -1
-      return true
+      values.push(JSON.parse(element))
     } catch {
-      return false
-    }
-  }
-  for (let i = 0; i < text.length && values.length < limit; i++) {
-    const c = text[i]
-    if (depth === 1 && start < 0 && !/[\s,\]]/.test(c)) start = i
-    if (c === '"') {
-      i = closingQuote(text, i + 1)
-      if (i < 0) break
-    } else if (c === '[' || c === '{') {
-      depth++
-    } else if (c === ']' || c === '}') {
-      if (--depth === 0) {
-        if (start >= 0) take(i)
-        break
-      }
-    } else if (c === ',' && depth === 1 && start >= 0 && !take(i)) {
       break
     }
   }

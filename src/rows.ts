@@ -7,7 +7,7 @@
  * this is exact for UTF-8 files, and String#indexOf is the fastest scan JavaScript has.
  */
 import type { Format } from './coreclaw-contract.js'
-import { closingQuote, trailingBackslashes } from './json-scan.js'
+import { JsonArrayScanner } from './json-scan.js'
 import { csvPreview, jsonArrayPreview, jsonLinesPreview, type Preview } from './preview.js'
 
 export interface RowsReport {
@@ -128,67 +128,20 @@ class LineRecords extends Counter {
 
 /** The elements of a top-level JSON array; any other JSON can't be counted. */
 class JsonArrayRows extends Counter {
+  private readonly array = new JsonArrayScanner()
   private elements = 0
-  private depth = 0
-  private started = false
-  private ended = false
-  private invalid = false
-  private inString = false
-  /** The previous chunk ended with an odd run of backslashes inside a string. */
-  private escaping = false
-  private expecting = false
+  private readonly counted = () => void this.elements++
 
   protected scan(s: string): void {
-    if (this.ended || this.invalid) return
-    let i = 0
-    while (i < s.length) {
-      if (this.inString) {
-        // A backslash that ended the last chunk escapes this chunk's first character.
-        const first = this.escaping ? i + 1 : i
-        const end = closingQuote(s, first)
-        if (end < 0) {
-          this.escaping = trailingBackslashes(s, first) % 2 === 1
-          return
-        }
-        this.escaping = false
-        this.inString = false
-        i = end + 1
-        continue
-      }
-      const c = s.charCodeAt(i++)
-      if (c === 32 || c === 10 || c === 13 || c === 9) continue
-      if (!this.started) {
-        // 0xEF is the first byte of a UTF-8 byte order mark.
-        if (c === 0xef || c === 0xbb || c === 0xbf) continue
-        if (c !== 91) return void (this.invalid = true)
-        this.started = true
-        this.depth = 1
-        this.expecting = true
-        continue
-      }
-      if (c === 93 || c === 125) {
-        if (--this.depth === 0) return void (this.ended = true)
-        continue
-      }
-      if (c === 44) {
-        if (this.depth === 1) this.expecting = true
-        continue
-      }
-      if (this.depth === 1 && this.expecting) {
-        this.elements++
-        this.expecting = false
-      }
-      if (c === 34) this.inString = true
-      else if (c === 91 || c === 123) this.depth++
-    }
+    this.array.scan(s, this.counted)
   }
 
   protected count(): number | undefined {
-    return this.started && this.ended && !this.invalid ? this.elements : undefined
+    return this.array.ended && !this.array.invalid ? this.elements : undefined
   }
 
   protected preview(prefix: string): Preview | undefined {
-    return this.invalid ? undefined : jsonArrayPreview(prefix)
+    return this.array.invalid ? undefined : jsonArrayPreview(prefix)
   }
 }
 

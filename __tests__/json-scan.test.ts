@@ -1,12 +1,12 @@
-// The rows of an export file, as the comparison reads them: a JSON array split into its elements
-// wherever the file's pieces happen to end.
-import { JsonArraySplitter, UnreadableRowsError } from '../src/export-rows.js'
+// A JSON array split into its elements wherever the file's pieces happen to end: the one scanner
+// behind the row counter, the comparison and the preview.
+import { JsonArraySplitter } from '../src/json-scan.js'
 
 /** The elements of `text` when it arrives in the given pieces (as the file stream's latin1 strings). */
 function elements(pieces: string[]): unknown[] {
   const splitter = new JsonArraySplitter()
   const found = pieces.flatMap(piece => splitter.push(Buffer.from(piece, 'utf8').toString('latin1')))
-  expect(splitter.ended).toBe(true)
+  expect(splitter.scanner.ended).toBe(true)
   return found.map(element => JSON.parse(Buffer.from(element, 'latin1').toString('utf8')))
 }
 
@@ -52,6 +52,20 @@ test.each([
   expect(elements([text])).toEqual(expected)
 })
 
-test.each(['{"a": 1}', '"text"', '[1] [2]', '[1], 2'])('%s is not one JSON array', text => {
-  expect(() => elements([text])).toThrow(UnreadableRowsError)
+test.each([
+  ['{"a": 1}', 'invalid'],
+  ['"text"', 'invalid'],
+  ['[1] [2]', 'trailing'],
+  ['[1], 2', 'trailing']
+] as const)('%s is not one JSON array', (text, flag) => {
+  const splitter = new JsonArraySplitter()
+  splitter.push(text)
+  expect(splitter.scanner[flag]).toBe(true)
+})
+
+test('an element longer than the limit is not kept, and says so', () => {
+  const splitter = new JsonArraySplitter(10)
+  const pieces = ['[1, "0123456', '789abcdef", 2]']
+  expect(pieces.flatMap(piece => splitter.push(piece))).toEqual(['1', '2'])
+  expect(splitter.tooLong).toBe(true)
 })
