@@ -16,13 +16,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 
 
-try {
-    node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort?.postMessage({ kind: 'compared', comparison: await (0,_row_diff_js__WEBPACK_IMPORTED_MODULE_1__/* .compareExports */ .Dc)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData) });
-}
-catch (error) {
-    const code = error.code;
-    node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort?.postMessage({ kind: 'failed', why: code ?? error.message });
-}
+// A file that can't be read fails this thread, and the step hears it as the thread's error (threads.ts).
+node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort?.postMessage(await (0,_row_diff_js__WEBPACK_IMPORTED_MODULE_1__/* .compareExports */ .Dc)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -5126,25 +5126,25 @@ function compareSpecOf(compareWith, keyFields, { workspace, readableRoots }) {
     if (compareWith === 'none')
         return undefined;
     if (compareWith === 'previous')
-        return { shown: 'the previous export', keyFields };
+        return { keyFields };
     const file = external_node_path_namespaceObject.resolve(workspace, compareWith.file);
     const accepted = "an earlier export's path, relative to the workspace (restore it first, e.g. with actions/cache), 'previous' or 'none'";
     if (readableRoots)
         refuseOutside('compare-with', file, compareWith.file, readableRoots, accepted);
     refuseUnreadable('compare-with', file, compareWith.file, accepted);
-    return { file, shown: compareWith.file, keyFields };
+    return { earlier: { file, shown: compareWith.file }, keyFields };
 }
 /**
  * Compares the downloaded file (still `temporary`) with the earlier export, before it replaces the
  * destination. Nothing to compare with (no file at the destination yet) is no comparison.
  */
 async function compareWithEarlier(spec, download, { workspace, signal, log }) {
-    const previous = spec.file ?? existingFile(download.destination);
+    const previous = spec.earlier?.file ?? existingFile(download.destination);
     if (!previous) {
         log.info(`Nothing to compare with: there is no file at ${download.destination} yet.`);
         return undefined;
     }
-    const shown = spec.file ? spec.shown : external_node_path_namespaceObject.relative(workspace, previous);
+    const shown = spec.earlier?.shown ?? external_node_path_namespaceObject.relative(workspace, previous);
     const job = {
         previous,
         current: download.temporary,
@@ -5158,11 +5158,10 @@ async function compareWithEarlier(spec, download, { workspace, signal, log }) {
         resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
         signal
     });
-    const verdict = outcome.kind === 'answer' ? outcome.answer : { kind: 'failed', why: outcome.why };
-    if (verdict.kind === 'compared')
-        return { ...verdict.comparison, with: shown, previous: !spec.file };
+    if (outcome.kind === 'answer')
+        return { ...outcome.answer, with: shown, previous: !spec.earlier };
     // A comparison is news about the export, never a reason to fail it.
-    log.notice(`The export could not be compared with ${forLog(shown, 512)} (${forLog(verdict.why, 256)}).`, 'Not compared');
+    log.notice(`The export could not be compared with ${forLog(shown, 512)} (${forLog(outcome.why, 256)}).`, 'Not compared');
     return undefined;
 }
 /** What changed, in one line; and a notice when rows could have been compared and were not. */

@@ -5,14 +5,7 @@
  * ends this thread, not the step.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { compareExports, type Comparison, type CompareJob } from './row-diff.js'
+import { compareExports, type CompareJob } from './row-diff.js'
 
-/** What the thread answers: the comparison, or why there is none (a file that could not be read). */
-export type CompareVerdict = { kind: 'compared'; comparison: Comparison } | { kind: 'failed'; why: string }
-
-try {
-  parentPort?.postMessage({ kind: 'compared', comparison: await compareExports(workerData as CompareJob) })
-} catch (error) {
-  const code = (error as NodeJS.ErrnoException).code
-  parentPort?.postMessage({ kind: 'failed', why: code ?? (error as Error).message } satisfies CompareVerdict)
-}
+// A file that can't be read fails this thread, and the step hears it as the thread's error (threads.ts).
+parentPort?.postMessage(await compareExports(workerData as CompareJob))

@@ -7,7 +7,6 @@ import { existsSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Format } from './coreclaw-contract.js'
 import type { Log } from './log.js'
-import type { CompareVerdict } from './compare-worker.js'
 import type { CompareJob, Comparison, RowChanges } from './row-diff.js'
 import { thousands as number } from './progress.js'
 import { forLog } from './server-text.js'
@@ -19,9 +18,8 @@ export type CompareWith = 'previous' | 'none' | { file: string }
 
 /** What to compare with: a file checked before any request, or (without `file`) the file the export replaces. */
 export interface CompareSpec {
-  file?: string
-  /** How the user named it. */
-  shown: string
+  /** The file `compare-with` names, and how the user named it; none for `previous`. */
+  earlier?: { file: string; shown: string }
   keyFields: string[]
 }
 
@@ -42,13 +40,13 @@ export function compareSpecOf(
   { workspace, readableRoots }: { workspace: string; readableRoots?: string[] }
 ): CompareSpec | undefined {
   if (compareWith === 'none') return undefined
-  if (compareWith === 'previous') return { shown: 'the previous export', keyFields }
+  if (compareWith === 'previous') return { keyFields }
   const file = path.resolve(workspace, compareWith.file)
   const accepted =
     "an earlier export's path, relative to the workspace (restore it first, e.g. with actions/cache), 'previous' or 'none'"
   if (readableRoots) refuseOutside('compare-with', file, compareWith.file, readableRoots, accepted)
   refuseUnreadable('compare-with', file, compareWith.file, accepted)
-  return { file, shown: compareWith.file, keyFields }
+  return { earlier: { file, shown: compareWith.file }, keyFields }
 }
 
 /**
@@ -60,12 +58,12 @@ export async function compareWithEarlier(
   download: { destination: string; temporary: string; sha256: string; format: Format },
   { workspace, signal, log }: { workspace: string; signal?: AbortSignal; log: Log }
 ): Promise<ComparisonReport | undefined> {
-  const previous = spec.file ?? existingFile(download.destination)
+  const previous = spec.earlier?.file ?? existingFile(download.destination)
   if (!previous) {
     log.info(`Nothing to compare with: there is no file at ${download.destination} yet.`)
     return undefined
   }
-  const shown = spec.file ? spec.shown : path.relative(workspace, previous)
+  const shown = spec.earlier?.shown ?? path.relative(workspace, previous)
   const job: CompareJob = {
     previous,
     current: download.temporary,
@@ -75,15 +73,14 @@ export async function compareWithEarlier(
   }
   // The young generation bounded: a million rows make a lot of short-lived garbage. Typed arrays
   // (the fingerprints) live outside the heap, and the old generation holds little.
-  const outcome = await inThread<CompareVerdict>('compare-worker', job, {
+  const outcome = await inThread<Comparison>('compare-worker', job, {
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 },
     signal
   })
-  const verdict: CompareVerdict = outcome.kind === 'answer' ? outcome.answer : { kind: 'failed', why: outcome.why }
-  if (verdict.kind === 'compared') return { ...verdict.comparison, with: shown, previous: !spec.file }
+  if (outcome.kind === 'answer') return { ...outcome.answer, with: shown, previous: !spec.earlier }
   // A comparison is news about the export, never a reason to fail it.
   log.notice(
-    `The export could not be compared with ${forLog(shown, 512)} (${forLog(verdict.why, 256)}).`,
+    `The export could not be compared with ${forLog(shown, 512)} (${forLog(outcome.why, 256)}).`,
     'Not compared'
   )
   return undefined
