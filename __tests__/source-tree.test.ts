@@ -45,3 +45,14 @@ test('no source file is over 400 lines', () => {
   const long = sources.filter(name => text(name).split('\n').length > 400)
   expect(long).toEqual([])
 })
+
+test("csv-parse is not in the bundle every step starts: it is a chunk, loaded by a CSV preview or the comparison's thread", () => {
+  const dist = path.join(ROOT, 'dist')
+  const bundle = (name: string) => readFileSync(path.join(dist, name), 'utf8')
+  // CsvError is csv-parse's own class: where it is, csv-parse is.
+  expect(bundle('index.js')).not.toContain('CsvError')
+  expect(bundle('cli.js')).not.toContain('CsvError')
+  const chunks = readdirSync(dist).filter(name => /^\d+\.index\.js$/.test(name))
+  expect(chunks.filter(name => bundle(name).includes('CsvError'))).toHaveLength(1)
+  expect(bundle('compare-worker.js')).toContain('CsvError')
+})

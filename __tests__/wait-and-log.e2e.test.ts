@@ -219,6 +219,9 @@ describe('waiting for the run', () => {
     expect(lines.filter(line => line.startsWith('::group::'))).toEqual([
       expect.stringMatching(/^::group::Export csv to /)
     ])
+    // A run this step did not start, but waited for: its wait and its log are in the summary.
+    expect(summaryFact(result.summary, 'Waited for the run')).toMatch(/^\d+\.\d\d s$/)
+    expect(summaryFact(result.summary, 'Run log')).toBe('5 lines shown')
   })
 })
 
