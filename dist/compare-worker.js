@@ -2606,122 +2606,85 @@ const MAX_LOAD = 0.75;
  */
 class FingerprintTable {
     withValues;
-    capacity;
-    hi;
-    lo;
-    /** 0: empty slot; otherwise the fingerprint's Mark. */
-    marks;
-    counts;
-    valueHi;
-    valueLo;
+    slots;
     size = 0;
     /** `withValues`: a second fingerprint per entry (a keyed row's content) instead of a count. */
     constructor(expected, withValues = false) {
         this.withValues = withValues;
-        this.capacity = 1 << Math.max(10, Math.ceil(Math.log2((expected + 1) / MAX_LOAD)));
-        ({
-            hi: this.hi,
-            lo: this.lo,
-            marks: this.marks,
-            counts: this.counts,
-            valueHi: this.valueHi,
-            valueLo: this.valueLo
-        } = this.allocate(this.capacity));
+        this.slots = this.allocate(1 << Math.max(10, Math.ceil(Math.log2((expected + 1) / MAX_LOAD))));
     }
     /** The slot holding `key`, or -1. */
     find(key) {
         const slot = this.probe(key);
-        return this.marks[slot] === EMPTY ? -1 : slot;
+        return this.slots.marks[slot] === EMPTY ? -1 : slot;
     }
     /** The slot for `key`, a new one marked `mark` when it was not there. Returns [slot, isNew]. */
     add(key, mark) {
         let slot = this.probe(key);
-        if (this.marks[slot] !== EMPTY)
+        if (this.slots.marks[slot] !== EMPTY)
             return [slot, false];
-        if (this.size + 1 > this.capacity * MAX_LOAD) {
+        if (this.size + 1 > this.slots.marks.length * MAX_LOAD) {
             this.grow();
             slot = this.probe(key);
         }
-        this.hi[slot] = key.hi;
-        this.lo[slot] = key.lo;
-        this.marks[slot] = mark;
+        this.slots.hi[slot] = key.hi;
+        this.slots.lo[slot] = key.lo;
+        this.slots.marks[slot] = mark;
         this.size++;
         return [slot, true];
     }
     mark(slot) {
-        return this.marks[slot];
+        return this.slots.marks[slot];
     }
     setMark(slot, mark) {
-        this.marks[slot] = mark;
+        this.slots.marks[slot] = mark;
     }
     count(slot) {
-        return this.counts[slot];
+        return this.slots.counts[slot];
     }
     setCount(slot, count) {
-        this.counts[slot] = count;
+        this.slots.counts[slot] = count;
     }
     /** The second fingerprint of a keyed row. */
     value(slot) {
-        return { hi: this.valueHi[slot], lo: this.valueLo[slot] };
+        return { hi: this.slots.valueHi[slot], lo: this.slots.valueLo[slot] };
     }
     setValue(slot, value) {
-        this.valueHi[slot] = value.hi;
-        this.valueLo[slot] = value.lo;
+        this.slots.valueHi[slot] = value.hi;
+        this.slots.valueLo[slot] = value.lo;
     }
     /** Every occupied slot, in table order. */
-    *slots() {
-        for (let slot = 0; slot < this.capacity; slot++)
-            if (this.marks[slot] !== EMPTY)
+    *occupied() {
+        for (let slot = 0; slot < this.slots.marks.length; slot++)
+            if (this.slots.marks[slot] !== EMPTY)
                 yield slot;
     }
     probe({ hi, lo }) {
-        const mask = this.capacity - 1;
+        const { marks, hi: his, lo: los } = this.slots;
+        const mask = marks.length - 1;
         let slot = lo & mask;
-        while (this.marks[slot] !== EMPTY && (this.hi[slot] !== hi || this.lo[slot] !== lo))
+        while (marks[slot] !== EMPTY && (his[slot] !== hi || los[slot] !== lo))
             slot = (slot + 1) & mask;
         return slot;
     }
     allocate(capacity) {
-        return {
-            hi: new Uint32Array(capacity),
-            lo: new Uint32Array(capacity),
-            marks: new Uint8Array(capacity),
-            counts: this.withValues ? undefined : new Uint32Array(capacity),
-            valueHi: this.withValues ? new Uint32Array(capacity) : undefined,
-            valueLo: this.withValues ? new Uint32Array(capacity) : undefined
-        };
+        const words = () => new Uint32Array(capacity);
+        const marks = new Uint8Array(capacity);
+        return this.withValues
+            ? { hi: words(), lo: words(), marks, valueHi: words(), valueLo: words() }
+            : { hi: words(), lo: words(), marks, counts: words() };
     }
+    /** Twice the slots: every entry, each of its columns, moved to where it probes now. */
     grow() {
-        const old = {
-            hi: this.hi,
-            lo: this.lo,
-            marks: this.marks,
-            counts: this.counts,
-            valueHi: this.valueHi,
-            valueLo: this.valueLo
-        };
-        this.capacity *= 2;
-        ({
-            hi: this.hi,
-            lo: this.lo,
-            marks: this.marks,
-            counts: this.counts,
-            valueHi: this.valueHi,
-            valueLo: this.valueLo
-        } = this.allocate(this.capacity));
+        const old = this.slots;
+        this.slots = this.allocate(old.marks.length * 2);
+        const columns = Object.keys(old);
         for (let from = 0; from < old.marks.length; from++) {
             if (old.marks[from] === EMPTY)
                 continue;
             const to = this.probe({ hi: old.hi[from], lo: old.lo[from] });
-            this.hi[to] = old.hi[from];
-            this.lo[to] = old.lo[from];
-            this.marks[to] = old.marks[from];
-            if (this.counts)
-                this.counts[to] = old.counts[from];
-            if (this.valueHi) {
-                this.valueHi[to] = old.valueHi[from];
-                this.valueLo[to] = old.valueLo[from];
-            }
+            for (const column of columns)
+                this.slots[column][to] = old[column][from];
         }
     }
 }
@@ -2909,7 +2872,7 @@ async function wholeDiff(read, { previous, current }, canonical) {
             examples.added.push(row);
     }
     let removed = 0;
-    for (const slot of table.slots())
+    for (const slot of table.occupied())
         removed += table.count(slot);
     if (removed > 0) {
         // Which rows were removed is known only now: the first few, from the previous file again.
@@ -2961,7 +2924,7 @@ fields) {
         }
     }
     let removed = 0;
-    for (const slot of table.slots())
+    for (const slot of table.occupied())
         if (table.mark(slot) === Mark.Previous)
             removed++;
     if (removed > 0 || changedShown.size > 0) {

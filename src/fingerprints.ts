@@ -28,6 +28,19 @@ const EMPTY = 0
 /** Slots per entry at most this full: a linear probe then stays a few slots long. */
 const MAX_LOAD = 0.75
 
+/** The table's columns, one entry per slot: typed arrays, so that no row is an object. */
+interface Slots {
+  hi: Uint32Array
+  lo: Uint32Array
+  /** 0: empty slot; otherwise the fingerprint's Mark. */
+  marks: Uint8Array
+  /** Rows compared whole: how many times the row occurs. */
+  counts?: Uint32Array
+  /** Rows matched by key: the row's own fingerprint. */
+  valueHi?: Uint32Array
+  valueLo?: Uint32Array
+}
+
 /**
  * A map from fingerprint to a mark and either a count (rows compared whole: how many times a row
  * occurs) or a second fingerprint (rows matched by key: the row's content). Made for a known
@@ -35,14 +48,7 @@ const MAX_LOAD = 0.75
  * whose garbage would outlive them; it still grows, by doubling, for entries beyond that.
  */
 export class FingerprintTable {
-  private capacity: number
-  private hi: Uint32Array
-  private lo: Uint32Array
-  /** 0: empty slot; otherwise the fingerprint's Mark. */
-  private marks: Uint8Array
-  private counts?: Uint32Array
-  private valueHi?: Uint32Array
-  private valueLo?: Uint32Array
+  private slots: Slots
   size = 0
 
   /** `withValues`: a second fingerprint per entry (a keyed row's content) instead of a count. */
@@ -50,116 +56,86 @@ export class FingerprintTable {
     expected: number,
     private readonly withValues = false
   ) {
-    this.capacity = 1 << Math.max(10, Math.ceil(Math.log2((expected + 1) / MAX_LOAD)))
-    ;({
-      hi: this.hi,
-      lo: this.lo,
-      marks: this.marks,
-      counts: this.counts,
-      valueHi: this.valueHi,
-      valueLo: this.valueLo
-    } = this.allocate(this.capacity))
+    this.slots = this.allocate(1 << Math.max(10, Math.ceil(Math.log2((expected + 1) / MAX_LOAD))))
   }
 
   /** The slot holding `key`, or -1. */
   find(key: Fingerprint): number {
     const slot = this.probe(key)
-    return this.marks[slot] === EMPTY ? -1 : slot
+    return this.slots.marks[slot] === EMPTY ? -1 : slot
   }
 
   /** The slot for `key`, a new one marked `mark` when it was not there. Returns [slot, isNew]. */
   add(key: Fingerprint, mark: Mark): [number, boolean] {
     let slot = this.probe(key)
-    if (this.marks[slot] !== EMPTY) return [slot, false]
-    if (this.size + 1 > this.capacity * MAX_LOAD) {
+    if (this.slots.marks[slot] !== EMPTY) return [slot, false]
+    if (this.size + 1 > this.slots.marks.length * MAX_LOAD) {
       this.grow()
       slot = this.probe(key)
     }
-    this.hi[slot] = key.hi
-    this.lo[slot] = key.lo
-    this.marks[slot] = mark
+    this.slots.hi[slot] = key.hi
+    this.slots.lo[slot] = key.lo
+    this.slots.marks[slot] = mark
     this.size++
     return [slot, true]
   }
 
   mark(slot: number): Mark {
-    return this.marks[slot] as Mark
+    return this.slots.marks[slot] as Mark
   }
 
   setMark(slot: number, mark: Mark): void {
-    this.marks[slot] = mark
+    this.slots.marks[slot] = mark
   }
 
   count(slot: number): number {
-    return this.counts![slot]
+    return this.slots.counts![slot]
   }
 
   setCount(slot: number, count: number): void {
-    this.counts![slot] = count
+    this.slots.counts![slot] = count
   }
 
   /** The second fingerprint of a keyed row. */
   value(slot: number): Fingerprint {
-    return { hi: this.valueHi![slot], lo: this.valueLo![slot] }
+    return { hi: this.slots.valueHi![slot], lo: this.slots.valueLo![slot] }
   }
 
   setValue(slot: number, value: Fingerprint): void {
-    this.valueHi![slot] = value.hi
-    this.valueLo![slot] = value.lo
+    this.slots.valueHi![slot] = value.hi
+    this.slots.valueLo![slot] = value.lo
   }
 
   /** Every occupied slot, in table order. */
-  *slots(): Generator<number> {
-    for (let slot = 0; slot < this.capacity; slot++) if (this.marks[slot] !== EMPTY) yield slot
+  *occupied(): Generator<number> {
+    for (let slot = 0; slot < this.slots.marks.length; slot++) if (this.slots.marks[slot] !== EMPTY) yield slot
   }
 
   private probe({ hi, lo }: Fingerprint): number {
-    const mask = this.capacity - 1
+    const { marks, hi: his, lo: los } = this.slots
+    const mask = marks.length - 1
     let slot = lo & mask
-    while (this.marks[slot] !== EMPTY && (this.hi[slot] !== hi || this.lo[slot] !== lo)) slot = (slot + 1) & mask
+    while (marks[slot] !== EMPTY && (his[slot] !== hi || los[slot] !== lo)) slot = (slot + 1) & mask
     return slot
   }
 
-  private allocate(capacity: number) {
-    return {
-      hi: new Uint32Array(capacity),
-      lo: new Uint32Array(capacity),
-      marks: new Uint8Array(capacity),
-      counts: this.withValues ? undefined : new Uint32Array(capacity),
-      valueHi: this.withValues ? new Uint32Array(capacity) : undefined,
-      valueLo: this.withValues ? new Uint32Array(capacity) : undefined
-    }
+  private allocate(capacity: number): Slots {
+    const words = () => new Uint32Array(capacity)
+    const marks = new Uint8Array(capacity)
+    return this.withValues
+      ? { hi: words(), lo: words(), marks, valueHi: words(), valueLo: words() }
+      : { hi: words(), lo: words(), marks, counts: words() }
   }
 
+  /** Twice the slots: every entry, each of its columns, moved to where it probes now. */
   private grow(): void {
-    const old = {
-      hi: this.hi,
-      lo: this.lo,
-      marks: this.marks,
-      counts: this.counts,
-      valueHi: this.valueHi,
-      valueLo: this.valueLo
-    }
-    this.capacity *= 2
-    ;({
-      hi: this.hi,
-      lo: this.lo,
-      marks: this.marks,
-      counts: this.counts,
-      valueHi: this.valueHi,
-      valueLo: this.valueLo
-    } = this.allocate(this.capacity))
+    const old = this.slots
+    this.slots = this.allocate(old.marks.length * 2)
+    const columns = Object.keys(old) as Array<keyof Slots>
     for (let from = 0; from < old.marks.length; from++) {
       if (old.marks[from] === EMPTY) continue
       const to = this.probe({ hi: old.hi[from], lo: old.lo[from] })
-      this.hi[to] = old.hi[from]
-      this.lo[to] = old.lo[from]
-      this.marks[to] = old.marks[from]
-      if (this.counts) this.counts[to] = old.counts![from]
-      if (this.valueHi) {
-        this.valueHi[to] = old.valueHi![from]
-        this.valueLo![to] = old.valueLo![from]
-      }
+      for (const column of columns) this.slots[column]![to] = old[column]![from]
     }
   }
 }

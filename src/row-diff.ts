@@ -196,7 +196,7 @@ async function wholeDiff(read: Reader, { previous, current }: CompareJob, canoni
     else if (added++ < SAMPLES) examples.added.push(row)
   }
   let removed = 0
-  for (const slot of table.slots()) removed += table.count(slot)
+  for (const slot of table.occupied()) removed += table.count(slot)
   if (removed > 0) {
     // Which rows were removed is known only now: the first few, from the previous file again.
     for await (const row of read(previous)) {
@@ -246,7 +246,7 @@ async function keyedDiff(
     }
   }
   let removed = 0
-  for (const slot of table.slots()) if (table.mark(slot) === Mark.Previous) removed++
+  for (const slot of table.occupied()) if (table.mark(slot) === Mark.Previous) removed++
   if (removed > 0 || changedShown.size > 0) {
     // The removed rows, and the old values of the changed ones shown, from the previous file again.
     const wanted = Math.min(SAMPLES, removed)
