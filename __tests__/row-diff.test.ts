@@ -43,9 +43,21 @@ describe('CSV, read by csv-parse', () => {
     expect(result.notice).toBeUndefined()
   })
 
-  test('the previous file is identified by its SHA-256', async () => {
-    const result = await compare('csv', BEFORE, BEFORE)
-    expect(result.previousSha256).toBe(createHash('sha256').update(BEFORE).digest('hex'))
+  test('the previous file is identified by its SHA-256, taken by the read that compares its rows, or by one of its own', async () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+    for (const keyFields of [[], ['place_id']]) {
+      expect((await compare('csv', BEFORE, BEFORE, { keyFields })).previousSha256).toBe(sha(BEFORE))
+    }
+    // Key fields that repeat: the file is read a second time, whole rows; the hash is still of its bytes.
+    const repeated = 'k,v\na,1\na,2\n'
+    expect((await compare('csv', repeated, repeated, { keyFields: ['k'] })).previousSha256).toBe(sha(repeated))
+    // Not CSV, and over the row limit: no read went through it whole.
+    expect((await compare('csv', '[{"a": 1},\n{"a"}]', BEFORE)).previousSha256).toBe(sha('[{"a": 1},\n{"a"}]'))
+    expect((await compare('csv', BEFORE, BEFORE, { rowLimit: 2 })).previousSha256).toBe(sha(BEFORE))
+    for (const format of ['json', 'jsonl'] as const) {
+      const text = format === 'json' ? '[{"a": 1}, {"a": 2}]' : '{"a": 1}\n{"a": 2}\n'
+      expect((await compare(format, text, text)).previousSha256).toBe(sha(text))
+    }
   })
 
   test('without key fields, rows compare whole: a changed row is one removed and one added', async () => {

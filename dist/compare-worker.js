@@ -2505,16 +2505,23 @@ async function csvHeader(file, signal) {
         throw unreadable(error);
     }
 }
-/** The rows of `file`, in order. Throws UnreadableRowsError when the file is not the format. */
-async function* rowsOf(file, format, signal) {
+/**
+ * The rows of `file`, in order; `onBytes` sees every byte read. Throws UnreadableRowsError when the
+ * file is not the format.
+ */
+async function* rowsOf(file, format, { signal, onBytes } = {}) {
     const source = (0,external_node_fs_namespaceObject.createReadStream)(file, { signal });
     try {
+        // csv-parse and readline take the stream's 'data' events, so a listener of ours sees the same
+        // bytes; the JSON array is read chunk by chunk here, and sees them itself.
+        if (onBytes && format !== 'json')
+            source.on('data', chunk => onBytes(chunk));
         if (format === 'csv')
             yield* csvRows(source);
         else if (format === 'jsonl')
             yield* jsonLines(source);
         else
-            yield* jsonArrayElements(source);
+            yield* jsonArrayElements(source, onBytes);
     }
     finally {
         source.destroy();
@@ -2551,10 +2558,11 @@ async function* jsonLines(source) {
     }
 }
 /** Each element of a JSON array, read as latin1 (one character per byte) and parsed as the UTF-8 it is. */
-async function* jsonArrayElements(source) {
+async function* jsonArrayElements(source, onBytes) {
     const splitter = new JsonArraySplitter(MAX_ROW_BYTES);
     const { scanner } = splitter;
     for await (const chunk of source) {
+        onBytes?.(chunk);
         const elements = splitter.push(chunk.toString('latin1'));
         if (scanner.invalid)
             throw new UnreadableRowsError('is not a JSON array');
@@ -2765,16 +2773,16 @@ const ROW_LIMIT = 2_000_000;
 const SAMPLES = 10;
 async function compareExports(job) {
     const { previous, currentSha256, format, signal } = job;
-    const previousSha256 = await sha256Of(previous, signal);
-    const byBytes = (notice) => ({
-        previousSha256,
-        changed: previousSha256 !== currentSha256,
-        notice
-    });
+    const hashing = new HashOnTheWay(previous, signal);
+    const byBytes = async (notice) => {
+        const previousSha256 = await hashing.sha256();
+        return { previousSha256, changed: previousSha256 !== currentSha256, notice };
+    };
     if (!isRowFormat(format))
         return byBytes();
     try {
-        return { previousSha256, ...(await compareRows({ ...job, format })) };
+        const compared = await compareRows({ ...job, format }, hashing);
+        return { previousSha256: await hashing.sha256(), ...compared };
     }
     catch (error) {
         const bytesOnly = 'so rows were not compared: the files were compared by their bytes.';
@@ -2800,15 +2808,48 @@ class TooManyRows extends Error {
 function whoIs(file, { previous }) {
     return file === previous ? 'the earlier export' : 'this export';
 }
+/**
+ * The SHA-256 of the earlier file, taken on the way by the first read that goes through it whole
+ * (the comparison's first pass), so the file is not read once more for it; or, when no read did
+ * (another format, a file over the row limit or one that is not its format), by a read of its own.
+ */
+class HashOnTheWay {
+    file;
+    signal;
+    hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    state = 'unused';
+    constructor(file, signal) {
+        this.file = file;
+        this.signal = signal;
+    }
+    /** For the first read of the file only: what it must see of the bytes. */
+    tap(file) {
+        if (file !== this.file || this.state !== 'unused')
+            return undefined;
+        this.state = 'reading';
+        return bytes => this.hash.update(bytes);
+    }
+    /** That read went through the whole file. */
+    readWhole() {
+        if (this.state === 'reading')
+            this.state = 'whole';
+    }
+    async sha256() {
+        return this.state === 'whole' ? this.hash.digest('hex') : sha256Of(this.file, this.signal);
+    }
+}
 /** A file's rows, and its errors saying which file. */
-async function* rowsNamed(file, job) {
+async function* rowsNamed(file, job, hashing) {
     let rows = 0;
+    const onBytes = hashing.tap(file);
     try {
-        for await (const row of rowsOf(file, job.format, job.signal)) {
+        for await (const row of rowsOf(file, job.format, { signal: job.signal, onBytes })) {
             if (++rows > (job.rowLimit ?? ROW_LIMIT))
                 throw new TooManyRows(whoIs(file, job), job.rowLimit ?? ROW_LIMIT);
             yield row;
         }
+        if (onBytes)
+            hashing.readWhole();
     }
     catch (error) {
         if (error instanceof UnreadableRowsError)
@@ -2819,7 +2860,7 @@ async function* rowsNamed(file, job) {
 function capital(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
-async function compareRows(job) {
+async function compareRows(job, hashing) {
     const { format } = job;
     const limit = job.rowLimit ?? ROW_LIMIT;
     // A file far over the limit is told at once, not after reading two million of its rows.
@@ -2833,7 +2874,7 @@ async function compareRows(job) {
     const keyFields = missingKeys.length > 0 ? [] : job.keyFields;
     const canonical = (row) => columns ? JSON.stringify(columns.shared.map(name => field(row, name))) : canonicalJson(row);
     const keyOf = (row) => JSON.stringify(keyFields.map(name => field(row, name) ?? null));
-    const read = (file) => rowsNamed(file, { ...job, format });
+    const read = (file) => rowsNamed(file, { ...job, format }, hashing);
     const diff = keyFields.length > 0
         ? await keyedDiff(read, job, keyOf, canonical, columns?.shared)
         : await wholeDiff(read, job, canonical);

@@ -68,13 +68,23 @@ export async function csvHeader(file: string, signal?: AbortSignal): Promise<str
   }
 }
 
-/** The rows of `file`, in order. Throws UnreadableRowsError when the file is not the format. */
-export async function* rowsOf(file: string, format: RowFormat, signal?: AbortSignal): AsyncGenerator<Row> {
+/**
+ * The rows of `file`, in order; `onBytes` sees every byte read. Throws UnreadableRowsError when the
+ * file is not the format.
+ */
+export async function* rowsOf(
+  file: string,
+  format: RowFormat,
+  { signal, onBytes }: { signal?: AbortSignal; onBytes?: (bytes: Buffer) => void } = {}
+): AsyncGenerator<Row> {
   const source = createReadStream(file, { signal })
   try {
+    // csv-parse and readline take the stream's 'data' events, so a listener of ours sees the same
+    // bytes; the JSON array is read chunk by chunk here, and sees them itself.
+    if (onBytes && format !== 'json') source.on('data', chunk => onBytes(chunk as Buffer))
     if (format === 'csv') yield* csvRows(source)
     else if (format === 'jsonl') yield* jsonLines(source)
-    else yield* jsonArrayElements(source)
+    else yield* jsonArrayElements(source, onBytes)
   } finally {
     source.destroy()
   }
@@ -111,10 +121,11 @@ async function* jsonLines(source: Readable): AsyncGenerator<Row> {
 }
 
 /** Each element of a JSON array, read as latin1 (one character per byte) and parsed as the UTF-8 it is. */
-async function* jsonArrayElements(source: Readable): AsyncGenerator<Row> {
+async function* jsonArrayElements(source: Readable, onBytes?: (bytes: Buffer) => void): AsyncGenerator<Row> {
   const splitter = new JsonArraySplitter(MAX_ROW_BYTES)
   const { scanner } = splitter
   for await (const chunk of source) {
+    onBytes?.(chunk as Buffer)
     const elements = splitter.push((chunk as Buffer).toString('latin1'))
     if (scanner.invalid) throw new UnreadableRowsError('is not a JSON array')
     if (splitter.tooLong) throw new UnreadableRowsError(`has an element over ${MAX_ROW_BYTES} bytes`)

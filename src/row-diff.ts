@@ -77,15 +77,15 @@ export interface CompareJob {
 
 export async function compareExports(job: CompareJob): Promise<Comparison> {
   const { previous, currentSha256, format, signal } = job
-  const previousSha256 = await sha256Of(previous, signal)
-  const byBytes = (notice?: string): Comparison => ({
-    previousSha256,
-    changed: previousSha256 !== currentSha256,
-    notice
-  })
+  const hashing = new HashOnTheWay(previous, signal)
+  const byBytes = async (notice?: string): Promise<Comparison> => {
+    const previousSha256 = await hashing.sha256()
+    return { previousSha256, changed: previousSha256 !== currentSha256, notice }
+  }
   if (!isRowFormat(format)) return byBytes()
   try {
-    return { previousSha256, ...(await compareRows({ ...job, format })) }
+    const compared = await compareRows({ ...job, format }, hashing)
+    return { previousSha256: await hashing.sha256(), ...compared }
   } catch (error) {
     const bytesOnly = 'so rows were not compared: the files were compared by their bytes.'
     if (error instanceof TooManyRows) return byBytes(`Too many rows to compare (${error.message}), ${bytesOnly}`)
@@ -112,14 +112,51 @@ function whoIs(file: string, { previous }: CompareJob): string {
   return file === previous ? 'the earlier export' : 'this export'
 }
 
+/**
+ * The SHA-256 of the earlier file, taken on the way by the first read that goes through it whole
+ * (the comparison's first pass), so the file is not read once more for it; or, when no read did
+ * (another format, a file over the row limit or one that is not its format), by a read of its own.
+ */
+class HashOnTheWay {
+  private readonly hash = createHash('sha256')
+  private state: 'unused' | 'reading' | 'whole' = 'unused'
+
+  constructor(
+    private readonly file: string,
+    private readonly signal?: AbortSignal
+  ) {}
+
+  /** For the first read of the file only: what it must see of the bytes. */
+  tap(file: string): ((bytes: Buffer) => void) | undefined {
+    if (file !== this.file || this.state !== 'unused') return undefined
+    this.state = 'reading'
+    return bytes => this.hash.update(bytes)
+  }
+
+  /** That read went through the whole file. */
+  readWhole(): void {
+    if (this.state === 'reading') this.state = 'whole'
+  }
+
+  async sha256(): Promise<string> {
+    return this.state === 'whole' ? this.hash.digest('hex') : sha256Of(this.file, this.signal)
+  }
+}
+
 /** A file's rows, and its errors saying which file. */
-async function* rowsNamed(file: string, job: CompareJob & { format: RowFormat }): AsyncGenerator<Row> {
+async function* rowsNamed(
+  file: string,
+  job: CompareJob & { format: RowFormat },
+  hashing: HashOnTheWay
+): AsyncGenerator<Row> {
   let rows = 0
+  const onBytes = hashing.tap(file)
   try {
-    for await (const row of rowsOf(file, job.format, job.signal)) {
+    for await (const row of rowsOf(file, job.format, { signal: job.signal, onBytes })) {
       if (++rows > (job.rowLimit ?? ROW_LIMIT)) throw new TooManyRows(whoIs(file, job), job.rowLimit ?? ROW_LIMIT)
       yield row
     }
+    if (onBytes) hashing.readWhole()
   } catch (error) {
     if (error instanceof UnreadableRowsError)
       throw new UnreadableRowsError(`${capital(whoIs(file, job))} ${error.message}`)
@@ -131,7 +168,10 @@ function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-async function compareRows(job: CompareJob & { format: RowFormat }): Promise<Omit<Comparison, 'previousSha256'>> {
+async function compareRows(
+  job: CompareJob & { format: RowFormat },
+  hashing: HashOnTheWay
+): Promise<Omit<Comparison, 'previousSha256'>> {
   const { format } = job
   const limit = job.rowLimit ?? ROW_LIMIT
   // A file far over the limit is told at once, not after reading two million of its rows.
@@ -145,7 +185,7 @@ async function compareRows(job: CompareJob & { format: RowFormat }): Promise<Omi
   const canonical = (row: Row) =>
     columns ? JSON.stringify(columns.shared.map(name => field(row, name))) : canonicalJson(row)
   const keyOf = (row: Row) => JSON.stringify(keyFields.map(name => field(row, name) ?? null))
-  const read = (file: string) => rowsNamed(file, { ...job, format })
+  const read = (file: string) => rowsNamed(file, { ...job, format }, hashing)
 
   const diff =
     keyFields.length > 0
