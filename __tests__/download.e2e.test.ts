@@ -3,7 +3,9 @@
 // transfer, and big or oddly chunked bodies. A failed download leaves no file and keeps the
 // previous one. Each test checks the bytes on disk and what the storage host received.
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import { SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
 import {
@@ -243,6 +245,22 @@ describe('compressed storage answers are decoded into the format that was asked 
     expect(result.outputs.sha256).toBe(sha256(expected))
     expect(result.stdout).toContain(`The storage host sent the file ${encoding}-compressed; it was decoded.`)
     expect(sandbox.seen('download')[0].headers['accept-encoding']).toBe('gzip, deflate, br')
+  })
+
+  test('zlib is loaded for a compressed answer only: a plain export starts without it', async () => {
+    // Start-up is paid by every step: what an export does not use is not loaded (#29).
+    const loaded = async (fault?: { encoding: string }) => {
+      if (fault) sandbox.fail('download', fault)
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'modules-')), 'loaded.txt')
+      const preload = path.resolve('__tests__/fixtures/loaded-modules.cjs')
+      const result = await step({}, undefined, { NODE_OPTIONS: `--require ${preload}`, LOADED_MODULES_FILE: file })
+      expect(result.code).toBe(0)
+      return readFileSync(file, 'utf8').split('\n')
+    }
+    const plain = await loaded()
+    expect(plain).toContain('http')
+    for (const unused of ['zlib', 'worker_threads', 'child_process']) expect(plain).not.toContain(unused)
+    expect(await loaded({ encoding: 'gzip' })).toContain('zlib')
   })
 
   test('any other encoding fails clearly, once, and leaves no file', async () => {

@@ -5,13 +5,15 @@ export const modules = {
 /***/ 175:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  CsvError: () => (/* reexport */ CsvError),
+  normalize_options: () => (/* reexport */ normalize_options),
   parse: () => (/* binding */ parse)
 });
-
-// UNUSED EXPORTS: CsvError, normalize_options
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {

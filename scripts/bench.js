@@ -25,7 +25,7 @@ import { cpus, tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSandbox } from '../sandbox/coreclaw.js'
-import { prepareStep, ROOT, spawnCollect } from '../sandbox/runner.js'
+import { baseEnv, prepareStep, ROOT, spawnCollect } from '../sandbox/runner.js'
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +55,7 @@ const MUST = {
   pacedToToolCache: 1.02,
   rssMb: 128,
   chunksToCurl: 2,
-  startupMs: 80,
+  startupMs: 50,
   compareRssMb: 192
 }
 const CURL_SCRIPT = `set -euo pipefail
@@ -195,7 +195,12 @@ async function measure(sandbox, figure, size) {
     action: () => runAction(sandbox, slug, size),
     'tool-cache': () => runScript(sandbox, slug, size, NODE, [peer]),
     'curl+jq': () => runScript(sandbox, slug, size, 'bash', ['-c', CURL_SCRIPT]),
-    ...(figure === 'startup' && { 'node -e 0': () => timed(NODE, ['-e', '0']) })
+    // Started exactly as the action is: through /usr/bin/time, in the step's bare environment. A
+    // variable of the developer's shell can cost Node alone tens of ms (Node 20 reads
+    // NODE_EXTRA_CA_CERTS at start-up), which inflated this baseline before 1.5.0.
+    ...(figure === 'startup' && {
+      'node -e 0': () => timed(TIME, ['-f', 'RSS_KB=%M', NODE, '-e', '0'], { env: baseEnv() })
+    })
   }
   const samples = Object.fromEntries(Object.keys(contenders).map(name => [name, []]))
   process.stdout.write(`\n${figure} ${label(size)}: warm-up + ${runs} rounds `)

@@ -15,7 +15,6 @@ import { mkdir, stat, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
 import type { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import * as zlib from 'node:zlib'
 import { DownloadError, FileSystemError } from './download-errors.js'
 import { ActionError } from './errors.js'
 import { TimeoutError } from './http-errors.js'
@@ -62,10 +61,10 @@ type Encoding = 'gzip' | 'deflate' | 'br'
 const EXPIRED = new Set([403, 404, 410])
 /** 64 KiB, the size of a socket read: larger buffers (256 KiB to 4 MiB) measured no faster here (BENCHMARKS.md). */
 const WRITE_BUFFER_BYTES = 64 * 1024
-const DECODERS: Record<Encoding, () => Transform> = {
-  gzip: () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress()
+/** zlib is loaded by the downloads that need it: most storage hosts send exports as they are. */
+async function decoder(encoding: Encoding): Promise<Transform> {
+  const zlib = await import('node:zlib')
+  return { gzip: zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress }[encoding]()
 }
 
 /** Temporary files that exist right now, so that a cancelled step can remove them on its way out. */
@@ -130,7 +129,7 @@ async function save(response: Response, destination: string, options: DownloadOp
   temporaryFiles.add(temporary)
   const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
   try {
-    await pipeline([response.body, meter, ...(encoding ? [DECODERS[encoding]()] : []), guard, file])
+    await pipeline([response.body, meter, ...(encoding ? [await decoder(encoding)] : []), guard, file])
     if (expected !== undefined && meter.bytes !== expected) {
       throw new DownloadError({
         problem: 'length',

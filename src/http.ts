@@ -22,7 +22,6 @@ import type {
   RequestOptions as NodeRequestOptions
 } from 'node:http'
 import type { Socket } from 'node:net'
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { getProxyUrl, HttpClient } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { ActionError, CancelledError } from './errors.js'
@@ -271,10 +270,17 @@ function isCertificateError(code: string): boolean {
  * A small body as text: the API is asked for identity, but a gateway may compress anyway, and
  * compressed bytes must never land in a message as if they were text.
  */
-function decoded(body: Buffer, encoding: string | undefined, operation: string, limitBytes: number): Buffer {
+async function decoded(
+  body: Buffer,
+  encoding: string | undefined,
+  operation: string,
+  limitBytes: number
+): Promise<Buffer> {
   const coding = (encoding ?? '').trim().toLowerCase()
-  const decode = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync }[coding]
-  if (!decode) return body
+  if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== 'deflate' && coding !== 'br') return body
+  // Loaded only for such an answer: loading zlib costs every step's start-up some 2 ms.
+  const zlib = await import('node:zlib')
+  const decode = coding === 'br' ? zlib.brotliDecompressSync : coding === 'deflate' ? zlib.inflateSync : zlib.gunzipSync
   try {
     return decode(body, { maxOutputLength: limitBytes })
   } catch {
@@ -298,7 +304,9 @@ export async function readText(response: Response, operation: string, limitBytes
       }
       chunks.push(chunk)
     }
-    return decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes).toString('utf8')
+    return (await decoded(Buffer.concat(chunks), response.headers['content-encoding'], operation, limitBytes)).toString(
+      'utf8'
+    )
   } catch (error) {
     throw networkError(error, operation)
   } finally {

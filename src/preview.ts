@@ -17,11 +17,23 @@ export const PREVIEW_ROWS = 5
 export const PREVIEW_COLUMNS = 8
 export const PREVIEW_CELL = 60
 
+let csvParse: Promise<typeof import('csv-parse/sync')> | undefined
+
+/**
+ * Starts loading csv-parse, once. Not with the bundle: it is a third of the action's code, and a
+ * step that previews no CSV would parse it at every start for nothing (ncc makes it a chunk of its
+ * own). A CSV download starts it, so that it is read and compiled while the step waits for bytes.
+ */
+export function loadCsvParse(): Promise<typeof import('csv-parse/sync')> {
+  csvParse ??= import('csv-parse/sync')
+  // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
+  csvParse.catch(() => undefined)
+  return csvParse
+}
+
 /** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
 export async function csvPreview(text: string, truncated: boolean): Promise<Preview | undefined> {
-  // Loaded here, not with the bundle: csv-parse is a third of the action's code, and a step that
-  // previews no CSV would parse it at every start for nothing (ncc makes it a chunk of its own).
-  const { parse } = await import('csv-parse/sync')
+  const { parse } = await loadCsvParse()
   const records = parseCsv(parse, text, PREVIEW_ROWS + 2)
   // A record cut by the end of the prefix is not shown.
   if (truncated && records.length <= PREVIEW_ROWS + 1) records.pop()

@@ -8,7 +8,7 @@
  */
 import type { Format } from './coreclaw-contract.js'
 import { JsonArrayScanner } from './json-scan.js'
-import { csvPreview, jsonArrayPreview, jsonLinesPreview, type Preview } from './preview.js'
+import { csvPreview, jsonArrayPreview, jsonLinesPreview, loadCsvParse, type Preview } from './preview.js'
 
 export interface RowsReport {
   /** Data rows in the file (a CSV's header excluded); undefined where they can't be counted. */
@@ -87,6 +87,7 @@ class LineRecords extends Counter {
 
   constructor(private readonly format: 'csv' | 'jsonl') {
     super()
+    if (format === 'csv') void loadCsvParse()
   }
 
   protected scan(s: string): void {

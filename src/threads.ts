@@ -5,7 +5,7 @@
  * own event loop and signals stay free, and an export that needs neither never loads their code.
  */
 import { existsSync } from 'node:fs'
-import { Worker, type ResourceLimits } from 'node:worker_threads'
+import type { ResourceLimits } from 'node:worker_threads'
 
 /** What a thread gave back: its one message, or why there was none. */
 export type ThreadOutcome<T> = { kind: 'answer'; answer: T } | { kind: 'failed'; why: string }
@@ -19,8 +19,10 @@ export interface ThreadOptions {
 }
 
 /** Runs dist/<name>.js with `data` and waits for its one message. */
-export function inThread<T>(name: string, data: unknown, options: ThreadOptions): Promise<ThreadOutcome<T>> {
+export async function inThread<T>(name: string, data: unknown, options: ThreadOptions): Promise<ThreadOutcome<T>> {
   const { resourceLimits, deadlineMs, signal } = options
+  // Loaded by the steps that use a thread: worker_threads costs every step's start-up some 2 ms.
+  const { Worker } = await import('node:worker_threads')
   return new Promise((resolve, reject) => {
     const thread = new Worker(threadFile(name), { workerData: data, resourceLimits })
     const settle = (outcome: () => void) => {
