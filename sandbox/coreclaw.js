@@ -92,9 +92,10 @@ export const DEFAULT_STORAGE_HOST = process.platform === 'linux' ? '127.0.0.2' :
  * @param {{ apiKey?: string, host?: string, port?: number, storageHost?: string, storagePort?: number,
  *   publicApiUrl?: string, publicStorageUrl?: string, runs?: RunSpec[], storageTls?: boolean,
  *   storageBytesPerSecond?: number, workers?: WorkerSpec[], tasks?: Array<{ id: string, worker: string }>,
- *   runDurationMs?: number, storageChunkBytes?: number, runSlugs?: string[] }} [options]
+ *   runDurationMs?: number, storageChunkBytes?: number, storageBurst?: boolean, runSlugs?: string[] }} [options]
  *   runSlugs: the slugs runs started through the API get, in order (random ones after them).
  *   storageChunkBytes: storage writes every download this many bytes at a time (benchmarks of tiny chunks).
+ *   storageBurst: storage sends every download as 1-byte chunks, all in one write (see burstOf).
  *   storageTls: storage speaks HTTPS with the test-only certificate in sandbox/tls (see SANDBOX_CA).
  *   storageBytesPerSecond: storage sends no faster than this, like a runner's real link (benchmarks).
  */
@@ -349,6 +350,10 @@ export async function startSandbox(options = {}) {
     })
     if (fault?.trickleMs)
       return trickle(Buffer.concat(content.chunks()), res, fault.trickleMs, fault.trickleBytes ?? 32)
+    if (options.storageBurst) {
+      req.socket.write(burstOf(Buffer.concat(content.chunks()), CONTENT_TYPES[link.format]))
+      return req.socket.end()
+    }
     const pieces = fault?.chunkBytes ?? options.storageChunkBytes
     if (pieces) return writeInPieces(Buffer.concat(content.chunks()), res, pieces)
     const limit = fault?.truncateAt ?? fault?.stallAfter
@@ -802,6 +807,27 @@ function writeInPieces(bytes, res, pieceBytes) {
     res.write(piece, next)
   }
   next()
+}
+
+/**
+ * A whole answer whose body is chunked framing of 1-byte chunks, to be written in one go: the
+ * client then receives tiny chunks far faster than it can handle them, and Node's HTTP parser makes
+ * an object for each. Written as it is to the socket: node:http would gather the chunks.
+ * @param {Buffer} bytes @param {string} contentType @returns {Buffer}
+ */
+export function burstOf(bytes, contentType) {
+  const head = Buffer.from(
+    `HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n`
+  )
+  const framed = Buffer.alloc(head.length + bytes.length * 6 + 5)
+  head.copy(framed)
+  const one = Buffer.from('1\r\n_\r\n')
+  for (let i = 0, at = head.length; i < bytes.length; i++, at += 6) {
+    one[3] = bytes[i]
+    one.copy(framed, at)
+  }
+  framed.write('0\r\n\r\n', head.length + bytes.length * 6)
+  return framed
 }
 
 /**
