@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import * as zlib from 'node:zlib'
 import { burstOf, SANDBOX_CA, startSandbox } from '../sandbox/coreclaw.js'
 import {
@@ -252,8 +253,8 @@ describe('compressed storage answers are decoded into the format that was asked 
     const loaded = async (fault?: { encoding: string }) => {
       if (fault) sandbox.fail('download', fault)
       const file = path.join(mkdtempSync(path.join(tmpdir(), 'modules-')), 'loaded.txt')
-      const preload = path.resolve('__tests__/fixtures/loaded-modules.cjs')
-      const result = await step({}, undefined, { NODE_OPTIONS: `--require ${preload}`, LOADED_MODULES_FILE: file })
+      const preload = pathToFileURL(path.resolve('__tests__/fixtures/loaded-modules.mjs')).href
+      const result = await step({}, undefined, { NODE_OPTIONS: `--import ${preload}`, LOADED_MODULES_FILE: file })
       expect(result.code).toBe(0)
       return readFileSync(file, 'utf8').split('\n')
     }
