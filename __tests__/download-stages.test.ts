@@ -37,6 +37,22 @@ describe('the meter', () => {
     expect(sizes).toEqual([10, 20_000, 5])
   })
 
+  test('once a host sends tiny chunks, the response it reads may queue only 1 KiB of them', async () => {
+    // Each tiny chunk waits in the response as an ArrayBuffer of its own (BENCHMARKS.md, the burst).
+    const queueOf = async (chunks: Buffer[]) => {
+      // A byte stream with Node's default queue, as a response is.
+      const source = new Readable({ read: () => undefined })
+      for (const chunk of chunks) source.push(chunk)
+      source.push(null)
+      const stage = new Meter(60_000, () => undefined, undefined, 'storage', source)
+      await pipeline([source, stage, new Writable({ write: (_c, _e, done) => done() })])
+      stage.stop()
+      return source.readableHighWaterMark
+    }
+    expect(await queueOf(Array.from({ length: 100 }, () => Buffer.alloc(2000)))).toBe(16 * 1024)
+    expect(await queueOf(Array.from({ length: 100 }, () => Buffer.from('x')))).toBe(1024)
+  })
+
   test("the storage host's Content-MD5: a match passes, a mismatch is a retryable corrupt transfer", async () => {
     const body = Buffer.from('the,file\n1,2\n')
     const md5 = createHash('md5').update(body).digest('base64')

@@ -1356,6 +1356,14 @@ const TINY_CHUNKS_SEEN = 64;
  * a fast host and a slower disk (a 8 MiB queue measured 150–170 MB at 512 MiB).
  */
 const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024;
+/**
+ * And the response's own queue, once a host sends tiny chunks: 1 KiB, not Node's 16 KiB. Each tiny
+ * chunk waits there as an ArrayBuffer of its own, and 16,384 of them outlive V8's young-generation
+ * collections, which then grows the young generation to its largest. Measured on Node 24 with
+ * 1-byte chunks sent in one burst: 64 MiB peaked at 278–284 MB before, 165–191 MB after (and took
+ * 76–84 s, not 109 s); 16 MiB at 110–244 MB before, 128 MB after (BENCHMARKS.md).
+ */
+const TINY_CHUNK_SOURCE_QUEUE_BYTES = 1024;
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
 const MAX_EXPANSION = 1000;
 /** Below this much output, the ratio says nothing (headers and tiny files compress oddly). */
@@ -1367,6 +1375,7 @@ const DISK_CHECK_EVERY = 16 * 1024 * 1024;
 class Meter extends external_node_stream_namespaceObject.Transform {
     checksum;
     where;
+    source;
     bytes = 0;
     watchdog;
     md5;
@@ -1377,11 +1386,14 @@ class Meter extends external_node_stream_namespaceObject.Transform {
     gathered = Buffer.allocUnsafe(GATHER_BYTES);
     gatheredBytes = 0;
     tinyChunks = 0;
-    constructor(timeoutMs, onStall, checksum, where) {
+    constructor(timeoutMs, onStall, checksum, where, 
+    /** The response the meter reads, whose queue is cut once it sends tiny chunks. */
+    source) {
         // Chunks, not bytes, bound what waits to be metered: 16 of any size, never thousands of tiny ones.
         super({ writableObjectMode: true, writableHighWaterMark: 16 });
         this.checksum = checksum;
         this.where = where;
+        this.source = source;
         this.watchdog = setTimeout(onStall, timeoutMs);
         if (checksum)
             this.md5 = (0,external_node_crypto_namespaceObject.createHash)('md5');
@@ -1395,10 +1407,10 @@ class Meter extends external_node_stream_namespaceObject.Transform {
             return done(null, chunk);
         }
         if (chunk.length < 1024 && ++this.tinyChunks === TINY_CHUNKS_SEEN) {
-            // The stream reads its high-water mark at every push: raising it lets gathered bytes wait.
-            ;
-            this._readableState.highWaterMark =
-                TINY_CHUNK_QUEUE_BYTES;
+            // Gathered bytes may wait after the meter, tiny chunks hardly before it.
+            setQueueBytes(this, TINY_CHUNK_QUEUE_BYTES);
+            if (this.source)
+                setQueueBytes(this.source, TINY_CHUNK_SOURCE_QUEUE_BYTES);
         }
         if (this.gatheredBytes + chunk.length > GATHER_BYTES)
             this.pushGathered();
@@ -1430,6 +1442,11 @@ class Meter extends external_node_stream_namespaceObject.Transform {
         this.gathered = Buffer.allocUnsafe(GATHER_BYTES);
         this.gatheredBytes = 0;
     }
+}
+/** A stream reads its high-water mark at every push: changing it changes how much may wait from then on. */
+function setQueueBytes(stream, bytes) {
+    ;
+    stream._readableState.highWaterMark = bytes;
 }
 class FileGuard extends external_node_stream_namespaceObject.Transform {
     options;
@@ -1671,7 +1688,7 @@ async function save(response, destination, options) {
     const folder = external_node_path_.dirname(destination);
     const temporary = external_node_path_.join(folder, temporaryName(external_node_path_.basename(destination)));
     const stalled = () => response.close(http_errors/* TimeoutError */.MU.stalled('download', options.timeoutMs));
-    const meter = new Meter(options.timeoutMs, stalled, checksum, where);
+    const meter = new Meter(options.timeoutMs, stalled, checksum, where, response.body);
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     const guard = new FileGuard({
         watchers: [hash, ...(options.watchers ?? [])],

@@ -117,7 +117,7 @@ async function save(response: Response, destination: string, options: DownloadOp
   const folder = path.dirname(destination)
   const temporary = path.join(folder, temporaryName(path.basename(destination)))
   const stalled = () => response.close(TimeoutError.stalled('download', options.timeoutMs))
-  const meter = new Meter(options.timeoutMs, stalled, checksum, where)
+  const meter = new Meter(options.timeoutMs, stalled, checksum, where, response.body)
   const hash = createHash('sha256')
   const guard = new FileGuard({
     watchers: [hash, ...(options.watchers ?? [])],
