@@ -3,7 +3,7 @@
 // transfer, and big or oddly chunked bodies. A failed download leaves no file and keeps the
 // previous one. Each test checks the bytes on disk and what the storage host received.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -252,11 +252,16 @@ describe('compressed storage answers are decoded into the format that was asked 
     // Start-up is paid by every step: what an export does not use is not loaded (#29).
     const loaded = async (fault?: { encoding: string }) => {
       if (fault) sandbox.fail('download', fault)
-      const file = path.join(mkdtempSync(path.join(tmpdir(), 'modules-')), 'loaded.txt')
+      const folder = mkdtempSync(path.join(tmpdir(), 'modules-'))
+      const file = path.join(folder, 'loaded.txt')
       const preload = pathToFileURL(path.resolve('__tests__/fixtures/loaded-modules.mjs')).href
-      const result = await step({}, undefined, { NODE_OPTIONS: `--import ${preload}`, LOADED_MODULES_FILE: file })
-      expect(result.code).toBe(0)
-      return readFileSync(file, 'utf8').split('\n')
+      try {
+        const result = await step({}, undefined, { NODE_OPTIONS: `--import ${preload}`, LOADED_MODULES_FILE: file })
+        expect(result.code).toBe(0)
+        return readFileSync(file, 'utf8').split('\n')
+      } finally {
+        rmSync(folder, { recursive: true, force: true })
+      }
     }
     const plain = await loaded()
     expect(plain).toContain('http')
