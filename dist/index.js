@@ -5644,9 +5644,11 @@ let csvParse;
  * own). A CSV download starts it, so that it is read and compiled while the step waits for bytes.
  */
 function loadCsvParse() {
-    csvParse ??= __nccwpck_require__.e(/* import() */ 175).then(__nccwpck_require__.bind(__nccwpck_require__, 175));
-    // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
-    csvParse.catch(() => undefined);
+    if (!csvParse) {
+        csvParse = __nccwpck_require__.e(/* import() */ 175).then(__nccwpck_require__.bind(__nccwpck_require__, 175));
+        // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
+        csvParse.catch(() => undefined);
+    }
     return csvParse;
 }
 /** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */

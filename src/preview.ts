@@ -25,9 +25,11 @@ let csvParse: Promise<typeof import('csv-parse/sync')> | undefined
  * own). A CSV download starts it, so that it is read and compiled while the step waits for bytes.
  */
 export function loadCsvParse(): Promise<typeof import('csv-parse/sync')> {
-  csvParse ??= import('csv-parse/sync')
-  // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
-  csvParse.catch(() => undefined)
+  if (!csvParse) {
+    csvParse = import('csv-parse/sync')
+    // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
+    csvParse.catch(() => undefined)
+  }
   return csvParse
 }
 
