@@ -84,6 +84,11 @@ const sizes = {
   burst: [4 * MiB, 16 * MiB, 64 * MiB],
   startup: [1024]
 }
+/**
+ * The slow figures' rounds: a byte per write takes the sandbox some 12 s per contender (more with
+ * the CPU kept busy), and a burst takes Node some 1 s per MiB.
+ */
+const FEW_ROUNDS = { chunks: 3, busy: 2, burst: 1 }
 const runsOf = size => Number(values.runs ?? (size >= MiB ? 9 : 21))
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Linux ${execFileSync('uname', ['-r']).toString().trim()}`
 console.log(`machine: ${machine}`)
@@ -198,16 +203,8 @@ async function measureComparisons() {
 
 /** One size: warm-up, then alternating rounds of every contender. */
 async function measure(sandbox, figure, size) {
-  // A byte per write takes the sandbox some 12 s per contender: 3 rounds, not 9.
-  // A burst takes Node some 1 s per MiB: one round, no warm-up (what it measures is memory).
-  const runs =
-    figure === 'chunks'
-      ? Number(values.runs ?? 3)
-      : figure === 'busy'
-        ? Number(values.runs ?? 2)
-        : figure === 'burst'
-          ? Number(values.runs ?? 1)
-          : runsOf(size)
+  const runs = figure in FEW_ROUNDS ? Number(values.runs ?? FEW_ROUNDS[figure]) : runsOf(size)
+  // What a burst measures is memory, and a warm-up round of it would take minutes.
   const firstRound = figure === 'burst' ? 1 : 0
   const slug = `BENCH${size}`
   const contenders = {
