@@ -56,3 +56,13 @@ test("csv-parse is not in the bundle every step starts: it is a chunk, loaded by
   expect(chunks.filter(name => bundle(name).includes('CsvError'))).toHaveLength(1)
   expect(bundle('compare-worker.js')).toContain('CsvError')
 })
+
+test('every ES module in dist/ is a parenthesized function, which V8 compiles with the file instead of parsing twice', () => {
+  const dist = path.join(ROOT, 'dist')
+  const bundles = readdirSync(dist).filter(name => name.endsWith('.js'))
+  const factories = (pattern: RegExp) =>
+    bundles.flatMap(name => [...readFileSync(path.join(dist, name), 'utf8').matchAll(pattern)].map(() => name))
+  // webpack's factory of an ES module takes __webpack_exports__; scripts/build.js makes each a `function`.
+  expect(factories(/^\/\*\*\*\/ \(\([^)]*__webpack_exports__[^)]*\) => \{$/gm)).toEqual([])
+  expect(factories(/^\/\*\*\*\/ \(function \([^)]*__webpack_exports__[^)]*\) \{$/gm)).toContain('index.js')
+})

@@ -282,7 +282,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ }),
 
 /***/ 632:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ cancelOnSignals)
@@ -362,7 +362,7 @@ const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15, SIGBREAK: 21 };
 /***/ }),
 
 /***/ 581:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ (function (module, __unused_webpack___webpack_exports__, __nccwpck_require__) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
@@ -552,7 +552,7 @@ __webpack_async_result__();
 /***/ }),
 
 /***/ 986:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   MA: () => (/* binding */ AUTH_METHODS),
@@ -632,7 +632,7 @@ function codeName(code) {
 /***/ }),
 
 /***/ 351:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B: () => (/* binding */ CoreClawError)
@@ -728,7 +728,7 @@ function describeCoreClawError(f) {
 /***/ }),
 
 /***/ 479:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
@@ -1062,7 +1062,7 @@ function logEntry(item) {
 /***/ }),
 
 /***/ 567:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   KF: () => (/* binding */ refuseUnusableNames),
@@ -1178,7 +1178,7 @@ function checkFolder(folder, path = node_path__WEBPACK_IMPORTED_MODULE_0__) {
 /***/ }),
 
 /***/ 95:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   F1: () => (/* binding */ DestinationExistsError),
@@ -1297,7 +1297,7 @@ class FileSystemError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionE
 /***/ }),
 
 /***/ 421:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
@@ -1844,7 +1844,7 @@ function classify(error, destination, where, expected, encoding) {
 /***/ }),
 
 /***/ 678:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Y_: () => (/* binding */ quietDependencies),
@@ -1893,7 +1893,7 @@ function warningCode([, second, third]) {
 /***/ }),
 
 /***/ 525:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
@@ -3046,7 +3046,7 @@ class UnexpectedError extends ActionError {
 /***/ }),
 
 /***/ 526:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
@@ -4595,7 +4595,7 @@ function describeRetry({ attempt, maxAttempts, delayMs, error, waiting }, say) {
 /***/ }),
 
 /***/ 387:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A1: () => (/* binding */ reportEmpty),
@@ -4669,7 +4669,7 @@ function compareRows(rows, results, runId, log) {
 /***/ }),
 
 /***/ 223:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CE: () => (/* binding */ UnspokenAnswerError),
@@ -4819,7 +4819,7 @@ class RedirectError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionErr
 /***/ }),
 
 /***/ 803:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Em: () => (/* binding */ request),
@@ -5076,7 +5076,7 @@ async function readText(response, operation, limitBytes = 4 * 1024 * 1024) {
 /***/ }),
 
 /***/ 914:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
@@ -5242,7 +5242,7 @@ function describeInput(name) {
 /***/ }),
 
 /***/ 422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   TL: () => (/* binding */ parseInputs),
@@ -5442,7 +5442,7 @@ function parseBaseUrl(raw) {
 /***/ }),
 
 /***/ 671:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   f: () => (/* binding */ describeTarget),
@@ -5460,7 +5460,7 @@ function namingRun(error, known) {
 /***/ }),
 
 /***/ 729:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Kh: () => (/* binding */ outputsOfFailure),
@@ -5538,7 +5538,7 @@ function asStrings(outputs) {
 /***/ }),
 
 /***/ 660:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   U9: () => (/* binding */ count),
@@ -5585,7 +5585,7 @@ function progressReporter(say, everyMs, clock) {
 /***/ }),
 
 /***/ 809:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $v: () => (/* binding */ startRule),
@@ -5750,7 +5750,7 @@ function parseRetryAfter(value, nowMs) {
 /***/ }),
 
 /***/ 172:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D4: () => (/* binding */ RunStateError),
@@ -5920,7 +5920,7 @@ class NoRunError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError 
 /***/ }),
 
 /***/ 86:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E$: () => (/* binding */ redact),
@@ -6141,7 +6141,7 @@ function downloadUrlOf(value) {
 /***/ }),
 
 /***/ 13:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
@@ -6165,7 +6165,7 @@ const USER_AGENT = `coreclaw-export-action/${VERSION} node/${process.versions.no
 /***/ }),
 
 /***/ 950:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Uf: () => (/* binding */ resolveRun),
@@ -6305,7 +6305,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ }),
 
 /***/ 313:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+/***/ (function (__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) {
 
 
 // EXPORTS
