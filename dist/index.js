@@ -285,7 +285,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ (function (module, __unused_webpack___webpack_exports__, __nccwpck_require__) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(706);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -294,7 +294,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 24:
+/***/ 706:
 /***/ (function (__unused_webpack_module, __webpack_exports__, __nccwpck_require__) {
 
 
@@ -5626,6 +5626,97 @@ class JsonArraySplitter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/csv-records.ts
+/**
+ * The first records of a CSV text, for the preview: what csv-parse reads with `bom`,
+ * `relax_column_count` and `skip_empty_lines`, record for record, up to the first record it would
+ * refuse. A test holds it to csv-parse on every text of a generated corpus.
+ *
+ * Why not csv-parse itself: loading and first running it cost a CSV step 4–7 ms of a 50 ms start-up
+ * (a 70 KB chunk, and a parser made for every option), to read seven records. Whole files, where
+ * CSV's corners matter, are still csv-parse's (export-rows.ts).
+ */
+const QUOTE = '"';
+/**
+ * Up to `limit` records, each a list of fields. A BOM is dropped, and empty lines are not records.
+ * Line breaks are the first one found outside quotes, `\r\n`, `\n` or `\r`, and only that one from
+ * then on (csv-parse's auto-detection), so a lone `\r` in a `\n` file is part of a field. The records
+ * stop before one that is not CSV (a quote inside an unquoted field, text after a closing quote) or
+ * that the text cuts inside quotes.
+ */
+function csvRecords(text, limit) {
+    const records = [];
+    let lineBreak;
+    let i = text.startsWith('\uFEFF') ? 1 : 0;
+    while (records.length < limit && i < text.length) {
+        const emptyLine = lineBreak ? (text.startsWith(lineBreak, i) ? lineBreak : undefined) : lineBreakAt(text, i);
+        if (emptyLine) {
+            lineBreak = emptyLine;
+            i += emptyLine.length;
+            continue;
+        }
+        const record = [];
+        for (;;) {
+            const field = readField(text, i, lineBreak);
+            if (!field)
+                return records;
+            record.push(field.value);
+            i = field.end;
+            if (text[i] !== ',')
+                break;
+            i++;
+        }
+        if (i < text.length) {
+            lineBreak ??= lineBreakAt(text, i);
+            // Text after a closing quote.
+            if (!lineBreak || !text.startsWith(lineBreak, i))
+                return records;
+            i += lineBreak.length;
+        }
+        records.push(record);
+    }
+    return records;
+}
+/** The field starting at `start`, or undefined where it is not CSV or the text ends inside its quotes. */
+function readField(text, start, lineBreak) {
+    if (text[start] === QUOTE)
+        return readQuoted(text, start);
+    const end = fieldEnd(text, start, lineBreak);
+    const value = text.slice(start, end);
+    return value.includes(QUOTE) ? undefined : { value, end };
+}
+function readQuoted(text, start) {
+    let value = '';
+    let from = start + 1;
+    for (;;) {
+        const quote = text.indexOf(QUOTE, from);
+        if (quote < 0)
+            return undefined;
+        value += text.slice(from, quote);
+        if (text[quote + 1] !== QUOTE)
+            return { value, end: quote + 1 };
+        value += QUOTE;
+        from = quote + 2;
+    }
+}
+/** Where an unquoted field starting at `start` ends: a comma, a line break, or the end of the text. */
+function fieldEnd(text, start, lineBreak) {
+    for (let i = start; i < text.length; i++) {
+        const char = text[i];
+        if (char === ',')
+            return i;
+        if (lineBreak ? text.startsWith(lineBreak, i) : char === '\n' || char === '\r')
+            return i;
+    }
+    return text.length;
+}
+/** The line break at `i`, if there is one there. */
+function lineBreakAt(text, i) {
+    if (text.startsWith('\r\n', i))
+        return '\r\n';
+    return text[i] === '\n' || text[i] === '\r' ? text[i] : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/preview.ts
 /**
  * The preview of an export's first rows for the job summary, parsed from the first 64 KiB of the
@@ -5634,27 +5725,13 @@ class JsonArraySplitter {
  */
 
 
+
 const PREVIEW_ROWS = 5;
 const PREVIEW_COLUMNS = 8;
 const PREVIEW_CELL = 60;
-let csvParse;
-/**
- * Starts loading csv-parse, once. Not with the bundle: it is a third of the action's code, and a
- * step that previews no CSV would parse it at every start for nothing (ncc makes it a chunk of its
- * own). A CSV download starts it, so that it is read and compiled while the step waits for bytes.
- */
-function loadCsvParse() {
-    if (!csvParse) {
-        csvParse = __nccwpck_require__.e(/* import() */ 175).then(__nccwpck_require__.bind(__nccwpck_require__, 175));
-        // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
-        csvParse.catch(() => undefined);
-    }
-    return csvParse;
-}
 /** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
-async function csvPreview(text, truncated) {
-    const { parse } = await loadCsvParse();
-    const records = parseCsv(parse, text, PREVIEW_ROWS + 2);
+function csvPreview(text, truncated) {
+    const records = csvRecords(text, PREVIEW_ROWS + 2);
     // A record cut by the end of the prefix is not shown.
     if (truncated && records.length <= PREVIEW_ROWS + 1)
         records.pop();
@@ -5681,26 +5758,6 @@ function jsonLinesPreview(text) {
 /** The first elements of a JSON array's text, as a table of their keys. */
 function jsonArrayPreview(text) {
     return objectsTable(firstElements(text, PREVIEW_ROWS));
-}
-/**
- * Up to `limit` records of CSV text, each a list of fields, read by csv-parse. A record the end of
- * the prefix cut inside quotes makes the rest unreadable: the text is then read up to an earlier
- * line break, a few times at most.
- */
-function parseCsv(parse, text, limit) {
-    let readable = text;
-    for (let tries = 0; tries < 20; tries++) {
-        try {
-            return parse(readable, { bom: true, to: limit, relax_column_count: true, skip_empty_lines: true });
-        }
-        catch {
-            const lastBreak = readable.lastIndexOf('\n', readable.length - 2);
-            if (lastBreak < 0)
-                return [];
-            readable = readable.slice(0, lastBreak + 1);
-        }
-    }
-    return [];
 }
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */
 function firstElements(text, limit) {
@@ -5777,16 +5834,16 @@ class Counter {
         this.seenBytes += bytes.length;
         this.scan(bytes.toString('latin1'));
     }
-    async finish() {
+    finish() {
         const text = Buffer.concat(this.prefix)
             .toString('utf8')
             .replace(/^\uFEFF/, '');
-        return { rows: this.count(), preview: await this.previewOrNone(text) };
+        return { rows: this.count(), preview: this.previewOrNone(text) };
     }
     /** The preview is a decoration: whatever the data, it never fails an export. */
-    async previewOrNone(text) {
+    previewOrNone(text) {
         try {
-            return await this.preview(text);
+            return this.preview(text);
         }
         catch {
             return undefined;
@@ -5811,8 +5868,6 @@ class LineRecords extends Counter {
     constructor(format) {
         super();
         this.format = format;
-        if (format === 'csv')
-            void loadCsvParse();
     }
     scan(s) {
         let i = 0;
@@ -6373,7 +6428,7 @@ function download(link, { retry, runId, results, destination, request, compare, 
             signal: host.signal,
             // Judged before the file replaces the destination, so that a refusal leaves it as it was.
             beforeCommit: async ({ temporary, size, sha256 }) => {
-                rows = (await counter?.finish()) ?? {};
+                rows = counter?.finish() ?? {};
                 refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size });
                 // Here, while the destination still holds the file this one replaces.
                 if (compare) {
@@ -6933,9 +6988,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -7051,28 +7103,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -7087,69 +7117,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

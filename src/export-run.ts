@@ -309,7 +309,7 @@ function download(
       signal: host.signal,
       // Judged before the file replaces the destination, so that a refusal leaves it as it was.
       beforeCommit: async ({ temporary, size, sha256 }) => {
-        rows = (await counter?.finish()) ?? {}
+        rows = counter?.finish() ?? {}
         refuseEmpty(request.ifEmpty, runId, { results, rows: rows.rows, size })
         // Here, while the destination still holds the file this one replaces.
         if (compare) {

@@ -3,6 +3,7 @@
  * file only (rows.ts keeps them). Whatever those bytes hold, a preview is a decoration: the caller
  * shows none when it can't be made.
  */
+import { csvRecords } from './csv-records.js'
 import { JsonArraySplitter } from './json-scan.js'
 import { redact } from './server-text.js'
 
@@ -17,26 +18,9 @@ export const PREVIEW_ROWS = 5
 export const PREVIEW_COLUMNS = 8
 export const PREVIEW_CELL = 60
 
-let csvParse: Promise<typeof import('csv-parse/sync')> | undefined
-
-/**
- * Starts loading csv-parse, once. Not with the bundle: it is a third of the action's code, and a
- * step that previews no CSV would parse it at every start for nothing (ncc makes it a chunk of its
- * own). A CSV download starts it, so that it is read and compiled while the step waits for bytes.
- */
-export function loadCsvParse(): Promise<typeof import('csv-parse/sync')> {
-  if (!csvParse) {
-    csvParse = import('csv-parse/sync')
-    // Its failure is the preview's, when it asks: never an unhandled rejection meanwhile.
-    csvParse.catch(() => undefined)
-  }
-  return csvParse
-}
-
 /** A CSV's header and first rows. `truncated`: the text is not the whole file, and its last record may be cut. */
-export async function csvPreview(text: string, truncated: boolean): Promise<Preview | undefined> {
-  const { parse } = await loadCsvParse()
-  const records = parseCsv(parse, text, PREVIEW_ROWS + 2)
+export function csvPreview(text: string, truncated: boolean): Preview | undefined {
+  const records = csvRecords(text, PREVIEW_ROWS + 2)
   // A record cut by the end of the prefix is not shown.
   if (truncated && records.length <= PREVIEW_ROWS + 1) records.pop()
   const [header, ...rows] = records
@@ -61,25 +45,6 @@ export function jsonLinesPreview(text: string): Preview | undefined {
 /** The first elements of a JSON array's text, as a table of their keys. */
 export function jsonArrayPreview(text: string): Preview | undefined {
   return objectsTable(firstElements(text, PREVIEW_ROWS))
-}
-
-/**
- * Up to `limit` records of CSV text, each a list of fields, read by csv-parse. A record the end of
- * the prefix cut inside quotes makes the rest unreadable: the text is then read up to an earlier
- * line break, a few times at most.
- */
-function parseCsv(parse: typeof import('csv-parse/sync').parse, text: string, limit: number): string[][] {
-  let readable = text
-  for (let tries = 0; tries < 20; tries++) {
-    try {
-      return parse(readable, { bom: true, to: limit, relax_column_count: true, skip_empty_lines: true }) as string[][]
-    } catch {
-      const lastBreak = readable.lastIndexOf('\n', readable.length - 2)
-      if (lastBreak < 0) return []
-      readable = readable.slice(0, lastBreak + 1)
-    }
-  }
-  return []
 }
 
 /** The first `limit` complete top-level elements of a JSON array's text, parsed. */

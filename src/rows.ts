@@ -8,7 +8,7 @@
  */
 import type { Format } from './coreclaw-contract.js'
 import { JsonArrayScanner } from './json-scan.js'
-import { csvPreview, jsonArrayPreview, jsonLinesPreview, loadCsvParse, type Preview } from './preview.js'
+import { csvPreview, jsonArrayPreview, jsonLinesPreview, type Preview } from './preview.js'
 
 export interface RowsReport {
   /** Data rows in the file (a CSV's header excluded); undefined where they can't be counted. */
@@ -19,8 +19,8 @@ export interface RowsReport {
 /** Watches the file's bytes in order; `finish` once they have all passed. */
 export interface RowCounter {
   update(bytes: Buffer): void
-  /** The count, and the preview (a CSV's loads csv-parse, which a step that previews no CSV never loads). */
-  finish(): Promise<RowsReport>
+  /** The count, and the preview. */
+  finish(): RowsReport
 }
 
 const PREFIX_BYTES = 64 * 1024
@@ -48,17 +48,17 @@ abstract class Counter implements RowCounter {
     this.scan(bytes.toString('latin1'))
   }
 
-  async finish(): Promise<RowsReport> {
+  finish(): RowsReport {
     const text = Buffer.concat(this.prefix)
       .toString('utf8')
       .replace(/^\uFEFF/, '')
-    return { rows: this.count(), preview: await this.previewOrNone(text) }
+    return { rows: this.count(), preview: this.previewOrNone(text) }
   }
 
   /** The preview is a decoration: whatever the data, it never fails an export. */
-  private async previewOrNone(text: string): Promise<Preview | undefined> {
+  private previewOrNone(text: string): Preview | undefined {
     try {
-      return await this.preview(text)
+      return this.preview(text)
     } catch {
       return undefined
     }
@@ -71,7 +71,7 @@ abstract class Counter implements RowCounter {
 
   protected abstract scan(chunk: string): void
   protected abstract count(): number | undefined
-  protected abstract preview(prefix: string): Preview | undefined | Promise<Preview | undefined>
+  protected abstract preview(prefix: string): Preview | undefined
 }
 
 /**
@@ -87,7 +87,6 @@ class LineRecords extends Counter {
 
   constructor(private readonly format: 'csv' | 'jsonl') {
     super()
-    if (format === 'csv') void loadCsvParse()
   }
 
   protected scan(s: string): void {
@@ -122,7 +121,7 @@ class LineRecords extends Counter {
     return this.format === 'csv' ? Math.max(0, records - 1) : records
   }
 
-  protected preview(prefix: string): Promise<Preview | undefined> | Preview | undefined {
+  protected preview(prefix: string): Preview | undefined {
     return this.format === 'csv' ? csvPreview(prefix, this.truncated) : jsonLinesPreview(prefix)
   }
 }
