@@ -72,8 +72,8 @@ console.log(
  * (webpack concatenates the ES modules), so every step on Node 20 parsed 300 KB twice: 6 ms of start-up.
  * A parenthesized `function` expression is compiled with the file instead (V8's PIFE heuristic).
  *
- * Only ES module factories are rewritten. webpack has already made their top-level `this` undefined and
- * they have no `arguments` of their own, so what changes is when V8 compiles them, nothing else.
+ * Only ES module factories are rewritten. webpack has already made their top-level `this` undefined, and
+ * module code can't use `arguments` at its top level, so what changes is when V8 compiles them, nothing else.
  * CommonJS factories keep their arrows: their `this` would change. ncc has no option for this, and its
  * `target` can't go below ES2015 for an ES module bundle.
  */
