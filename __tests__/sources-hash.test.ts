@@ -7,7 +7,7 @@ import { sourcesHash } from '../scripts/sources-hash.js'
 
 function copyOfSources(): string {
   const copy = makeTempDir('coreclaw-sources-')
-  for (const name of ['src', 'stubs', 'package.json', 'package-lock.json']) {
+  for (const name of ['src', 'stubs', 'package.json', 'package-lock.json', 'scripts/build.js']) {
     cpSync(path.join(ROOT, name), path.join(copy, name), { recursive: true })
   }
   return copy
@@ -19,7 +19,8 @@ test.each([
   ['a source file', 'src/file-checks.ts'],
   ['the stand-in for undici', 'stubs/undici/package.json'],
   ['package.json (the bundle inlines its version)', 'package.json'],
-  ['the locked dependencies', 'package-lock.json']
+  ['the locked dependencies', 'package-lock.json'],
+  ['the build, which rewrites what ncc writes', 'scripts/build.js']
 ])('a change to %s changes it', (_, file) => {
   const copy = copyOfSources()
   expect(sourcesHash(copy)).toBe(sourcesHash())
