@@ -18,6 +18,7 @@ import {
   summaryCells,
   summaryFact,
   type Sandbox,
+  until,
   verdictOf,
   withCmark
 } from './helpers.js'
@@ -380,9 +381,3 @@ describePosix('cancellation: the runner sends SIGINT, then SIGTERM', () => {
     }
   )
 })
-
-/** Polls until `condition` holds (the step has started writing). */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
-  if (!condition()) throw new Error('the condition never held')
-}

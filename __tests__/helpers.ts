@@ -57,6 +57,12 @@ export async function sandboxForStarts(options: Parameters<typeof startSandbox>[
 /** The runs a step started on the sandbox. */
 export const runsCreated = (sandbox: Sandbox) => [...sandbox.runs.values()].filter(run => run.startedAtMs !== undefined)
 
+/** Polls until `condition` holds, for up to 10 s (a step has started writing, a body has arrived). */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 50))
+  if (!condition()) throw new Error('the condition never held')
+}
+
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 /** The log lines that announce a retry. */

@@ -1306,7 +1306,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   vo: () => (/* binding */ removeTemporaryFiles)
 });
 
-// UNUSED EXPORTS: ensureFolder, temporaryName
+// UNUSED EXPORTS: ensureFolder, pipeResponse, temporaryName
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
@@ -1357,9 +1357,10 @@ const TINY_CHUNKS_SEEN = 64;
  */
 const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024;
 /**
- * And the response's own queue, once a host sends tiny chunks: 1 KiB, not Node's 16 KiB. Each tiny
- * chunk waits there as an ArrayBuffer of its own, and 16,384 of them outlive V8's young-generation
- * collections, which then grows the young generation to its largest. Measured on Node 24 with
+ * And the response's own queue, once a host sends tiny chunks: 1 KiB, not Node's default (16 KiB on
+ * Node 20, 64 KiB on Node 24). Each tiny chunk waits there as an ArrayBuffer of its own, and tens of
+ * thousands of them outlive V8's young-generation collections, which then grows the young generation
+ * to its largest. Measured on Node 24 with
  * 1-byte chunks sent in one burst: 64 MiB peaked at 278–284 MB before, 165–194 MB after (and took
  * 76–84 s, not 109 s); 16 MiB at 110–244 MB before, 110–128 MB after (BENCHMARKS.md).
  */
@@ -1700,7 +1701,7 @@ async function save(response, destination, options) {
     temporaryFiles.add(temporary);
     const file = (0,external_node_fs_.createWriteStream)(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES });
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)([response.body, meter, ...(encoding ? [await decoder(encoding)] : []), guard, file]);
+        await pipeResponse(response.body, [meter, ...(encoding ? [await decoder(encoding)] : []), guard, file]);
         if (expected !== undefined && meter.bytes !== expected) {
             throw new download_errors/* DownloadError */.nV({
                 problem: 'length',
@@ -1740,6 +1741,23 @@ async function save(response, destination, options) {
         meter.stop();
         temporaryFiles.delete(temporary);
     }
+}
+/**
+ * `pipeline` from the response's body through the stages, with the body destroyed as soon as its
+ * reader, the first stage, is. Node's pipeline ends a client response by aborting its request, and
+ * that does nothing once the socket has closed: a body that had all arrived while it waited, paused,
+ * behind a stage that then failed, waits for an 'end' that nobody reads, and pipeline never settles
+ * (a step whose file failed with EFBIG hung until the stall watchdog, a minute later). It is
+ * destroyed with the stage's error: destroyed without one, an ended body is still awaited.
+ */
+async function pipeResponse(body, stages) {
+    const reader = stages[0];
+    reader.once('close', () => {
+        if (!body.readableEnded)
+            body.destroy(reader.errored ?? new Error('the download stopped before its end'));
+    });
+    const streams = [body, ...stages];
+    await (0,external_node_stream_promises_namespaceObject.pipeline)(streams);
 }
 /**
  * Makes the destination's folder when it is missing. An existing one is left alone: `mkdir` of a

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream, rmSync } from 'node:fs'
 import { mkdir, stat, unlink } from 'node:fs/promises'
 import * as path from 'node:path'
-import type { Transform } from 'node:stream'
+import type { Duplex, Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { DownloadError, FileSystemError } from './download-errors.js'
 import { ActionError } from './errors.js'
@@ -129,7 +129,7 @@ async function save(response: Response, destination: string, options: DownloadOp
   temporaryFiles.add(temporary)
   const file = createWriteStream(temporary, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES })
   try {
-    await pipeline([response.body, meter, ...(encoding ? [await decoder(encoding)] : []), guard, file])
+    await pipeResponse(response.body, [meter, ...(encoding ? [await decoder(encoding)] : []), guard, file])
     if (expected !== undefined && meter.bytes !== expected) {
       throw new DownloadError({
         problem: 'length',
@@ -168,6 +168,23 @@ async function save(response: Response, destination: string, options: DownloadOp
     meter.stop()
     temporaryFiles.delete(temporary)
   }
+}
+
+/**
+ * `pipeline` from the response's body through the stages, with the body destroyed as soon as its
+ * reader, the first stage, is. Node's pipeline ends a client response by aborting its request, and
+ * that does nothing once the socket has closed: a body that had all arrived while it waited, paused,
+ * behind a stage that then failed, waits for an 'end' that nobody reads, and pipeline never settles
+ * (a step whose file failed with EFBIG hung until the stall watchdog, a minute later). It is
+ * destroyed with the stage's error: destroyed without one, an ended body is still awaited.
+ */
+export async function pipeResponse(body: Readable, stages: [Writable, ...Array<Duplex | Writable>]): Promise<void> {
+  const reader = stages[0]
+  reader.once('close', () => {
+    if (!body.readableEnded) body.destroy(reader.errored ?? new Error('the download stopped before its end'))
+  })
+  const streams: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [body, ...stages]
+  await pipeline(streams)
 }
 
 /**
