@@ -1360,9 +1360,9 @@ const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024;
  * And the response's own queue, once a host sends tiny chunks: 1 KiB, not Node's default (16 KiB on
  * Node 20, 64 KiB on Node 24). Each tiny chunk waits there as an ArrayBuffer of its own, and tens of
  * thousands of them outlive V8's young-generation collections, which then grows the young generation
- * to its largest. Measured on Node 24 with
- * 1-byte chunks sent in one burst: 64 MiB peaked at 278–284 MB before, 165–194 MB after (and took
- * 76–84 s, not 109 s); 16 MiB at 110–244 MB before, 110–128 MB after (BENCHMARKS.md).
+ * to its largest. Measured on Node 24 with 1-byte chunks sent in one burst: 64 MiB peaked at 278–284
+ * MB before, 165–194 MB after (and took 76–84 s, not 109 s); 16 MiB at 110–244 MB before, 110–128 MB
+ * after (BENCHMARKS.md).
  */
 const TINY_CHUNK_SOURCE_QUEUE_BYTES = 1024;
 /** More than this many times the encoded size is no file a scraper exported: deflate tops out near 1,032. */
