@@ -54,6 +54,24 @@ describe('the meter', () => {
     expect(await queueOf(Array.from({ length: 100 }, () => Buffer.from('x')))).toBe(1024)
   })
 
+  test('a response the file keeps waiting is held back one chunk at a time, not in batches', async () => {
+    // Paused until the meter's whole queue has gone on, a socket stands still for as long as that
+    // takes: with a queue of 16, an unthrottled download took 1.2–1.3 times as long (BENCHMARKS.md).
+    const source = new Readable({ read: () => undefined })
+    for (let i = 0; i < 64; i++) source.push(Buffer.alloc(64 * 1024))
+    source.push(null)
+    let pauses = 0
+    source.on('pause', () => pauses++)
+    const stage = new Meter(60_000, () => undefined, undefined, 'storage', source)
+    // A file that takes each chunk in a later turn of the event loop, as a disk does.
+    const file = new Writable({ highWaterMark: 64 * 1024, write: (_c, _e, done) => void setImmediate(done) })
+    await pipeline([source, stage, file])
+    stage.stop()
+    expect(stage.bytes).toBe(64 * 64 * 1024)
+    // One pause for every chunk or two; a queue of 16 paused the response once per 16 chunks.
+    expect(pauses).toBeGreaterThanOrEqual(32)
+  })
+
   test("the storage host's Content-MD5: a match passes, a mismatch is a retryable corrupt transfer", async () => {
     const body = Buffer.from('the,file\n1,2\n')
     const md5 = createHash('md5').update(body).digest('base64')
