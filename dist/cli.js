@@ -1390,10 +1390,11 @@ class Meter extends external_node_stream_namespaceObject.Transform {
     constructor(timeoutMs, onStall, checksum, where, 
     /** The response the meter reads, whose queue is cut once it sends tiny chunks. */
     source) {
-        // Chunks, not bytes, bound what waits to be metered (never thousands of tiny ones), and one
-        // chunk of any size, not more: a response that may not write on is paused until the whole queue
-        // has gone, so a queue of 16 stopped the socket while 16 chunks went to the file, 500 times per
-        // 512 MiB. Unthrottled, that alone made the download 1.2–1.3 times as long (BENCHMARKS.md).
+        // Chunks, not bytes, bound what waits to be metered (never thousands of tiny ones), and only one:
+        // `pipe` pauses a response whose write is refused until the meter's queue is empty, so a queue of
+        // 16 stopped the socket while 16 chunks went on to the file, 500 times per 512 MiB. Unthrottled,
+        // without the hash and the count, that took 1.18 times tool-cache's time; one chunk, 0.96
+        // (BENCHMARKS.md, series E).
         super({ writableObjectMode: true, writableHighWaterMark: 1 });
         this.checksum = checksum;
         this.where = where;
