@@ -56,8 +56,7 @@ describe('the meter', () => {
 
   test('a response the file keeps waiting is held back one chunk at a time, not in batches', async () => {
     // Paused until the meter's whole queue has gone on, a socket stands still for as long as that
-    // takes: with a queue of 16, an unthrottled download without the hash and the count took 1.18
-    // times tool-cache's time, with one 0.96 (BENCHMARKS.md, series E).
+    // takes (the figures are in the Meter's constructor).
     const source = new Readable({ read: () => undefined })
     for (let i = 0; i < 64; i++) source.push(Buffer.alloc(64 * 1024))
     source.push(null)
