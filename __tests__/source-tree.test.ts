@@ -63,3 +63,13 @@ test('every ES module in dist/ is a parenthesized function, which V8 compiles wi
   expect(factories(/^\/\*\*\*\/ \(\([^)]*__webpack_exports__[^)]*\) => \{$/gm)).toEqual([])
   expect(factories(/^\/\*\*\*\/ \(function \([^)]*__webpack_exports__[^)]*\) \{$/gm)).toContain('index.js')
 })
+
+test('every bundle in dist/ is ASCII, which Node decodes on its fast path (scripts/build.js escapes the rest)', () => {
+  const dist = path.join(ROOT, 'dist')
+  const beyondAscii = readdirSync(dist)
+    .filter(name => name.endsWith('.js'))
+    .flatMap(name => [...readFileSync(path.join(dist, name), 'utf8').matchAll(/[^\x00-\x7f]/g)].map(() => name))
+  expect(beyondAscii).toEqual([])
+  // The sources do use such characters, in messages the tests read back from the bundle (`… (N more characters)`).
+  expect(sources.some(name => /[^\x00-\x7f]/.test(text(name)))).toBe(true)
+})

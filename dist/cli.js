@@ -380,7 +380,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _server_text_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(86);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(13);
 /**
- * The same export from a terminal: `node dist/cli.js --run-id … --format xlsx --out results.xlsx`.
+ * The same export from a terminal: `node dist/cli.js --run-id \u2026 --format xlsx --out results.xlsx`.
  * The key comes from CORECLAW_API_KEY (never a flag: flags end up in shell history). Progress and
  * errors go to stderr; the outputs go to stdout as JSON, for scripts.
  */
@@ -812,7 +812,7 @@ function bodyStart(text) {
         .replace(/[\u0000-\u001f\u007f"\\]/g, ' ')
         .replace(/\s+/g, ' ')
         .trim();
-    return visible.length > 120 ? `${visible.slice(0, 120)}…` : visible;
+    return visible.length > 120 ? `${visible.slice(0, 120)}\u2026` : visible;
 }
 
 // EXTERNAL MODULE: ./src/http.ts
@@ -1125,7 +1125,7 @@ function existingDirectory(path) {
     }
 }
 /** Names Windows reserves for devices, whatever the extension: a file so named can't be opened by its name. */
-const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+const RESERVED = /^(con|prn|aux|nul|com[1-9\u00b9\u00b2\u00b3]|lpt[1-9\u00b9\u00b2\u00b3])(\..*)?$/i;
 /**
  * Refuses a `path` that can't name a file people can use: control characters anywhere (a newline
  * would also break the log line that names it), and on Windows a reserved device name or a name
@@ -1134,7 +1134,7 @@ const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
  */
 function refuseUnusableNames(raw, platform = process.platform) {
     if (/[\u0000-\u001f\u007f]/.test(raw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', 'holds a control character (a line break, a tab, …)', 'a file or folder path on one line');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', 'holds a control character (a line break, a tab, \u2026)', 'a file or folder path on one line');
     }
     if (platform !== 'win32')
         return;
@@ -1143,7 +1143,7 @@ function refuseUnusableNames(raw, platform = process.platform) {
         .filter(part => part && part !== '.' && part !== '..' && !/^[A-Za-z]:$/.test(part))
         .find(part => RESERVED.test(part) || /[. ]$/.test(part));
     if (bad !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1–COM9 and LPT1–LPT9 (with any extension), not ending in a dot or a space');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz('path', `has a name Windows can't open: '${bad}'`, 'names other than CON, PRN, AUX, NUL, COM1\u2013COM9 and LPT1\u2013LPT9 (with any extension), not ending in a dot or a space');
     }
 }
 /**
@@ -1330,7 +1330,7 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 /**
  * The two stages of the download pipeline that are ours (download.ts puts them together):
  *
- *   response → Meter (the bytes as sent) → decoder → FileGuard (the file's bytes) → temporary file
+ *   response \u2192 Meter (the bytes as sent) \u2192 decoder \u2192 FileGuard (the file's bytes) \u2192 temporary file
  *
  * Meter guards the transfer: it counts what arrives, fails a download that stops moving, checks the
  * storage host's own checksum, and hands on small chunks together, so that a host sending a byte at
@@ -1352,16 +1352,16 @@ const TINY_CHUNKS_SEEN = 64;
  * How much gathered data may wait for the stages after the meter, once a host sends tiny chunks.
  * The response is then not paused while they flow: a paused response holds them as objects (Node's
  * parser gives each chunk a buffer of its own, 65,536 of them in a 64 KiB queue), which took Node 24
- * to 300–500 MB. Large chunks keep the stream's default queue, which a larger one would inflate for
- * a fast host and a slower disk (a 8 MiB queue measured 150–170 MB at 512 MiB).
+ * to 300\u2013500 MB. Large chunks keep the stream's default queue, which a larger one would inflate for
+ * a fast host and a slower disk (a 8 MiB queue measured 150\u2013170 MB at 512 MiB).
  */
 const TINY_CHUNK_QUEUE_BYTES = 8 * 1024 * 1024;
 /**
  * And the response's own queue, once a host sends tiny chunks: 1 KiB, not Node's default (16 KiB on
  * Node 20, 64 KiB on Node 24). Each tiny chunk waits there as an ArrayBuffer of its own, and tens of
  * thousands of them outlive V8's young-generation collections, which then grows the young generation
- * to its largest. Measured on Node 24 with 1-byte chunks sent in one burst: 64 MiB peaked at 278–284
- * MB before, 165–194 MB after (and took 76–84 s, not 109 s); 16 MiB at 110–244 MB before, 110–128 MB
+ * to its largest. Measured on Node 24 with 1-byte chunks sent in one burst: 64 MiB peaked at 278\u2013284
+ * MB before, 165\u2013194 MB after (and took 76\u201384 s, not 109 s); 16 MiB at 110\u2013244 MB before, 110\u2013128 MB
  * after (BENCHMARKS.md).
  */
 const TINY_CHUNK_SOURCE_QUEUE_BYTES = 1024;
@@ -1500,7 +1500,7 @@ function storageChecksum(headers) {
     if (typeof contentMd5 === 'string' && /^[A-Za-z0-9+/]{22}==$/.test(contentMd5.trim())) {
         return { header: 'Content-MD5', md5: contentMd5.trim() };
     }
-    // GCS: "x-goog-hash: crc32c=…, md5=…", possibly as two headers (Node joins them with ", ").
+    // GCS: "x-goog-hash: crc32c=\u2026, md5=\u2026", possibly as two headers (Node joins them with ", ").
     const goog = headers['x-goog-hash'];
     const joined = Array.isArray(goog) ? goog.join(',') : goog;
     const md5 = /(?:^|,)\s*md5=([A-Za-z0-9+/]{22}==)/.exec(joined ?? '')?.[1];
@@ -1618,8 +1618,8 @@ function codeOf(error) {
 /**
  * Streams the file behind a signed `download_url` into place, as one pipeline of Node streams:
  *
- *   response → meter (bytes received, stall watchdog, storage checksum) → decoder (if Content-Encoding)
- *            → file guard (sha256, size, watchers, progress, expansion and disk checks) → temporary file
+ *   response \u2192 meter (bytes received, stall watchdog, storage checksum) \u2192 decoder (if Content-Encoding)
+ *            \u2192 file guard (sha256, size, watchers, progress, expansion and disk checks) \u2192 temporary file
  *
  * The temporary file sits beside the destination. Before it is renamed into place, the bytes
  * received must equal Content-Length and the bytes on disk must equal the bytes that came out of
@@ -1797,7 +1797,7 @@ function temporaryName(base) {
 }
 /**
  * A storage answer other than 200, as an error that says what the storage host said. S3, Azure and
- * GCS put an error code in an XML body (`SignatureDoesNotMatch`, `AccessDenied`, …): it is read, a
+ * GCS put an error code in an XML body (`SignatureDoesNotMatch`, `AccessDenied`, \u2026): it is read, a
  * few KiB at most and within the timeout, escaped, and kept in the error.
  */
 async function refusal(response, where, timeoutMs) {
@@ -2977,7 +2977,7 @@ const actionLog = {
 
 /** The message as a sentence: one full stop at the end, never two. */
 function sentence(text) {
-    return /[.!?…]$/.test(text) ? text : `${text}.`;
+    return /[.!?\u2026]$/.test(text) ? text : `${text}.`;
 }
 class ActionError extends Error {
     retryable = false;
@@ -2990,7 +2990,7 @@ class ActionError extends Error {
 }
 /**
  * An input that can't be used. The message says what is wrong with it; the advice what it takes
- * ("Set 'format' to csv, json, …"), or `todo` where the fix is not a value for this input.
+ * ("Set 'format' to csv, json, \u2026"), or `todo` where the fix is not a value for this input.
  */
 class InputError extends ActionError {
     input;
@@ -3578,7 +3578,7 @@ class RunLogFollower {
     finish() {
         this.stopped.abort();
         if (this.leftOut > 0) {
-            this.log.info(`… ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.caps.lines} lines); the whole log is in the CoreClaw console.`);
+            this.log.info(`\u2026 ${this.leftOut} more log ${this.leftOut === 1 ? 'line was' : 'lines were'} left out (the step shows at most ${this.caps.lines} lines); the whole log is in the CoreClaw console.`);
         }
     }
     /** Reads the log once and prints what is new. A failed read is only a debug line: the log is a view. */
@@ -3839,7 +3839,7 @@ class JsonArraySplitter {
  * `relax_column_count` and `skip_empty_lines`, record for record, up to the first record it would
  * refuse. A test holds it to csv-parse on every text of a generated corpus.
  *
- * Why not csv-parse itself: loading and first running it cost a CSV step 4–7 ms of a 50 ms start-up
+ * Why not csv-parse itself: loading and first running it cost a CSV step 4\u20137 ms of a 50 ms start-up
  * (a 70 KB chunk, and a parser made for every option), to read seven records. Whole files, where
  * CSV's corners matter, are still csv-parse's (export-rows.ts).
  */
@@ -4005,14 +4005,14 @@ function cellText(value) {
         return JSON.stringify(value);
     }
     catch {
-        // Nested deeper than the stack allows ([[[[…]]]] from a scraped page): a placeholder, not a failure.
+        // Nested deeper than the stack allows ([[[[\u2026]]]] from a scraped page): a placeholder, not a failure.
         return '(nested too deeply to show)';
     }
 }
 /** Secrets are replaced before the cut (forCell replaces them again, but would see only a part). */
 function cut(raw) {
     const text = (0,server_text/* redact */.E$)(raw);
-    return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}…` : text;
+    return text.length > PREVIEW_CELL ? `${text.slice(0, PREVIEW_CELL - 1)}\u2026` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/rows.ts
@@ -4410,7 +4410,7 @@ async function waitForRun(client, runId, options) {
 var which_run = __nccwpck_require__(950);
 ;// CONCATENATED MODULE: ./src/export-run.ts
 /**
- * The story shared by the action and the CLI: validated inputs → (start) → wait → export →
+ * The story shared by the action and the CLI: validated inputs \u2192 (start) \u2192 wait \u2192 export \u2192
  * download, and what became of it (an `Outcome`). It knows nothing of the Actions runner: no
  * `@actions/core` here. main.ts is the action's wrapper around it, cli.ts the terminal's.
  */
@@ -5096,7 +5096,7 @@ function networkError(error, operation, timeoutMs, proxy) {
     const proxyStatus = /tunneling socket could not be established, statusCode=(\d{3})/.exec(message)?.[1];
     if (proxyStatus)
         return new _http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ProxyError */ .T6(operation, Number(proxyStatus), proxy);
-    const detail = message.replace(/\?\S*/g, '?…');
+    const detail = message.replace(/\?\S*/g, '?\u2026');
     if (isCertificateError(code))
         return new _http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TlsError */ .WM(operation, code, detail);
     return new _http_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NetworkError */ .Dr(operation, code, detail);
@@ -5370,7 +5370,7 @@ function parseInputs(read) {
     }
     const apiKey = read('api-key').trim();
     if (!apiKey) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings → Secrets and variables → Actions');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', "is empty. Usually the secret is not set in this repository or its environment, or GitHub does not pass secrets to this workflow: it doesn't for pull requests from forks, and Dependabot's pull requests get only Dependabot secrets", 'your CoreClaw API key, e.g. ${{ secrets.CORECLAW_API_KEY }}, with that secret set under Settings \u2192 Secrets and variables \u2192 Actions');
     }
     if (/[\r\n]/.test(apiKey))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('api-key', 'spans several lines', 'a single-line CoreClaw API key');
@@ -5463,7 +5463,7 @@ function parseCompareWith(raw) {
     if (word === 'previous' || word === 'none')
         return word;
     if (/[\u0000-\u001f\u007f]/.test(raw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('compare-with', 'holds a control character (a line break, a tab, …)', "'previous', 'none', or a file path on one line");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('compare-with', 'holds a control character (a line break, a tab, \u2026)', "'previous', 'none', or a file path on one line");
     }
     return { file: raw };
 }
@@ -5709,7 +5709,7 @@ const BY_ERROR = { verdict: error => (error.retryable ? 'retry' : 'final') };
  * cancellation while a proxy's CONNECT waited), judged by
  * phase in http.ts, never by error code, since a TLS error can also come after the request was
  * written. Or CoreClaw's own envelope refused it with a 4xx (429/13000 rate limited, 30003 plan
- * limit, 30001 balance, 50001 no such worker, …). Anything after the connection was made (a
+ * limit, 30001 balance, 50001 no such worker, \u2026). Anything after the connection was made (a
  * timeout, a reset, a TLS error), any 5xx, a gateway page or an unreadable answer proves nothing:
  * the run may exist.
  */
@@ -5743,7 +5743,7 @@ function startRule(waitUntilMs) {
         }
     };
 }
-/** The first back-off is 0.5–1 s, doubling up to 15–30 s. */
+/** The first back-off is 0.5\u20131 s, doubling up to 15\u201330 s. */
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
 /** We honour Retry-After, but a job should not sleep for hours on a server's say-so. */
@@ -6023,7 +6023,7 @@ class NoRunError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError 
  * and fields are checked by type and shape before anything uses them (`requestIdOf`, ...).
  * Every one of them first replaces every secret (`keepSecret`: the API key, a download link's
  * signature) with `***`, in the whole text, and only then cuts and escapes: the runner masks only
- * the literal, whole text, so a key cut in two (`sk-SECRET…`) or escaped (`sk&#45;…` in the
+ * the literal, whole text, so a key cut in two (`sk-SECRET\u2026`) or escaped (`sk&#45;\u2026` in the
  * summary) would show. Both escape the invisible characters that can disguise text (bidirectional
  * controls, zero-width space, word joiners, the BOM) visibly, so `\u202Egnp.exe` can't pass for
  * another name; ZWJ and ZWNJ, which emoji and scripts such as Persian and Hindi need, stay as they are.
@@ -6105,7 +6105,7 @@ const LOG_CAP = 4096;
 /** One line of log text, inert to the runner. `cap` counts characters of the server's text. */
 function forLog(raw, cap = LOG_CAP) {
     const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}… (${text.length - cap} more characters)` : text;
+    const cut = text.length > cap ? `${text.slice(0, cap)}\u2026 (${text.length - cap} more characters)` : text;
     const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, visible).replace(INVISIBLE, visible);
     return inert(escaped);
 }
@@ -6143,14 +6143,14 @@ const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2
 /**
  * A Markdown table cell that shows exactly its text, on one line, at most `cap` characters. Every
  * ASCII punctuation character, the ones Markdown could read as syntax (`*`, `_`, `[`, `!`, `\\`,
- * `|`, `<`, …), becomes a numeric character reference, which GFM shows as the character and never
+ * `|`, `<`, \u2026), becomes a numeric character reference, which GFM shows as the character and never
  * as syntax. Two things act on the text after that: GFM's extended autolinks make `a@-b.io` a
  * mailto link, and GitHub links `@name` and `#123`. A word joiner (U+2060, invisible, and no place
  * for a line break) after every `@`, and after `#` before a word, defeats both.
  */
 function forCell(raw, cap = 200) {
     const text = redact(raw);
-    const cut = text.length > cap ? `${text.slice(0, cap)}…` : text;
+    const cut = text.length > cap ? `${text.slice(0, cap)}\u2026` : text;
     return cut
         .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
         .replace(/[\u0000-\u001f\u007f]/g, ' ')
@@ -6170,7 +6170,7 @@ function jsonOf(value, cap = 1024, depth = 8) {
         if (item === null || typeof item !== 'object')
             return item;
         if (level >= depth)
-            return Array.isArray(item) ? '[…]' : '{…}';
+            return Array.isArray(item) ? '[\u2026]' : '{\u2026}';
         if (Array.isArray(item))
             return item.slice(0, 50).map(entry => limited(entry, level + 1));
         return Object.fromEntries(Object.entries(item)
@@ -6184,7 +6184,7 @@ function jsonOf(value, cap = 1024, depth = 8) {
     catch {
         text = '(not representable)';
     }
-    return text.length > cap ? `${text.slice(0, cap)}…` : text;
+    return text.length > cap ? `${text.slice(0, cap)}\u2026` : text;
 }
 /**
  * A request id we can show and output: short, and made of characters ids are made of. One that

@@ -1181,7 +1181,7 @@ const isRecordEmpty = function (record) {
   );
 };
 
-const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const cr = 13; // `\r`, carriage return, 0x0D in hexad\u00e9cimal, 13 in decimal
 const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
 
 const boms = {
@@ -2460,7 +2460,7 @@ function isRowFormat(format) {
 }
 /** A row larger than this is not a row we compare: the file is compared by its bytes. */
 const MAX_ROW_BYTES = 16 * 1024 * 1024;
-/** Why a file's rows could not be read: it is not the format it should be. The message continues "the file …". */
+/** Why a file's rows could not be read: it is not the format it should be. The message continues "the file \u2026". */
 class UnreadableRowsError extends Error {
 }
 /**
@@ -2790,7 +2790,7 @@ async function compareExports(job) {
             return byBytes(`Too many rows to compare (${error.message}), ${bytesOnly}`);
         if (error instanceof UnreadableRowsError)
             return byBytes(`${error.message}, ${bytesOnly}`);
-        // JSON nested deeper than the stack allows ([[[[…]]]] from a scraped page).
+        // JSON nested deeper than the stack allows ([[[[\u2026]]]] from a scraped page).
         if (error instanceof RangeError)
             return byBytes(`A row is nested too deeply to compare, ${bytesOnly}`);
         throw error;
@@ -2990,7 +2990,7 @@ fields) {
 function same(a, b) {
     return a.hi === b.hi && a.lo === b.lo;
 }
-/** A changed row as its key and the fields that differ, old → new. */
+/** A changed row as its key and the fields that differ, old \u2192 new. */
 function changedFields(before, after, keyFields, fields) {
     const names = fields ?? [...new Set([...Object.keys(asObject(before)), ...Object.keys(asObject(after))])];
     return {

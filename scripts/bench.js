@@ -9,7 +9,8 @@
 //   npm run bench                                  # every figure, under the local node
 //   npm run bench -- --node /path/to/node24        # the same under another runtime
 //   npm run bench -- --only paced,loopback --runs 5
-//   npm run bench -- --action /path/to/other/dist/index.js   # another build, e.g. a release's, for before → after
+//   npm run bench -- --action /path/to/other/dist/index.js   # another build, e.g. a release's, instead of this one
+//   npm run bench -- --baseline /path/to/other/dist/index.js # another build in the same rounds: before → after
 //
 // Figures: storage paced at 100 MiB/s (a realistic link) with a 200 MiB export, and at 250 MiB/s (a runner
 // inside a cloud region) with a 500 MiB one; unthrottled loopback
@@ -33,12 +34,19 @@ const { values } = parseArgs({
   options: {
     node: { type: 'string', default: process.execPath },
     action: { type: 'string', default: path.join(ROOT, 'dist/index.js') },
+    baseline: { type: 'string' },
     only: { type: 'string', default: 'paced,paced250,loopback,chunks,busy,burst,startup,compare' },
     runs: { type: 'string' }
   }
 })
 const NODE = path.resolve(values.node)
 const ACTION = path.resolve(values.action)
+/**
+ * Another build of the action, run in the same rounds as one more contender. Two builds measured in
+ * runs of their own differ by the machine's spells (bare node 65–92 ms in one hour), more than a change
+ * of a few ms; in the same rounds each round pairs them.
+ */
+const BASELINE = values.baseline && path.resolve(values.baseline)
 const ONLY = new Set(values.only.split(','))
 const TIME = '/usr/bin/time'
 const MiB = 2 ** 20
@@ -93,6 +101,7 @@ const runsOf = size => Number(values.runs ?? (size >= MiB ? 9 : 21))
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, Linux ${execFileSync('uname', ['-r']).toString().trim()}`
 console.log(`machine: ${machine}`)
 console.log(`action: ${path.relative(process.cwd(), ACTION) || ACTION}`)
+if (BASELINE) console.log(`baseline: ${BASELINE}`)
 console.log(
   `runtime: node ${nodeVersion}; curl ${execFileSync('curl', ['--version']).toString().split(' ')[1]}; jq ${execFileSync('jq', ['--version']).toString().trim()}`
 )
@@ -209,6 +218,7 @@ async function measure(sandbox, figure, size) {
   const slug = `BENCH${size}`
   const contenders = {
     action: () => runAction(sandbox, slug, size),
+    ...(BASELINE && { baseline: () => runAction(sandbox, slug, size, {}, {}, BASELINE) }),
     'tool-cache': () => runScript(sandbox, slug, size, NODE, [peer]),
     'curl+jq': () => runScript(sandbox, slug, size, 'bash', ['-c', CURL_SCRIPT]),
     // Started exactly as the action is: through /usr/bin/time, in the step's bare environment. A
@@ -235,6 +245,11 @@ async function measure(sandbox, figure, size) {
     medians: Object.fromEntries(Object.keys(samples).map(name => [name, median(ms(name))])),
     toToolCache: ratio('tool-cache'),
     toCurl: ratio('curl+jq'),
+    ...(BASELINE && {
+      toBaseline: ratio('baseline'),
+      overBaselineMs: median(samples.action.map((a, i) => a.ms - samples.baseline[i].ms)),
+      baselineRssMb: Math.max(...samples.baseline.map(s => s.rssKb)) / 1024
+    }),
     rssMb: {
       action: Math.max(...samples.action.map(s => s.rssKb)) / 1024,
       'tool-cache': Math.max(...samples['tool-cache'].map(s => s.rssKb)) / 1024
@@ -242,13 +257,13 @@ async function measure(sandbox, figure, size) {
   }
 }
 
-async function runAction(sandbox, slug, size, inputs = {}, env = {}) {
+async function runAction(sandbox, slug, size, inputs = {}, env = {}, action = ACTION) {
   const out = path.join(work, 'action.csv')
   const step = prepareStep({
     inputs: { 'run-id': slug, 'api-key': sandbox.apiKey, 'base-url': sandbox.apiUrl, path: out, ...inputs },
     env
   })
-  const result = await timed(TIME, ['-f', 'RSS_KB=%M', NODE, ACTION], {
+  const result = await timed(TIME, ['-f', 'RSS_KB=%M', NODE, action], {
     cwd: step.workspace,
     env: step.env
   })
@@ -384,6 +399,22 @@ function report({ paced, paced250, loopback, chunks, busy, burst, startup, compa
     console.log('')
   }
 
+  if (BASELINE) {
+    console.log('### This build against the baseline, in the same rounds\n')
+    console.log(
+      '| figure | export | action | baseline | action ÷ baseline | action − baseline | peak RSS: action / baseline |'
+    )
+    console.log('|---|---|---|---|---|---|---|')
+    for (const [figure, rows] of Object.entries({ paced, paced250, loopback, chunks, busy, burst, startup })) {
+      for (const r of rows ?? []) {
+        console.log(
+          `| ${figure} | ${label(r.size)} | ${ms(r.medians.action)} | ${ms(r.medians.baseline)} | ${r.toBaseline.toFixed(3)} | ${difference(r.overBaselineMs)} | ${r.rssMb.action.toFixed(1)} / ${r.baselineRssMb.toFixed(1)} MB |`
+        )
+      }
+    }
+    console.log('')
+  }
+
   const checks = []
   for (const [figure, rows] of Object.entries({ paced, paced250 })) {
     const r = rows?.[0]
@@ -475,6 +506,12 @@ function median(numbers) {
 
 function ms(value) {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`
+}
+
+/** A paired difference, to a tenth of a millisecond where that is what a change moves. */
+function difference(value) {
+  const size = Math.abs(value)
+  return `${value < 0 ? '−' : '+'}${size >= 100 ? ms(size) : `${size.toFixed(1)} ms`}`
 }
 
 function requireTool(name) {
