@@ -247,6 +247,7 @@ async function measure(sandbox, figure, size) {
     toCurl: ratio('curl+jq'),
     ...(BASELINE && {
       toBaseline: ratio('baseline'),
+      baselineToToolCache: median(samples.baseline.map((b, i) => b.ms / samples['tool-cache'][i].ms)),
       overBaselineMs: median(samples.action.map((a, i) => a.ms - samples.baseline[i].ms)),
       baselineRssMb: Math.max(...samples.baseline.map(s => s.rssKb)) / 1024
     }),
@@ -402,13 +403,13 @@ function report({ paced, paced250, loopback, chunks, busy, burst, startup, compa
   if (BASELINE) {
     console.log('### This build against the baseline, in the same rounds\n')
     console.log(
-      '| figure | export | action | baseline | action ÷ baseline | action − baseline | peak RSS: action / baseline |'
+      '| figure | export | action | baseline | action ÷ baseline | action − baseline | baseline ÷ tool-cache | peak RSS: action / baseline |'
     )
-    console.log('|---|---|---|---|---|---|---|')
+    console.log('|---|---|---|---|---|---|---|---|')
     for (const [figure, rows] of Object.entries({ paced, paced250, loopback, chunks, busy, burst, startup })) {
       for (const r of rows ?? []) {
         console.log(
-          `| ${figure} | ${label(r.size)} | ${ms(r.medians.action)} | ${ms(r.medians.baseline)} | ${r.toBaseline.toFixed(3)} | ${difference(r.overBaselineMs)} | ${r.rssMb.action.toFixed(1)} / ${r.baselineRssMb.toFixed(1)} MB |`
+          `| ${figure} | ${label(r.size)} | ${ms(r.medians.action)} | ${ms(r.medians.baseline)} | ${r.toBaseline.toFixed(3)} | ${difference(r.overBaselineMs)} | ${r.baselineToToolCache.toFixed(3)} | ${r.rssMb.action.toFixed(1)} / ${r.baselineRssMb.toFixed(1)} MB |`
         )
       }
     }

@@ -102,8 +102,8 @@ function eagerModules(code, name) {
  * characters), or for U+2028 and U+2029 (which end a `//` comment): the build stops there instead.
  */
 function asciiOnly(code, name) {
-  const others = /[^\x00-\x7f]/g
-  if (!/[^\x00-\x7f]/.test(code)) return code
+  const beyondAscii = /[^\x00-\x7f]/
+  if (!beyondAscii.test(code)) return code
   const refuse = why => {
     throw new Error(`${name}: a character beyond ASCII ${why}, where its \\u escape would not mean the same`)
   }
@@ -118,8 +118,8 @@ function asciiOnly(code, name) {
     }
   }
   walk(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }))
-  if (tagged.some(text => /[^\x00-\x7f]/.test(text))) refuse('is in a tagged template')
-  return code.replace(others, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  if (tagged.some(text => beyondAscii.test(text))) refuse('is in a tagged template')
+  return code.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 function isCurrent() {
