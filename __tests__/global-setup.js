@@ -12,7 +12,7 @@ export default function checkBundleIsCurrent(_globalConfig, projectConfig) {
   const built = existsSync(SOURCES_HASH_FILE) ? readFileSync(SOURCES_HASH_FILE, 'utf8').trim() : 'none'
   if (built !== sourcesHash()) {
     throw new Error(
-      'dist/ was not built from these sources (src/, stubs/, package.json or package-lock.json changed since): run `npm run build`, or `npm test`, which builds first.'
+      'dist/ was not built from these sources (src/, stubs/, package.json, package-lock.json or the build scripts changed since): run `npm run build`, or `npm test`, which builds first.'
     )
   }
 }

@@ -5,9 +5,12 @@ import * as path from 'node:path'
 import { makeTempDir, ROOT } from '../sandbox/runner.js'
 import { sourcesHash } from '../scripts/sources-hash.js'
 
+/** What the hash reads, as the project holds it. */
+const SOURCES = ['src', 'stubs', 'package.json', 'package-lock.json', 'scripts/build.js', 'scripts/ascii-only.js']
+
 function copyOfSources(): string {
   const copy = makeTempDir('coreclaw-sources-')
-  for (const name of ['src', 'stubs', 'package.json', 'package-lock.json', 'scripts/build.js']) {
+  for (const name of SOURCES) {
     cpSync(path.join(ROOT, name), path.join(copy, name), { recursive: true })
   }
   return copy
@@ -20,7 +23,8 @@ test.each([
   ['the stand-in for undici', 'stubs/undici/package.json'],
   ['package.json (the bundle inlines its version)', 'package.json'],
   ['the locked dependencies', 'package-lock.json'],
-  ['the build, which rewrites what ncc writes', 'scripts/build.js']
+  ['the build, which rewrites what ncc writes', 'scripts/build.js'],
+  ['the rewrite of every bundle into ASCII', 'scripts/ascii-only.js']
 ])('a change to %s changes it', (_, file) => {
   const copy = copyOfSources()
   expect(sourcesHash(copy)).toBe(sourcesHash())

@@ -238,7 +238,10 @@ async function measure(sandbox, figure, size) {
     process.stdout.write('.')
   }
   const ms = name => samples[name].map(s => s.ms)
-  const ratio = other => median(samples.action.map((a, i) => a.ms / samples[other][i].ms))
+  /** Per round, then the median: `of`'s time against `to`'s, as a ratio or a difference in ms. */
+  const ratio = (to, of = 'action') => median(samples[of].map((s, i) => s.ms / samples[to][i].ms))
+  const difference = (to, of = 'action') => median(samples[of].map((s, i) => s.ms - samples[to][i].ms))
+  const peakMb = name => Math.max(...samples[name].map(s => s.rssKb)) / 1024
   return {
     size,
     runs,
@@ -247,13 +250,13 @@ async function measure(sandbox, figure, size) {
     toCurl: ratio('curl+jq'),
     ...(BASELINE && {
       toBaseline: ratio('baseline'),
-      baselineToToolCache: median(samples.baseline.map((b, i) => b.ms / samples['tool-cache'][i].ms)),
-      overBaselineMs: median(samples.action.map((a, i) => a.ms - samples.baseline[i].ms)),
-      baselineRssMb: Math.max(...samples.baseline.map(s => s.rssKb)) / 1024
+      baselineToToolCache: ratio('tool-cache', 'baseline'),
+      overBaselineMs: difference('baseline')
     }),
     rssMb: {
-      action: Math.max(...samples.action.map(s => s.rssKb)) / 1024,
-      'tool-cache': Math.max(...samples['tool-cache'].map(s => s.rssKb)) / 1024
+      action: peakMb('action'),
+      'tool-cache': peakMb('tool-cache'),
+      ...(BASELINE && { baseline: peakMb('baseline') })
     }
   }
 }
@@ -409,7 +412,7 @@ function report({ paced, paced250, loopback, chunks, busy, burst, startup, compa
     for (const [figure, rows] of Object.entries({ paced, paced250, loopback, chunks, busy, burst, startup })) {
       for (const r of rows ?? []) {
         console.log(
-          `| ${figure} | ${label(r.size)} | ${ms(r.medians.action)} | ${ms(r.medians.baseline)} | ${r.toBaseline.toFixed(3)} | ${difference(r.overBaselineMs)} | ${r.baselineToToolCache.toFixed(3)} | ${r.rssMb.action.toFixed(1)} / ${r.baselineRssMb.toFixed(1)} MB |`
+          `| ${figure} | ${label(r.size)} | ${ms(r.medians.action)} | ${ms(r.medians.baseline)} | ${r.toBaseline.toFixed(3)} | ${signedMs(r.overBaselineMs)} | ${r.baselineToToolCache.toFixed(3)} | ${r.rssMb.action.toFixed(1)} / ${r.rssMb.baseline.toFixed(1)} MB |`
         )
       }
     }
@@ -510,7 +513,7 @@ function ms(value) {
 }
 
 /** A paired difference, to a tenth of a millisecond where that is what a change moves. */
-function difference(value) {
+function signedMs(value) {
   const size = Math.abs(value)
   return `${value < 0 ? '−' : '+'}${size >= 100 ? ms(size) : `${size.toFixed(1)} ms`}`
 }

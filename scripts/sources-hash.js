@@ -1,8 +1,8 @@
 // The hash of everything a bundle in dist/ is built from: src/, stubs/, package.json (the bundle
-// inlines its version), the exact dependencies (package-lock.json) and scripts/build.js (which
-// rewrites ncc's output), line endings made LF so that a Windows checkout hashes the same. The
-// build writes it to dist/sources.sha256; the tests' global setup recomputes it, so that no test
-// runs a bundle built from other sources than these.
+// inlines its version), the exact dependencies (package-lock.json), and scripts/build.js and
+// scripts/ascii-only.js (which rewrite ncc's output), line endings made LF so that a Windows
+// checkout hashes the same. The build writes it to dist/sources.sha256; the tests' global setup
+// recomputes it, so that no test runs a bundle built from other sources than these.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
@@ -19,7 +19,7 @@ export function sourcesHash(root = ROOT) {
         .filter(entry => entry.isFile())
         .map(entry => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     )
-    .concat('package.json', 'package-lock.json', 'scripts/build.js')
+    .concat('package.json', 'package-lock.json', 'scripts/build.js', 'scripts/ascii-only.js')
     .sort()
   const hash = createHash('sha256')
   for (const file of files) {
